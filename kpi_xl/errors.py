@@ -1,0 +1,105 @@
+"""Errors raised on invalid input, each naming where the bad value sits.
+
+Every reader of user data reports *what* is wrong and *where*: the argument of
+a function, or the sheet, row and column of a table, and the offending value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+__all__ = ["InputProblem", "KpiInputError"]
+
+#: How many problems a :class:`KpiInputError` message lists before summarising.
+MESSAGE_PROBLEM_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """One problem found in the input: a message and its address.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong, in plain words (``"is not a number"``).
+    column : str, optional
+        The argument name or the table column holding the value.
+    row : object, optional
+        The row label (a table's index label, e.g. the sheet row number).
+    value : object, optional
+        The offending value, as found.
+    sheet : str, optional
+        The sheet or file the table came from.
+
+    Examples
+    --------
+    >>> str(InputProblem("is not a number", column="net_revenue", row=12,
+    ...                  value="12,3x", sheet="Commandes"))
+    "sheet 'Commandes', row 12, column 'net_revenue': '12,3x' is not a number"
+    """
+
+    message: str
+    column: str | None = None
+    row: Any = None
+    value: Any = None
+    sheet: str | None = None
+
+    def address(self) -> str:
+        """Where the problem sits, e.g. ``"sheet 'Orders', row 3, column 'date'"``."""
+        parts = []
+        if self.sheet is not None:
+            parts.append(f"sheet {self.sheet!r}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column is not None:
+            parts.append(f"column {self.column!r}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.address()
+        what = self.message if self.value is None else f"{_show(self.value)} {self.message}"
+        return f"{where}: {what}" if where else what
+
+
+class KpiInputError(ValueError):
+    """Invalid input to a KPI function or to the orders analytics.
+
+    The message names the argument (or the sheet, row and column) and the bad
+    value. ``problems`` holds every :class:`InputProblem` found, so that a caller
+    such as the dashboard refresh can list them all.
+
+    Examples
+    --------
+    >>> err = KpiInputError("visitors is -3, which is negative")
+    >>> isinstance(err, ValueError), err.problems
+    (True, ())
+    """
+
+    def __init__(self, message: str, problems: Iterable[InputProblem] = ()):
+        super().__init__(message)
+        self.problems: tuple[InputProblem, ...] = tuple(problems)
+
+    @classmethod
+    def from_problems(cls, problems: Iterable[InputProblem], *, what: str) -> "KpiInputError":
+        """Build one error listing the first problems of many.
+
+        >>> err = KpiInputError.from_problems(
+        ...     [InputProblem("is empty", column="customer_id", row=4)], what="orders")
+        >>> print(err)
+        orders: 1 problem
+          row 4, column 'customer_id': is empty
+        """
+        problems = tuple(problems)
+        count = len(problems)
+        lines = [f"{what}: {count} problem{'s' if count != 1 else ''}"]
+        lines += [f"  {p}" for p in problems[:MESSAGE_PROBLEM_LIMIT]]
+        if count > MESSAGE_PROBLEM_LIMIT:
+            lines.append(f"  ... and {count - MESSAGE_PROBLEM_LIMIT} more")
+        return cls("\n".join(lines), problems)
+
+
+def _show(value: Any) -> str:
+    """A short, quoted rendering of a bad value for messages."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,337 @@
+"""From an orders table to customers, churn, cohorts and KPIs per period.
+
+A transaction table in, tidy tables out (the shape of ``lifetimes.utils``):
+
+* :func:`period_summary`: one row per period (month by default) with orders,
+  revenue, margin, AOV, active / new / returning / lost customers, churn,
+  retention, repeat purchase rate, purchase frequency and LTV;
+* :func:`cohort_matrix`: acquisition cohorts against periods since acquisition;
+* :func:`customer_summary`: one row per customer.
+
+Each accepts a DataFrame (column names as keyword arguments, see
+:func:`~kpi_xl.order_table.prepare_orders`) or an already checked
+:class:`~kpi_xl.order_table.ValidOrders`. Only paid orders count.
+
+Churn without subscriptions
+---------------------------
+A customer is *in the base* from their first order until ``inactivity_days``
+after their latest order. When that window passes with no new order, the
+customer is *lost* on the day it ends (order date + window) and the loss
+belongs to the period holding that day. An order on the last day of the
+window keeps the customer. A lost customer who orders again re-enters the
+base (counted as returning, not new).
+
+For a period starting at S and ending before E:
+``customers_at_start`` = in the base at S; ``customers_lost`` = of those, the
+ones whose window ran out before E; ``churn_rate`` = lost / at start;
+``retention_rate`` = (at end - entered) / at start, where ``entered`` counts
+customers who joined or came back during the period and are still in the
+base at E, so retention = 1 - churn. Customers who join and lapse within one
+period count in neither (as ChartMogul does).
+
+Churn is only *final* when it can be known, shown by ``churn_status``:
+
+* ``"provisional"``: the period is not over at the end of the data (``as_of``):
+  customers whose window runs out between ``as_of`` and the period's end cannot
+  be called lost yet. ``customers_lost`` holds the losses known so far.
+* ``"no_history"``: the period starts less than one window after the start of
+  the data, so customers who ordered before the data began are unknown, and
+  nobody can yet have been lost for a full window: the numbers would read as
+  "no churn" when the truth is "not known".
+
+In both cases ``churn_rate``, ``retention_rate`` and ``lifetime_value`` are
+``nan``, never a silent 0 % churn.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import kpis
+from ._numbers import safe_divide
+from .errors import KpiInputError
+from .order_table import COLUMNS, ValidOrders, prepare_orders
+
+__all__ = ["period_summary", "cohort_matrix", "customer_summary", "PERIODS"]
+
+#: Accepted ``period`` values and the pandas frequency used for each.
+PERIODS = {"month": "M", "week": "W", "quarter": "Q", "year": "Y"}
+
+DATE, CUSTOMER, REVENUE, COGS = COLUMNS["date"], COLUMNS["customer_id"], COLUMNS["revenue"], COLUMNS["cogs"]
+
+
+def _freq(period: str) -> str:
+    try:
+        return PERIODS[period]
+    except KeyError:
+        raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}") from None
+
+
+def _days(dates: pd.Series | pd.Index) -> np.ndarray:
+    """Dates as whole days since 1970-01-01 (independent of the datetime unit)."""
+    return np.asarray(dates, dtype="datetime64[D]").astype(np.int64)
+
+
+def _ordered(valid: ValidOrders) -> pd.DataFrame:
+    """Paid orders sorted by customer then date, with integer customer codes."""
+    counted = valid.counted
+    if counted.empty:
+        raise KpiInputError("orders: no paid order to count (every order is refunded or cancelled)")
+    codes, _ = pd.factorize(counted[CUSTOMER])
+    order = np.lexsort((_days(counted[DATE]), codes))
+    frame = counted.iloc[order]
+    return frame.assign(_code=codes[order], _day=_days(frame[DATE]))
+
+
+def period_summary(
+    orders: pd.DataFrame | ValidOrders,
+    *,
+    period: str = "month",
+    inactivity_days: int = 365,
+    history_start: Any = None,
+    **columns: Any,
+) -> pd.DataFrame:
+    """KPIs per period computed from an orders table.
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame or ValidOrders
+        The orders table (see :func:`~kpi_xl.order_table.prepare_orders`).
+    period : {"month", "week", "quarter", "year"}
+    inactivity_days : int
+        Days without an order after which a customer is lost (default 365).
+    history_start : date-like, optional
+        When the data really starts; default: the first order's date.
+    **columns
+        Column names and options passed to ``prepare_orders`` (``date_col``,
+        ``customer_id_col``, ``as_of``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by period (``pandas.Period``), from the first order's period to
+        the period of ``as_of``, with columns: ``orders``, ``revenue``,
+        ``cost_of_goods_sold``, ``gross_profit``, ``gross_margin``,
+        ``average_order_value``, ``active_customers``, ``new_customers``,
+        ``returning_customers``, ``customers_at_start``, ``customers_lost``,
+        ``customers_at_end``, ``churn_rate``, ``retention_rate``,
+        ``churn_status``, ``repeat_purchase_rate`` (customers with 2+ orders to
+        date / customers to date), ``purchase_frequency`` (orders / active
+        customers) and ``lifetime_value`` (margin-adjusted, per period:
+        AOV x frequency x gross margin / churn). Rates are fractions; ``nan``
+        marks an undefined value (zero denominator, churn not final).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({
+    ...     "order_date": ["2024-01-03", "2024-01-20", "2024-02-11", "2024-02-27"],
+    ...     "order_id": ["1", "2", "3", "4"], "customer_id": ["ann", "bob", "ann", "cat"],
+    ...     "net_revenue": [100.0, 60.0, 80.0, 40.0],
+    ...     "cost_of_goods_sold": [50.0, 30.0, 40.0, 20.0]})
+    >>> summary = period_summary(table, inactivity_days=30)
+    >>> summary[["orders", "revenue", "new_customers", "returning_customers"]]
+             orders  revenue  new_customers  returning_customers
+    period
+    2024-01       2    160.0              2                    0
+    2024-02       2    120.0              1                    1
+    """
+    freq = _freq(period)
+    if int(inactivity_days) != inactivity_days or inactivity_days < 1:
+        raise ValueError(f"inactivity_days must be a whole number of days, at least 1, not {inactivity_days!r}")
+    window = int(inactivity_days)
+    valid = prepare_orders(orders, **columns)
+    counted = _ordered(valid)
+    all_dates = valid.frame[DATE]
+    periods = pd.period_range(all_dates.min().to_period(freq), valid.as_of.to_period(freq), freq=freq, name="period")
+    starts = _days(periods.start_time)
+    ends = _days((periods + 1).start_time)
+
+    slot = np.searchsorted(ends, counted["_day"].to_numpy(), side="right")
+    money = counted.groupby(slot)[[REVENUE, COGS]].sum().reindex(range(len(periods)), fill_value=0.0)
+    out = pd.DataFrame(index=periods)
+    out["orders"] = np.bincount(slot, minlength=len(periods))
+    out["revenue"] = money[REVENUE].to_numpy()
+    out["cost_of_goods_sold"] = money[COGS].to_numpy()
+
+    code = counted["_code"].to_numpy()
+    first_of_customer = np.r_[True, code[1:] != code[:-1]]
+    active = pd.DataFrame({"slot": slot, "code": code}).drop_duplicates()
+    out["active_customers"] = np.bincount(active["slot"], minlength=len(periods))
+    out["new_customers"] = np.bincount(slot[first_of_customer], minlength=len(periods))
+    out["returning_customers"] = out["active_customers"] - out["new_customers"]
+    second_order = np.r_[False, (code[1:] == code[:-1]) & first_of_customer[:-1]]
+    repeaters_to_date = np.cumsum(np.bincount(slot[second_order], minlength=len(periods)))
+    customers_to_date = np.cumsum(out["new_customers"].to_numpy())
+
+    base = _customer_base(counted["_day"].to_numpy(), code, window, starts, ends, _days([valid.as_of])[0])
+    out = out.assign(**base)
+    start_of_data = _days([pd.Timestamp(history_start) if history_start is not None else all_dates.min()])[0]
+    status = np.where(starts - window < start_of_data, "no_history",
+                      np.where(ends - 1 > _days([valid.as_of])[0], "provisional", "final"))
+    out["churn_status"] = status
+
+    derived = [_period_kpis(row, repeat, seen) for row, repeat, seen in
+               zip(out.itertuples(index=False), repeaters_to_date, customers_to_date)]
+    return out.join(pd.DataFrame(derived, index=periods))[_SUMMARY_COLUMNS]
+
+
+_SUMMARY_COLUMNS = [
+    "orders", "revenue", "cost_of_goods_sold", "gross_profit", "gross_margin", "average_order_value",
+    "active_customers", "new_customers", "returning_customers", "customers_at_start", "customers_lost",
+    "customers_at_end", "churn_rate", "retention_rate", "churn_status", "repeat_purchase_rate",
+    "purchase_frequency", "lifetime_value",
+]
+
+
+def _customer_base(day: np.ndarray, code: np.ndarray, window: int, starts: np.ndarray,
+                   ends: np.ndarray, as_of: int) -> dict[str, np.ndarray]:
+    """Counts of the customer base per period from sorted (customer, day) arrays.
+
+    A *stint* runs from an order that (re)starts a customer's activity to the
+    lapse day (last order of the stint + window); an order more than
+    ``window`` days after the previous one starts a new stint.
+    """
+    same_as_next = np.r_[code[1:] == code[:-1], False]
+    gap_next = np.r_[day[1:] - day[:-1], 0]
+    stint_ends = ~same_as_next | (gap_next > window)
+    stint_starts = np.r_[True, stint_ends[:-1]]
+    begin = day[stint_starts]
+    lapse = day[stint_ends] + window
+
+    sorted_begin, sorted_lapse = np.sort(begin), np.sort(lapse)
+
+    def in_base(at: np.ndarray) -> np.ndarray:  # began before `at` and not lapsed before it
+        return np.searchsorted(sorted_begin, at, "left") - np.searchsorted(sorted_lapse, at, "left")
+
+    at_start, at_end = in_base(starts), in_base(ends)
+    slot_of_lapse = np.searchsorted(ends, lapse, side="right")
+    inside = slot_of_lapse < len(starts)
+    lost = inside & (lapse <= as_of)
+    lost[inside] &= begin[inside] < starts[slot_of_lapse[inside]]
+    slot_of_begin = np.searchsorted(ends, begin, side="right")
+    entered = (slot_of_begin < len(starts)) & (lapse >= ends[np.minimum(slot_of_begin, len(ends) - 1)])
+    return {
+        "customers_at_start": at_start,
+        "customers_lost": np.bincount(slot_of_lapse[lost], minlength=len(starts)),
+        "customers_at_end": at_end,
+        "entered": np.bincount(slot_of_begin[entered], minlength=len(starts)),
+    }
+
+
+def _period_kpis(row: Any, repeaters_to_date: int, customers_to_date: int) -> dict[str, float]:
+    """The ratio KPIs of one period, each computed by its core function."""
+    final = row.churn_status == "final"
+    churn = kpis.churn_rate(row.customers_lost, row.customers_at_start) if final else np.nan
+    retention = (kpis.retention_rate(row.customers_at_end, row.entered, row.customers_at_start)
+                 if final else np.nan)
+    margin = kpis.gross_margin(row.revenue, row.cost_of_goods_sold)
+    aov = kpis.average_order_value(row.revenue, row.orders)
+    frequency = kpis.purchase_frequency(row.orders, row.active_customers)
+    defined = not np.isnan([churn, margin, aov, frequency]).any()
+    ltv = kpis.customer_lifetime_value(aov, frequency, churn, gross_margin=margin) if defined else np.nan
+    return {
+        "gross_profit": kpis.gross_profit(row.revenue, row.cost_of_goods_sold),
+        "gross_margin": margin,
+        "average_order_value": aov,
+        "churn_rate": churn,
+        "retention_rate": retention,
+        "repeat_purchase_rate": kpis.repeat_purchase_rate(repeaters_to_date, customers_to_date),
+        "purchase_frequency": frequency,
+        "lifetime_value": ltv,
+    }
+
+
+def cohort_matrix(
+    orders: pd.DataFrame | ValidOrders,
+    *,
+    measure: str = "share",
+    period: str = "month",
+    **columns: Any,
+) -> pd.DataFrame:
+    """Acquisition cohorts against periods since acquisition.
+
+    Rows are cohorts (the period of each customer's first paid order), columns
+    the number of periods since acquisition (0, 1, 2, ...). Cells a cohort has
+    not reached yet (after the end of the data) are ``nan``, not 0.
+
+    Parameters
+    ----------
+    measure : {"share", "count", "revenue"}
+        ``count``: distinct customers of the cohort who ordered in that period;
+        ``share``: that count / the cohort's size (column 0 is 1.0);
+        ``revenue``: the cohort's net revenue in that period.
+    period : {"month", "week", "quarter", "year"}
+    **columns
+        Passed to :func:`~kpi_xl.order_table.prepare_orders`.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({
+    ...     "order_date": ["2024-01-03", "2024-01-20", "2024-02-11", "2024-02-27"],
+    ...     "order_id": ["1", "2", "3", "4"], "customer_id": ["ann", "bob", "ann", "cat"],
+    ...     "net_revenue": [100.0, 60.0, 80.0, 40.0],
+    ...     "cost_of_goods_sold": [50.0, 30.0, 40.0, 20.0]})
+    >>> cohort_matrix(table)
+    periods_since_first_order    0    1
+    cohort
+    2024-01                    1.0  0.5
+    2024-02                    1.0  NaN
+    """
+    if measure not in ("share", "count", "revenue"):
+        raise ValueError(f"measure must be 'share', 'count' or 'revenue', not {measure!r}")
+    freq = _freq(period)
+    valid = prepare_orders(orders, **columns)
+    counted = _ordered(valid)
+    ordinal = counted[DATE].dt.to_period(freq).array.asi8
+    code = counted["_code"].to_numpy()
+    first = pd.Series(ordinal).groupby(code).transform("min").to_numpy()
+    last = valid.as_of.to_period(freq).ordinal
+    cohorts = pd.period_range(counted[DATE].min().to_period(freq), valid.as_of.to_period(freq),
+                              freq=freq, name="cohort")
+    frame = pd.DataFrame({"cohort": first, "age": ordinal - first, "code": code,
+                          "revenue": counted[REVENUE].to_numpy()})
+    if measure == "revenue":
+        cells = frame.groupby(["cohort", "age"])["revenue"].sum()
+    else:
+        cells = frame.drop_duplicates(["cohort", "age", "code"]).groupby(["cohort", "age"]).size()
+    ages = range(len(cohorts))
+    table = cells.unstack("age").reindex(index=cohorts.asi8, columns=ages).astype(float)
+    reached = cohorts.asi8[:, None] + np.arange(len(cohorts))[None, :] <= last
+    table = table.fillna(0.0).where(reached)
+    if measure == "share":
+        table = pd.DataFrame(safe_divide(table.to_numpy(), table[[0]].to_numpy()), index=table.index,
+                             columns=table.columns)
+    table.index = cohorts
+    table.columns = pd.Index(list(ages), name="periods_since_first_order")
+    return table
+
+
+def customer_summary(orders: pd.DataFrame | ValidOrders, **columns: Any) -> pd.DataFrame:
+    """One row per customer: first and last paid order, orders, revenue, gross profit.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({
+    ...     "order_date": ["2024-01-03", "2024-01-20", "2024-02-11"],
+    ...     "order_id": ["1", "2", "3"], "customer_id": ["ann", "bob", "ann"],
+    ...     "net_revenue": [100.0, 60.0, 80.0], "cost_of_goods_sold": [50.0, 30.0, 40.0]})
+    >>> customer_summary(table)[["orders", "revenue", "gross_profit"]]
+                 orders  revenue  gross_profit
+    customer_id
+    ann               2    180.0          90.0
+    bob               1     60.0          30.0
+    """
+    counted = prepare_orders(orders, **columns).counted
+    grouped = counted.groupby(CUSTOMER, sort=True)
+    out = pd.DataFrame({
+        "first_order": grouped[DATE].min(),
+        "last_order": grouped[DATE].max(),
+        "orders": grouped.size(),
+        "revenue": grouped[REVENUE].sum(),
+        "gross_profit": grouped[REVENUE].sum() - grouped[COGS].sum(),
+    })
+    out.index.name = "customer_id"
+    return out

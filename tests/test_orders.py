@@ -1,0 +1,194 @@
+"""The orders analytics on a hand-built table whose every number is worked out below.
+
+Inactivity window: 30 days. Customers A-J, 21 rows, data from 2024-01-03 to
+2024-03-20 (the last order, so as_of = 2024-03-20).
+
+Stints (a customer is in the base from a (re)starting order to its last order + 30 days):
+  A  Jan 3, Jan 20 (Feb 15 cancelled: does not count)      -> base Jan 3 .. lapse Feb 19
+  B  Jan 5, Feb 2 (gap 28); Mar 15 (gap 42 > 30)           -> Jan 5 .. Mar 3; Mar 15 .. Apr 14
+  C  Jan 10; Mar 5 (gap 55 > 30)                           -> Jan 10 .. Feb 9; Mar 5 .. Apr 4
+  D  Jan 25 refunded only: never a customer
+  E  Jan 28, Feb 27 (gap exactly 30: kept)                 -> Jan 28 .. Mar 28
+  F  Feb 6, Feb 22, Mar 20                                 -> Feb 6 .. Apr 19
+  G  Feb 20, Mar 12                                        -> Feb 20 .. Apr 11
+  H  Mar 7, Mar 19                                         -> Mar 7 .. Apr 18
+  I  Mar 18                                                -> Mar 18 .. Apr 17
+  J  Mar 10 cancelled only: never a customer
+"""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kpi_xl.errors import KpiInputError
+from kpi_xl.order_table import prepare_orders
+from kpi_xl.orders import cohort_matrix, customer_summary, period_summary
+
+ROWS = [  # order_id, date, customer, net revenue, cost of goods, status
+    ("1", "2024-01-03", "A", 100, 60, "paid"),
+    ("2", "2024-01-05", "B", 50, 30, "paid"),
+    ("3", "2024-01-10", "C", 80, 50, "paid"),
+    ("4", "2024-01-20", "A", 40, 20, "paid"),
+    ("5", "2024-01-25", "D", 60, 40, "refunded"),
+    ("6", "2024-01-28", "E", 70, 35, "paid"),
+    ("7", "2024-02-02", "B", 30, 15, "paid"),
+    ("8", "2024-02-06", "F", 90, 50, "paid"),
+    ("9", "2024-02-15", "A", 20, 10, "cancelled"),
+    ("10", "2024-02-20", "G", 40, 25, "paid"),
+    ("11", "2024-02-22", "F", 25, 10, "paid"),
+    ("12", "2024-02-27", "E", 65, 30, "paid"),
+    ("13", "2024-03-05", "C", 45, 20, "paid"),
+    ("14", "2024-03-07", "H", 55, 30, "paid"),
+    ("15", "2024-03-10", "J", 40, 20, "cancelled"),
+    ("16", "2024-03-12", "G", 35, 20, "paid"),
+    ("17", "2024-03-15", "B", 60, 40, "paid"),
+    ("18", "2024-03-18", "I", 20, 12, "paid"),
+    ("19", "2024-03-19", "H", 15, 5, "paid"),
+    ("20", "2024-03-20", "F", 30, 15, "paid"),
+    ("21", "2024-01-12", "A", 0, 0, "annulée"),  # a French label, cancelled: counts nowhere
+]
+
+
+@pytest.fixture
+def orders():
+    frame = pd.DataFrame(ROWS, columns=["order_id", "order_date", "customer_id", "net_revenue",
+                                        "cost_of_goods_sold", "status"])
+    frame.index = range(2, 2 + len(frame))  # sheet row numbers, as the refresh will pass them
+    return frame
+
+
+@pytest.fixture
+def summary(orders):
+    return period_summary(orders, inactivity_days=30, history_start="2024-01-01")
+
+
+def test_orders_revenue_and_margin_per_month(summary):
+    # Jan paid: 1,2,3,4,6 -> 100+50+80+40+70 = 340; cost 60+30+50+20+35 = 195
+    # Feb paid: 7,8,10,11,12 -> 30+90+40+25+65 = 250; cost 15+50+25+10+30 = 130
+    # Mar paid: 13,14,16,17,18,19,20 -> 45+55+35+60+20+15+30 = 260; cost 20+30+20+40+12+5+15 = 142
+    assert list(summary.index.astype(str)) == ["2024-01", "2024-02", "2024-03"]
+    assert summary["orders"].tolist() == [5, 5, 7]
+    assert summary["revenue"].tolist() == [340, 250, 260]
+    assert summary["cost_of_goods_sold"].tolist() == [195, 130, 142]
+    assert summary["gross_profit"].tolist() == [145, 120, 118]
+    assert summary["gross_margin"].tolist() == pytest.approx([145 / 340, 120 / 250, 118 / 260])
+    assert summary["average_order_value"].tolist() == pytest.approx([68, 50, 260 / 7])
+
+
+def test_new_returning_and_active_customers(summary):
+    # Jan: A,B,C,E all new. Feb: B,E,F,G active; F,G new; B,E returning.
+    # Mar: B,C,F,G,H,I active; H,I new; B,C (both came back after a lapse), F, G returning.
+    assert summary["active_customers"].tolist() == [4, 4, 6]
+    assert summary["new_customers"].tolist() == [4, 2, 2]
+    assert summary["returning_customers"].tolist() == [0, 2, 4]
+    assert summary["purchase_frequency"].tolist() == pytest.approx([5 / 4, 5 / 4, 7 / 6])
+
+
+def test_customer_base_lost_and_churn(summary):
+    # In the base on Jan 1: nobody. Feb 1: A,B,C,E (all lapse on or after Feb 1) = 4.
+    # Mar 1: B (lapse Mar 3), E (Mar 28), F, G = 4 (A lapsed Feb 19, C Feb 9).
+    # Apr 1: B (2nd stint), C (2nd stint), F, G, H, I = 6 (E's lapse Mar 28 is past the data's end, see below).
+    assert summary["customers_at_start"].tolist() == [0, 4, 4]
+    assert summary["customers_at_end"].tolist() == [4, 4, 6]
+    # Lost in Feb: A (Feb 19) and C (Feb 9). Lost in Mar so far: B (Mar 3); E lapses on Mar 28,
+    # after the data ends (Mar 20): not called lost yet.
+    assert summary["customers_lost"].tolist() == [0, 2, 1]
+    # Jan starts less than 30 days after the data: no history. Mar is not over on Mar 20: provisional.
+    assert summary["churn_status"].tolist() == ["no_history", "final", "provisional"]
+    churn = summary["churn_rate"].tolist()
+    assert math.isnan(churn[0]) and churn[1] == 0.5 and math.isnan(churn[2])  # Feb: 2 / 4
+    retention = summary["retention_rate"].tolist()
+    # Feb: (at end 4 - entered F,G 2) / at start 4 = 0.5 = 1 - churn
+    assert math.isnan(retention[0]) and retention[1] == 0.5 and math.isnan(retention[2])
+
+
+def test_repeat_rate_to_date_and_lifetime_value(summary):
+    # To end Jan: A has 2 orders of A,B,C,E -> 1/4. To end Feb: A,B,E,F of 6 -> 4/6.
+    # To end Mar: A,B,C,E,F,G,H of 8 -> 7/8.
+    assert summary["repeat_purchase_rate"].tolist() == pytest.approx([1 / 4, 4 / 6, 7 / 8])
+    # Feb LTV = AOV 50 x frequency 1.25 x margin 0.48 / churn 0.5 = 60; undefined where churn is.
+    ltv = summary["lifetime_value"].tolist()
+    assert ltv[1] == pytest.approx(60.0)
+    assert math.isnan(ltv[0]) and math.isnan(ltv[2])
+
+
+def test_default_history_start_is_the_first_order(orders):
+    # First order Jan 3: Feb 1 - 30 days = Jan 2 is before it, so Feb has no history either.
+    summary = period_summary(orders, inactivity_days=30)
+    assert summary["churn_status"].tolist() == ["no_history", "no_history", "provisional"]
+    assert summary["churn_rate"].isna().all()
+
+
+def test_a_later_as_of_makes_march_final(orders):
+    # With data known to run to Mar 31, E's lapse on Mar 28 is a loss: Mar lost = B, E = 2 of 4.
+    summary = period_summary(orders, inactivity_days=30, history_start="2024-01-01", as_of="2024-03-31",
+                             today="2024-04-01")
+    assert summary["churn_status"].tolist()[2] == "final"
+    assert summary["customers_lost"].tolist() == [0, 2, 2]
+    assert summary["churn_rate"].iloc[2] == 0.5
+    # retention: (at end 6 - entered B2, C2, H, I 4) / 4 = 0.5
+    assert summary["retention_rate"].iloc[2] == 0.5
+
+
+def test_cohort_matrix_share_count_and_revenue(orders):
+    # Cohorts: Jan A,B,C,E (4); Feb F,G (2); Mar H,I (2).
+    # Jan cohort ordering in Feb: B, E (A's Feb order was cancelled); in Mar: B, C.
+    # Feb cohort in Mar: F, G. Cells after Mar are not reached yet: NaN.
+    nan = np.nan
+    counts = cohort_matrix(orders, measure="count")
+    np.testing.assert_array_equal(counts.to_numpy(), [[4, 2, 2], [2, 2, nan], [2, nan, nan]])
+    share = cohort_matrix(orders)
+    np.testing.assert_allclose(share.to_numpy(), [[1, 0.5, 0.5], [1, 1, nan], [1, nan, nan]])
+    # Revenue: Jan cohort Jan 340, Feb B30+E65 = 95, Mar C45+B60 = 105; Feb cohort Feb 90+25+40 = 155,
+    # Mar G35+F30 = 65; Mar cohort H55+I20+H15 = 90.
+    revenue = cohort_matrix(orders, measure="revenue")
+    np.testing.assert_allclose(revenue.to_numpy(), [[340, 95, 105], [155, 65, nan], [90, nan, nan]])
+    assert list(share.index.astype(str)) == ["2024-01", "2024-02", "2024-03"]
+    assert list(share.columns) == [0, 1, 2]
+
+
+def test_customer_summary(orders):
+    table = customer_summary(orders)
+    assert list(table.index) == ["A", "B", "C", "E", "F", "G", "H", "I"]  # D and J never paid
+    a = table.loc["A"]
+    # A: paid orders Jan 3 (100/60) and Jan 20 (40/20)
+    assert (a["first_order"], a["last_order"]) == (pd.Timestamp("2024-01-03"), pd.Timestamp("2024-01-20"))
+    assert (a["orders"], a["revenue"], a["gross_profit"]) == (2, 140, 60)
+    assert table["orders"].sum() == 17  # 21 rows - 2 cancelled - 1 refunded - 1 annulée
+
+
+def test_quarter_and_week_periods(orders):
+    quarter = period_summary(orders, period="quarter", inactivity_days=30)
+    # Q1 holds all 17 paid orders, 850 of revenue, 8 customers, all new
+    assert quarter["orders"].tolist() == [17]
+    assert quarter["revenue"].tolist() == [850]
+    assert quarter[["active_customers", "new_customers"]].iloc[0].tolist() == [8, 8]
+    weeks = period_summary(orders, period="week", inactivity_days=30)
+    assert weeks["orders"].sum() == 17
+    assert str(weeks.index[0]) == "2024-01-01/2024-01-07"  # Jan 3 falls in the week from Monday Jan 1
+
+
+def test_column_names_are_arguments(orders):
+    renamed = orders.rename(columns={"order_date": "Date", "order_id": "N°", "customer_id": "Client",
+                                     "net_revenue": "CA net", "cost_of_goods_sold": "Coût", "status": "Statut"})
+    summary = period_summary(renamed, inactivity_days=30, date_col="Date", order_id_col="N°",
+                             customer_id_col="Client", revenue_col="CA net", cogs_col="Coût", status_col="Statut")
+    assert summary["revenue"].tolist() == [340, 250, 260]
+
+
+def test_inputs_are_not_mutated(orders):
+    before = orders.copy(deep=True)
+    period_summary(orders, inactivity_days=30)
+    cohort_matrix(orders)
+    customer_summary(orders)
+    pd.testing.assert_frame_equal(orders, before)
+
+
+def test_prepared_orders_are_reused(orders):
+    valid = prepare_orders(orders)
+    assert valid.rows_read == 21 and valid.rows_skipped == 0
+    assert valid.as_of == pd.Timestamp("2024-03-20")
+    pd.testing.assert_frame_equal(period_summary(valid, inactivity_days=30),
+                                  period_summary(orders, inactivity_days=30))
