@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from .errors import InputProblem, KpiInputError
+from .table_checks import (TableReport, check_amounts, check_dates, check_duplicates, check_ids,
+                           require_columns)
 
 __all__ = ["ValidOrders", "prepare_orders", "STATUS_ALIASES", "COLUMNS"]
 
@@ -151,146 +152,46 @@ def prepare_orders(
         return orders
     if not isinstance(orders, pd.DataFrame):
         raise KpiInputError(f"orders must be a pandas DataFrame, not {type(orders).__name__}")
-    names = {"date": date_col, "order_id": order_id_col, "customer_id": customer_id_col,
-             "revenue": revenue_col, "cogs": cogs_col}
-    missing = [col for col in names.values() if col not in orders.columns]
-    if missing:
-        where = f"sheet {sheet!r}: " if sheet else ""
-        raise KpiInputError(
-            f"{where}orders table has no column {', '.join(map(repr, missing))} "
-            f"(columns found: {', '.join(map(repr, map(str, orders.columns)))})"
-        )
+    require_columns(orders, [date_col, order_id_col, customer_id_col, revenue_col, cogs_col],
+                    table="orders", sheet=sheet)
     if len(orders) == 0:
         raise KpiInputError(f"{'sheet ' + repr(sheet) + ': ' if sheet else ''}the orders table is empty")
 
-    report = _Report(orders.index, sheet)
+    report = TableReport(orders.index, sheet)
     out = pd.DataFrame(index=orders.index)
     today_ts = pd.Timestamp(today if today is not None else _dt.date.today()).normalize()
-    out[COLUMNS["date"]] = _dates(orders[date_col], date_col, report, today_ts)
-    out[COLUMNS["order_id"]] = _ids(orders[order_id_col], order_id_col, report, "an order number")
-    out[COLUMNS["customer_id"]] = _ids(orders[customer_id_col], customer_id_col, report, "a customer id")
-    out[COLUMNS["revenue"]] = _amounts(orders[revenue_col], revenue_col, report)
-    out[COLUMNS["cogs"]] = _amounts(orders[cogs_col], cogs_col, report)
+    out[COLUMNS["date"]] = check_dates(orders[date_col], date_col, report, today_ts)
+    out[COLUMNS["order_id"]] = check_ids(orders[order_id_col], order_id_col, report,
+                                         "every order needs an order number")
+    out[COLUMNS["customer_id"]] = check_ids(orders[customer_id_col], customer_id_col, report,
+                                            "every order needs a customer id")
+    out[COLUMNS["revenue"]] = check_amounts(orders[revenue_col], revenue_col, report)
+    out[COLUMNS["cogs"]] = check_amounts(orders[cogs_col], cogs_col, report)
     if status_col is not None and status_col in orders.columns:
         out[COLUMNS["status"]] = _statuses(orders[status_col], status_col, report)
     else:
         out[COLUMNS["status"]] = "paid"
-    _duplicates(out[COLUMNS["order_id"]], orders[order_id_col], order_id_col, report)
+    check_duplicates(out[COLUMNS["order_id"]], orders[order_id_col], order_id_col, report)
 
     if as_of is not None:
         as_of_ts = pd.Timestamp(as_of).normalize()
         report.add(out[COLUMNS["date"]] > as_of_ts, date_col, orders[date_col],
                    f"is after the as-of date {as_of_ts.date()}")
-    if report.problems and not skip_invalid:
-        raise KpiInputError.from_problems(report.problems, what="orders")
+    problems = report.problems
+    if problems and not skip_invalid:
+        raise KpiInputError.from_problems(problems, what="orders")
     valid = out[~report.bad]
     if valid.empty:
-        raise KpiInputError.from_problems(report.problems, what="orders: no valid row")
+        raise KpiInputError.from_problems(problems, what="orders: no valid row")
     valid = valid.assign(counts=valid[COLUMNS["status"]].eq("paid"))
     end = pd.Timestamp(as_of).normalize() if as_of is not None else valid[COLUMNS["date"]].max()
-    return ValidOrders(valid, tuple(report.problems), end, len(orders))
+    return ValidOrders(valid, tuple(problems), end, len(orders))
 
 
-class _Report:
-    """Collects problems and the mask of rows that have one."""
-
-    def __init__(self, index: pd.Index, sheet: str | None):
-        self.index = index
-        self.sheet = sheet
-        self.bad = np.zeros(len(index), dtype=bool)
-        self.problems: list[InputProblem] = []
-
-    def add(self, mask: Any, column: str, values: pd.Series, message: str | Callable[[int], str]) -> None:
-        """Record ``message`` (or ``message(position)``) for each masked row not yet bad."""
-        mask = np.asarray(mask, dtype=bool) & ~self.bad  # one problem per row is enough
-        for pos in np.flatnonzero(mask):
-            value = values.iloc[pos]
-            shown = None if _is_blank(value) else value
-            text = message(pos) if callable(message) else message
-            self.problems.append(InputProblem(text, column, self.index[pos], shown, self.sheet))
-        self.bad |= mask
-
-
-def _is_blank(value: Any) -> bool:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _blank_mask(values: pd.Series) -> np.ndarray:
-    blank = values.isna().to_numpy()
-    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-        blank = blank | values.astype("string").str.strip().eq("").fillna(True).to_numpy(dtype=bool)
-    return blank
-
-
-def _dates(values: pd.Series, column: str, report: _Report, today: pd.Timestamp) -> pd.Series:
-    """Dates as datetime64 at midnight; problems for blanks, text and the future."""
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        parsed = values.dt.tz_localize(None) if values.dt.tz is not None else values
-    else:
-        parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-        kinds = values.map(type)
-        stamps = kinds.map(lambda k: issubclass(k, (_dt.date, np.datetime64))).astype(bool)
-        texts = kinds.map(lambda k: issubclass(k, str)).astype(bool)
-        if stamps.any():
-            parsed[stamps] = [pd.Timestamp(v).tz_localize(None) if getattr(v, "tzinfo", None)
-                              else pd.Timestamp(v) for v in values[stamps]]
-        if texts.any():
-            parsed[texts] = pd.to_datetime(values[texts].str.strip(), errors="coerce", format="ISO8601")
-    blank = _blank_mask(values)
-    report.add(blank, column, values, "is empty: every order needs a date")
-    report.add(parsed.isna().to_numpy() & ~blank, column, values, "is not a date (use YYYY-MM-DD)")
-    parsed = parsed.dt.normalize()
-    report.add((parsed > today).to_numpy(), column, values, "is in the future")
-    return parsed
-
-
-def _ids(values: pd.Series, column: str, report: _Report, what: str) -> pd.Series:
-    """Identifiers as text (1001.0 read from a cell becomes '1001')."""
-    def text(v: Any) -> Any:
-        if _is_blank(v):
-            return None
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        return str(v).strip()
-
-    ids = values.map(text)
-    report.add(ids.isna().to_numpy(), column, values, f"is empty: every order needs {what}")
-    return ids.astype(object)
-
-
-def _amounts(values: pd.Series, column: str, report: _Report) -> pd.Series:
-    """Money as float; problems for blanks, text, booleans and negatives."""
-    if values.dtype == bool:
-        numbers = pd.Series(np.nan, index=values.index)
-        flags = np.ones(len(values), dtype=bool)
-    else:
-        numbers = pd.to_numeric(values, errors="coerce").astype(float)
-        flags = values.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool) \
-            if values.dtype == object else np.zeros(len(values), dtype=bool)
-    blank = _blank_mask(values)
-    report.add(blank, column, values, "is empty: enter the amount, 0 if there is none")
-    report.add(flags, column, values, "is a true/false value, not an amount")
-    report.add((numbers.isna() | ~np.isfinite(numbers)).to_numpy() & ~blank, column, values, "is not a number")
-    report.add((numbers < 0).to_numpy(), column, values, "is negative")
-    return numbers
-
-
-def _statuses(values: pd.Series, column: str, report: _Report) -> pd.Series:
+def _statuses(values: pd.Series, column: str, report: TableReport) -> pd.Series:
     canonical = values.astype("string").str.strip().str.lower().map(STATUS_ALIASES)
     known = ", ".join(sorted(set(STATUS_ALIASES) - {"payé", "remboursé", "annulé", "canceled"}))
     report.add(canonical.isna().to_numpy(), column, values, f"is not a known status ({known})")
     return canonical.astype(object)
 
 
-def _duplicates(ids: pd.Series, raw: pd.Series, column: str, report: _Report) -> None:
-    dup = (ids.notna() & ids.duplicated(keep="first")).to_numpy()
-    if not dup.any():
-        return
-    codes, _ = pd.factorize(ids)
-    first_pos = pd.Series(np.arange(len(ids))).groupby(codes).transform("min").to_numpy()
-    report.add(dup, column, raw, lambda pos: f"repeats the order number of row {ids.index[first_pos[pos]]}")

@@ -120,8 +120,12 @@ def period_summary(
         ``customers_at_end``, ``churn_rate``, ``retention_rate``,
         ``churn_status``, ``repeat_purchase_rate`` (customers with 2+ orders to
         date / customers to date), ``purchase_frequency`` (orders / active
-        customers) and ``lifetime_value`` (margin-adjusted, per period:
-        AOV x frequency x gross margin / churn). Rates are fractions; ``nan``
+        customers) and ``lifetime_value``: margin-adjusted,
+        AOV x orders per customer of the base x gross margin / churn, where
+        orders per customer of the base = orders / mean of customers at start
+        and at end (the base churn is measured on; frequency per *active*
+        customer would overstate it, as most of the base does not order every
+        period). Rates are fractions; ``nan``
         marks an undefined value (zero denominator, churn not final).
 
     Examples
@@ -174,7 +178,7 @@ def period_summary(
     out["churn_status"] = status
 
     derived = [_period_kpis(row, repeat, seen) for row, repeat, seen in
-               zip(out.itertuples(index=False), repeaters_to_date, customers_to_date)]
+               zip(out.itertuples(index=False), repeaters_to_date, customers_to_date, strict=True)]
     return out.join(pd.DataFrame(derived, index=periods))[_SUMMARY_COLUMNS]
 
 
@@ -230,8 +234,10 @@ def _period_kpis(row: Any, repeaters_to_date: int, customers_to_date: int) -> di
     margin = kpis.gross_margin(row.revenue, row.cost_of_goods_sold)
     aov = kpis.average_order_value(row.revenue, row.orders)
     frequency = kpis.purchase_frequency(row.orders, row.active_customers)
-    defined = not np.isnan([churn, margin, aov, frequency]).any()
-    ltv = kpis.customer_lifetime_value(aov, frequency, churn, gross_margin=margin) if defined else np.nan
+    # LTV needs orders per customer of the base churn is measured on, not per active customer
+    base_frequency = kpis.purchase_frequency(row.orders, (row.customers_at_start + row.customers_at_end) / 2)
+    defined = not np.isnan([churn, margin, aov, base_frequency]).any()
+    ltv = kpis.customer_lifetime_value(aov, base_frequency, churn, gross_margin=margin) if defined else np.nan
     return {
         "gross_profit": kpis.gross_profit(row.revenue, row.cost_of_goods_sold),
         "gross_margin": margin,

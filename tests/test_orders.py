@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi_xl.errors import KpiInputError
 from kpi_xl.order_table import prepare_orders
 from kpi_xl.orders import cohort_matrix, customer_summary, period_summary
 
@@ -108,7 +107,8 @@ def test_repeat_rate_to_date_and_lifetime_value(summary):
     # To end Jan: A has 2 orders of A,B,C,E -> 1/4. To end Feb: A,B,E,F of 6 -> 4/6.
     # To end Mar: A,B,C,E,F,G,H of 8 -> 7/8.
     assert summary["repeat_purchase_rate"].tolist() == pytest.approx([1 / 4, 4 / 6, 7 / 8])
-    # Feb LTV = AOV 50 x frequency 1.25 x margin 0.48 / churn 0.5 = 60; undefined where churn is.
+    # Feb LTV = AOV 50 x orders per base customer (5 / mean(4, 4) = 1.25) x margin 0.48 / churn 0.5 = 60;
+    # undefined where churn is.
     ltv = summary["lifetime_value"].tolist()
     assert ltv[1] == pytest.approx(60.0)
     assert math.isnan(ltv[0]) and math.isnan(ltv[2])
@@ -130,6 +130,9 @@ def test_a_later_as_of_makes_march_final(orders):
     assert summary["churn_rate"].iloc[2] == 0.5
     # retention: (at end 6 - entered B2, C2, H, I 4) / 4 = 0.5
     assert summary["retention_rate"].iloc[2] == 0.5
+    # Mar LTV = AOV 260/7 x (7 orders / mean(4, 6) base) x margin 118/260 / churn 0.5 = 118/5/0.5 = 47.2
+    # (per *active* customer, 7/6, it would read 39.33)
+    assert summary["lifetime_value"].iloc[2] == pytest.approx(47.2)
 
 
 def test_cohort_matrix_share_count_and_revenue(orders):
