@@ -1,0 +1,159 @@
+"""The ``kpi-xl`` command line.
+
+``kpi-xl demo`` computes every KPI of the built-in sample shop with the core
+and prints the reporting month against the month before and a 12-month trend
+(``--json`` prints every KPI of every month instead).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from typing import Sequence
+
+import pandas as pd
+
+from . import __version__
+from .errors import KpiInputError
+from .labels import DASHBOARD_KPIS, KPI_LABELS, LANGUAGES, format_value, text
+from .report import monthly_kpis
+from .sample import sample_shop
+
+__all__ = ["main"]
+
+TREND_KPIS = ["revenue", "conversion_rate", "customer_acquisition_cost", "lifetime_value", "churn_rate",
+              "click_through_rate", "engagement_rate"]
+_HEAD = {
+    "fr": {"kpi": "Indicateur", "change": "Évolution", "trend": "Tendance sur 12 mois", "month": "Mois",
+           "orders": "commandes", "customers": "clients", "reporting": "mois de référence",
+           "sample": "boutique exemple", "from": "commandes du", "to": "au"},
+    "en": {"kpi": "KPI", "change": "Change", "trend": "12-month trend", "month": "Month",
+           "orders": "orders", "customers": "customers", "reporting": "reporting month",
+           "sample": "sample shop", "from": "orders from", "to": "to"},
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kpi-xl", description="E-commerce KPIs for Excel and the command line.")
+    parser.add_argument("--version", action="version", version=f"kpi-xl {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    demo = commands.add_parser("demo", help="compute and print the KPIs of the built-in sample shop",
+                               description="Compute every KPI of the built-in sample shop and print them.")
+    demo.add_argument("--lang", choices=LANGUAGES, default="fr", help="language of the labels (default: fr)")
+    demo.add_argument("--month", help="reporting month as YYYY-MM (default: the latest month)")
+    demo.add_argument("--json", action="store_true", help="print every KPI of every month as JSON")
+    demo.set_defaults(run=_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 2 bad input)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KpiInputError as error:
+        print(f"kpi-xl: {error}", file=sys.stderr)
+        return 2
+
+
+def _demo(args: argparse.Namespace) -> int:
+    shop = sample_shop()
+    table = monthly_kpis(shop.orders, shop.traffic, shop.marketing, shop.social,
+                         history_start=shop.opened, as_of=shop.as_of)
+    if args.json:
+        print(json.dumps(_as_json(table, shop.name, shop.currency), ensure_ascii=False, indent=1))
+        return 0
+    month = _reporting_month(table, args.month)
+    lang, head = args.lang, _HEAD[args.lang]
+    paid = shop.orders[shop.orders["status"] == "paid"]
+    colon, semicolon = (" :", " ;") if lang == "fr" else (":", ";")  # French puts a space before : and ;
+    print(f"{shop.name} ({head['sample']}, {shop.currency}){colon} {head['from']} {shop.opened.date()} "
+          f"{head['to']} {shop.as_of.date()}")
+    print(f"{format_value(len(paid), 'count', lang)} {head['orders']}, "
+          f"{format_value(paid['customer_id'].nunique(), 'count', lang)} {head['customers']}{semicolon} "
+          f"{head['reporting']}{colon} {month}\n")
+    print(_tiles(table, month, lang, shop.currency))
+    print(f"\n{head['trend']}\n")
+    print(_trend(table, month, lang, shop.currency))
+    return 0
+
+
+def _reporting_month(table: pd.DataFrame, wanted: str | None) -> pd.Period:
+    if wanted is None:
+        return table.index[-1]
+    try:
+        month = pd.Period(wanted, freq="M")
+    except (ValueError, TypeError):
+        raise KpiInputError(f"--month is {wanted!r}, not a month (use YYYY-MM)") from None
+    if month not in table.index:
+        raise KpiInputError(f"--month {month} is outside the data ({table.index[0]} to {table.index[-1]})")
+    return month
+
+
+def _shown(table: pd.DataFrame, month: pd.Period, key: str, lang: str, currency: str) -> str:
+    value = table.at[month, key]
+    if key in ("churn_rate", "retention_rate", "lifetime_value", "ltv_cac_ratio") and \
+            table.at[month, "churn_status"] != "final":
+        return text(table.at[month, "churn_status"], lang)
+    return format_value(value, KPI_LABELS[key].kind, lang, currency)
+
+
+def _change(now: float, before: float, kind: str, lang: str) -> str:
+    if any(isinstance(v, float) and math.isnan(v) for v in (now, before)):
+        return ""
+    if kind == "percent":
+        points = (now - before) * 100
+        shown = format_value(points, "ratio", lang)
+        return f"{'+' if points >= 0 else ''}{shown} pt"
+    if before == 0:
+        return ""
+    return f"{'+' if now >= before else ''}{format_value(now / before - 1, 'percent', lang)}"
+
+
+def _tiles(table: pd.DataFrame, month: pd.Period, lang: str, currency: str) -> str:
+    previous = month - 1
+    head = _HEAD[lang]
+    rows = [(head["kpi"], str(month), str(previous), head["change"])]
+    for key in DASHBOARD_KPIS:
+        label = KPI_LABELS[key]
+        before = _shown(table, previous, key, lang, currency) if previous in table.index else ""
+        change = _change(table.at[month, key], table.at[previous, key], label.kind, lang) \
+            if previous in table.index else ""
+        rows.append((label.name(lang), _shown(table, month, key, lang, currency), before, change))
+    return _columns(rows)
+
+
+def _trend(table: pd.DataFrame, month: pd.Period, lang: str, currency: str) -> str:
+    months = [m for m in table.index if month - 11 <= m <= month]
+    rows = [(_HEAD[lang]["month"], *[KPI_LABELS[k].short_name(lang) for k in TREND_KPIS])]
+    for m in months:
+        rows.append((str(m), *[_shown(table, m, k, lang, currency) for k in TREND_KPIS]))
+    return _columns(rows)
+
+
+def _columns(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for n, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])] + [cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True)]
+        lines.append("  ".join(cells).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _as_json(table: pd.DataFrame, shop: str, currency: str) -> dict:
+    def clean(value):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        return value.item() if hasattr(value, "item") else value
+
+    months = [{"month": str(month), **{key: clean(value) for key, value in row.items()}}
+              for month, row in table.iterrows()]
+    return {"shop": shop, "currency": currency, "months": months}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""KPI labels in French and English, their display kind, and number formatting.
+
+French comes first: the template and the command line default to it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+__all__ = ["Label", "KPI_LABELS", "DASHBOARD_KPIS", "format_value", "text", "LANGUAGES"]
+
+LANGUAGES = ("fr", "en")
+
+
+@dataclass(frozen=True)
+class Label:
+    """How one KPI is named and shown."""
+
+    fr: str
+    en: str
+    kind: str  # percent, money, ratio, count, months
+    higher_is_better: bool | None = True
+    short: tuple[str, str] | None = None  # (fr, en) for narrow columns
+
+    def name(self, lang: str) -> str:
+        return self.fr if lang == "fr" else self.en
+
+    def short_name(self, lang: str) -> str:
+        """A name for narrow columns (the full name when no short one is set)."""
+        if self.short is None:
+            return self.name(lang)
+        return self.short[0] if lang == "fr" else self.short[1]
+
+
+KPI_LABELS: dict[str, Label] = {
+    "revenue": Label("Chiffre d'affaires net", "Net revenue", "money", short=("CA net", "Revenue")),
+    "orders": Label("Commandes", "Orders", "count"),
+    "average_order_value": Label("Panier moyen", "Average order value", "money"),
+    "gross_profit": Label("Marge brute", "Gross profit", "money"),
+    "gross_margin": Label("Taux de marge brute", "Gross margin", "percent"),
+    "conversion_rate": Label("Taux de conversion", "Conversion rate", "percent", short=("Conversion", "Conversion")),
+    "newsletter_rate": Label("Inscriptions newsletter / visiteur", "Newsletter sign-up rate", "percent"),
+    "active_customers": Label("Clients actifs", "Active customers", "count"),
+    "new_customers": Label("Nouveaux clients", "New customers", "count"),
+    "returning_customers": Label("Clients récurrents", "Returning customers", "count"),
+    "customers_lost": Label("Clients perdus", "Customers lost", "count", False),
+    "churn_rate": Label("Taux d'attrition", "Churn rate", "percent", False, short=("Attrition", "Churn")),
+    "retention_rate": Label("Taux de rétention", "Retention rate", "percent"),
+    "repeat_purchase_rate": Label("Taux de réachat", "Repeat purchase rate", "percent"),
+    "customer_acquisition_cost": Label("Coût d'acquisition client (CAC)", "Customer acquisition cost (CAC)",
+                                       "money", False, short=("CAC", "CAC")),
+    "lifetime_value": Label("Valeur vie client (LTV)", "Customer lifetime value (LTV)", "money", short=("LTV", "LTV")),
+    "ltv_cac_ratio": Label("Ratio LTV / CAC", "LTV:CAC ratio", "ratio"),
+    "cac_payback_months": Label("Retour sur CAC", "CAC payback", "months", False),
+    "click_through_rate": Label("Taux de clic (CTR)", "Click-through rate (CTR)", "percent", short=("CTR", "CTR")),
+    "return_on_ad_spend": Label("ROAS", "Return on ad spend (ROAS)", "ratio"),
+    "engagement_rate": Label("Taux d'engagement (abonnés)", "Engagement rate (followers)", "percent",
+                             short=("Engagement", "Engagement")),
+    "follower_growth_rate": Label("Croissance des abonnés", "Follower growth", "percent"),
+    "social_traffic_share": Label("Trafic venant des réseaux", "Traffic from social media", "percent"),
+}
+
+#: The KPIs of the dashboard's tiles, in order.
+DASHBOARD_KPIS = [
+    "revenue", "orders", "average_order_value", "gross_margin", "conversion_rate", "new_customers",
+    "churn_rate", "retention_rate", "repeat_purchase_rate", "customer_acquisition_cost", "lifetime_value",
+    "ltv_cac_ratio", "click_through_rate", "return_on_ad_spend", "engagement_rate", "social_traffic_share",
+]
+
+_TEXT = {
+    "undefined": ("n.d.", "n/a"),
+    "provisional": ("provisoire", "provisional"),
+    "no_history": ("historique insuffisant", "not enough history"),
+    "months": ("mois", "months"),
+}
+
+
+def text(key: str, lang: str) -> str:
+    """A short interface word in ``lang`` ("fr" or "en")."""
+    fr, en = _TEXT[key]
+    return fr if lang == "fr" else en
+
+
+def format_value(value: float, kind: str, lang: str = "fr", currency: str = "EUR") -> str:
+    """A value as a reader expects it: French or English separators, % or currency.
+
+    Undefined values (nan) show a visible marker, never a blank or 0.
+
+    >>> format_value(0.0312, "percent"), format_value(0.0312, "percent", "en")
+    ('3,1\\xa0%', '3.1%')
+    >>> format_value(1234.5, "money"), format_value(1234.5, "money", "en")
+    ('1\\u202f234,50\\xa0€', '€1,234.50')
+    >>> format_value(float("nan"), "money")
+    'n.d.'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return text("undefined", lang)
+    digits = {"percent": 1, "money": 2, "ratio": 1, "count": 0, "months": 1}[kind]
+    number = value * 100 if kind == "percent" else value
+    shown = f"{number:,.{digits}f}"
+    if lang == "fr":
+        shown = shown.replace(",", "\u202f").replace(".", ",")
+    symbol = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}.get(currency, currency)
+    if kind == "percent":
+        return f"{shown}\u00a0%" if lang == "fr" else f"{shown}%"
+    if kind == "money":
+        return f"{shown}\u00a0{symbol}" if lang == "fr" else f"{symbol}{shown}"
+    if kind == "months":
+        return f"{shown} {text('months', lang)}"
+    return shown

@@ -1,0 +1,219 @@
+"""Every KPI of every month, from the shop's four input tables.
+
+:func:`monthly_kpis` joins the orders analytics (:mod:`kpi_xl.orders`) with the
+monthly traffic, marketing and social tables and computes each KPI with its
+core function (:mod:`kpi_xl.kpis`), so a number here is always the number the
+core gives for that month's inputs.
+
+The monthly tables (canonical column names; see :data:`MONTHLY_TABLES`):
+
+* traffic, one row per month: visitors, sessions, purchases, newsletter
+  sign-ups, white-paper downloads;
+* marketing, one row per month and channel: spend, impressions, clicks, new
+  customers attributed to the channel;
+* social, one row per month and platform: followers (at the month's end),
+  reach, impressions, likes, comments, shares, visits to the site.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from . import kpis
+from ._numbers import safe_divide
+from .errors import KpiInputError
+from .order_table import ValidOrders, prepare_orders
+from .orders import period_summary
+from .table_checks import TableReport, check_amounts, check_dates, check_duplicates, check_ids, require_columns
+
+__all__ = ["MONTHLY_TABLES", "prepare_monthly", "monthly_kpis"]
+
+#: For each monthly table: its key columns and its numeric columns, and
+#: (part, whole) column pairs where the part may not exceed the whole.
+MONTHLY_TABLES: dict[str, dict[str, Any]] = {
+    "traffic": {"keys": ["month"],
+                "numbers": ["visitors", "sessions", "purchases", "newsletter_signups", "whitepaper_downloads"],
+                "parts": [("purchases", "sessions"), ("newsletter_signups", "visitors"),
+                          ("whitepaper_downloads", "visitors")]},
+    "marketing": {"keys": ["month", "channel"],
+                  "numbers": ["spend", "impressions", "clicks", "new_customers"],
+                  "parts": [("clicks", "impressions")]},
+    "social": {"keys": ["month", "platform"],
+               "numbers": ["followers", "reach", "impressions", "likes", "comments", "shares", "site_visits"],
+               "parts": []},
+}
+
+
+def prepare_monthly(
+    frame: pd.DataFrame, kind: str, *, sheet: str | None = None, skip_invalid: bool = False, today: Any = None
+) -> tuple[pd.DataFrame, list]:
+    """Check a monthly table and sum it per month.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table, with the canonical columns of ``MONTHLY_TABLES[kind]``; row
+        labels are used in messages.
+    kind : {"traffic", "marketing", "social"}
+    sheet : str, optional
+        Sheet name for messages.
+    skip_invalid : bool
+        False: any problem raises :class:`KpiInputError`; True: rows with a
+        problem are left out and returned in the problem list.
+    today : date-like, optional
+        Months after today's month are "in the future"; default: today.
+
+    Returns
+    -------
+    (pandas.DataFrame, list of InputProblem)
+        The numeric columns summed per month (a ``PeriodIndex`` named
+        ``month``), and the problems found.
+
+    Examples
+    --------
+    >>> traffic = pd.DataFrame({"month": ["2024-01", "2024-02"], "visitors": [1000, 1200],
+    ...     "sessions": [1300, 1500], "purchases": [26, 33], "newsletter_signups": [12, 15],
+    ...     "whitepaper_downloads": [3, 2]})
+    >>> prepare_monthly(traffic, "traffic")[0]["sessions"]
+    month
+    2024-01    1300.0
+    2024-02    1500.0
+    Freq: M, Name: sessions, dtype: float64
+    """
+    spec = MONTHLY_TABLES[kind]
+    require_columns(frame, spec["keys"] + spec["numbers"], table=kind, sheet=sheet)
+    report = TableReport(frame.index, sheet)
+    today_ts = pd.Timestamp(today if today is not None else _dt.date.today()).normalize()
+    months = check_dates(frame["month"], "month", report, today_ts + pd.offsets.MonthEnd(0),
+                         what="every row needs a month").dt.to_period("M")
+    clean = pd.DataFrame({"month": months}, index=frame.index)
+    for key in spec["keys"][1:]:
+        clean[key] = check_ids(frame[key], key, report, f"every row needs a {key}")
+    for column in spec["numbers"]:
+        clean[column] = check_amounts(frame[column], column, report)
+    for part, whole in spec["parts"]:
+        report.add((clean[part] > clean[whole]).to_numpy(), part, frame[part],
+                   lambda pos, p=part, w=whole: f"is more than {w} ({_num(clean[w].iloc[pos])})"
+                   f": {p.replace('_', ' ')} cannot exceed {w}")
+    keys = pd.Series(list(zip(*(clean[k] for k in spec["keys"]), strict=True)), index=frame.index)
+    check_duplicates(keys, frame["month"], "month", report,
+                     what="the month" + ("" if len(spec["keys"]) == 1 else f" and {spec['keys'][1]}"))
+    problems = report.problems
+    if problems and not skip_invalid:
+        raise KpiInputError.from_problems(problems, what=kind)
+    valid = clean[~report.bad]
+    return valid.groupby("month")[spec["numbers"]].sum().astype(float), problems
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def _defined(func: Callable[..., float], *args: Any, **kwargs: Any) -> float:
+    """``func(*args)``, or nan when an input is itself undefined (nan)."""
+    values = list(args) + list(kwargs.values())
+    return np.nan if any(pd.isna(v) for v in values) else func(*args, **kwargs)
+
+
+def monthly_kpis(
+    orders: pd.DataFrame | ValidOrders,
+    traffic: pd.DataFrame | None = None,
+    marketing: pd.DataFrame | None = None,
+    social: pd.DataFrame | None = None,
+    *,
+    inactivity_days: int = 365,
+    history_start: Any = None,
+    **order_options: Any,
+) -> pd.DataFrame:
+    """Every KPI of every month.
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame or ValidOrders
+        The orders table (see :func:`~kpi_xl.order_table.prepare_orders`).
+    traffic, marketing, social : pandas.DataFrame, optional
+        The monthly tables (see :func:`prepare_monthly`); a missing table
+        leaves its KPIs undefined (nan).
+    inactivity_days, history_start
+        Passed to :func:`~kpi_xl.orders.period_summary`.
+    **order_options
+        Passed to :func:`~kpi_xl.order_table.prepare_orders` (column names,
+        ``as_of``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per month (``PeriodIndex`` named ``month``): the columns of
+        :func:`~kpi_xl.orders.period_summary`, the monthly inputs summed over
+        channels and platforms, and the KPIs:
+
+        ``conversion_rate`` purchases / sessions (Shopify's definition);
+        ``visitor_conversion_rate`` purchases / visitors; ``newsletter_rate``
+        and ``whitepaper_rate`` sign-ups and downloads / visitors;
+        ``click_through_rate`` ad clicks / ad impressions;
+        ``customer_acquisition_cost`` ad spend / all new customers (blended
+        CAC, the one comparable with an LTV over all customers);
+        ``paid_customer_acquisition_cost`` ad spend / new customers the
+        channels claim; ``return_on_ad_spend`` revenue / ad spend (blended);
+        ``ltv_cac_ratio``; ``cac_payback_months`` CAC / monthly gross profit per
+        customer of the base; ``engagement_rate`` interactions (likes +
+        comments + shares) / followers; ``engagement_rate_by_reach``
+        interactions / reach; ``follower_growth_rate`` against the previous
+        month; ``social_traffic_share`` site visits from social / sessions.
+
+    Examples
+    --------
+    >>> from kpi_xl.sample import sample_shop
+    >>> shop = sample_shop()
+    >>> table = monthly_kpis(shop.orders, shop.traffic, shop.marketing, shop.social,
+    ...                      history_start=shop.opened, as_of=shop.as_of)
+    >>> len(table), str(table.index[-1])
+    (24, '2025-12')
+    """
+    valid = prepare_orders(orders, **order_options)
+    summary = period_summary(valid, inactivity_days=inactivity_days, history_start=history_start)
+    summary.index = summary.index.rename("month")
+    inputs = {kind: prepare_monthly(frame, kind)[0] if frame is not None else
+              pd.DataFrame(columns=MONTHLY_TABLES[kind]["numbers"], dtype=float,
+                           index=pd.PeriodIndex([], freq="M", name="month"))
+              for kind, frame in (("traffic", traffic), ("marketing", marketing), ("social", social))}
+    marketing_sums = inputs["marketing"].rename(columns={
+        "spend": "ad_spend", "impressions": "ad_impressions", "clicks": "ad_clicks",
+        "new_customers": "attributed_new_customers"})
+    social_sums = inputs["social"].rename(columns={"impressions": "social_impressions",
+                                                   "site_visits": "social_site_visits"})
+    social_sums["interactions"] = social_sums[["likes", "comments", "shares"]].sum(axis=1)
+    months = summary.index.union(inputs["traffic"].index).union(marketing_sums.index).union(social_sums.index)
+    table = summary.reindex(months).join([inputs["traffic"], marketing_sums, social_sums])
+    table.index.name = "month"
+    derived = [_month_kpis(row, previous_followers)
+               for row, previous_followers in zip(table.itertuples(), table["followers"].shift(1), strict=True)]
+    return table.join(pd.DataFrame(derived, index=table.index))
+
+
+def _month_kpis(row: Any, previous_followers: float) -> dict[str, float]:
+    """The KPIs of one month from its inputs, each by its core function."""
+    cac = _defined(kpis.customer_acquisition_cost, row.ad_spend, row.new_customers)
+    mean_base = (row.customers_at_start + row.customers_at_end) / 2
+    profit_per_customer = safe_divide(row.gross_profit, mean_base)  # monthly gross profit per base customer
+    return {
+        "conversion_rate": _defined(kpis.conversion_rate, row.purchases, row.sessions),
+        "visitor_conversion_rate": _defined(kpis.conversion_rate, row.purchases, row.visitors),
+        "newsletter_rate": _defined(kpis.conversion_rate, row.newsletter_signups, row.visitors),
+        "whitepaper_rate": _defined(kpis.conversion_rate, row.whitepaper_downloads, row.visitors),
+        "click_through_rate": _defined(kpis.click_through_rate, row.ad_clicks, row.ad_impressions),
+        "customer_acquisition_cost": cac,
+        "paid_customer_acquisition_cost": _defined(kpis.customer_acquisition_cost, row.ad_spend,
+                                                   row.attributed_new_customers),
+        "return_on_ad_spend": _defined(kpis.return_on_ad_spend, row.revenue, row.ad_spend),
+        "ltv_cac_ratio": _defined(kpis.ltv_cac_ratio, row.lifetime_value, cac),
+        "cac_payback_months": _defined(kpis.cac_payback_periods, cac, profit_per_customer),
+        "engagement_rate": _defined(kpis.engagement_rate, row.interactions, row.followers),
+        "engagement_rate_by_reach": _defined(kpis.engagement_rate, row.interactions, row.reach),
+        "follower_growth_rate": _defined(kpis.follower_growth_rate, row.followers, previous_followers),
+        "social_traffic_share": _defined(kpis.social_traffic_share, row.social_site_visits, row.sessions),
+    }

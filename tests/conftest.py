@@ -1,0 +1,54 @@
+"""Shared fixtures: a hand-built orders table whose every number is worked out in the tests.
+
+Inactivity window: 30 days. Customers A-J, 21 rows, data from 2024-01-03 to
+2024-03-20 (the last order, so as_of = 2024-03-20).
+
+Stints (a customer is in the base from a (re)starting order to its last order + 30 days):
+  A  Jan 3, Jan 20 (Feb 15 cancelled: does not count)      -> base Jan 3 .. lapse Feb 19
+  B  Jan 5, Feb 2 (gap 28); Mar 15 (gap 42 > 30)           -> Jan 5 .. Mar 3; Mar 15 .. Apr 14
+  C  Jan 10; Mar 5 (gap 55 > 30)                           -> Jan 10 .. Feb 9; Mar 5 .. Apr 4
+  D  Jan 25 refunded only: never a customer
+  E  Jan 28, Feb 27 (gap exactly 30: kept)                 -> Jan 28 .. Mar 28
+  F  Feb 6, Feb 22, Mar 20                                 -> Feb 6 .. Apr 19
+  G  Feb 20, Mar 12                                        -> Feb 20 .. Apr 11
+  H  Mar 7, Mar 19                                         -> Mar 7 .. Apr 18
+  I  Mar 18                                                -> Mar 18 .. Apr 17
+  J  Mar 10 cancelled only: never a customer
+"""
+
+import pandas as pd
+import pytest
+
+ROWS = [  # order_id, date, customer, net revenue, cost of goods, status
+    ("1", "2024-01-03", "A", 100, 60, "paid"),
+    ("2", "2024-01-05", "B", 50, 30, "paid"),
+    ("3", "2024-01-10", "C", 80, 50, "paid"),
+    ("4", "2024-01-20", "A", 40, 20, "paid"),
+    ("5", "2024-01-25", "D", 60, 40, "refunded"),
+    ("6", "2024-01-28", "E", 70, 35, "paid"),
+    ("7", "2024-02-02", "B", 30, 15, "paid"),
+    ("8", "2024-02-06", "F", 90, 50, "paid"),
+    ("9", "2024-02-15", "A", 20, 10, "cancelled"),
+    ("10", "2024-02-20", "G", 40, 25, "paid"),
+    ("11", "2024-02-22", "F", 25, 10, "paid"),
+    ("12", "2024-02-27", "E", 65, 30, "paid"),
+    ("13", "2024-03-05", "C", 45, 20, "paid"),
+    ("14", "2024-03-07", "H", 55, 30, "paid"),
+    ("15", "2024-03-10", "J", 40, 20, "cancelled"),
+    ("16", "2024-03-12", "G", 35, 20, "paid"),
+    ("17", "2024-03-15", "B", 60, 40, "paid"),
+    ("18", "2024-03-18", "I", 20, 12, "paid"),
+    ("19", "2024-03-19", "H", 15, 5, "paid"),
+    ("20", "2024-03-20", "F", 30, 15, "paid"),
+    ("21", "2024-01-12", "A", 0, 0, "annulée"),  # a French label, cancelled: counts nowhere
+]
+
+
+@pytest.fixture
+def orders():
+    frame = pd.DataFrame(ROWS, columns=["order_id", "order_date", "customer_id", "net_revenue",
+                                        "cost_of_goods_sold", "status"])
+    frame.index = range(2, 2 + len(frame))  # sheet row numbers, as the refresh will pass them
+    return frame
+
+

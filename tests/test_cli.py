@@ -1,0 +1,74 @@
+"""The kpi-xl command line, run as a user runs it."""
+
+import json
+import math
+import subprocess
+import sys
+
+import pytest
+
+from kpi_xl.cli import main
+from kpi_xl.labels import DASHBOARD_KPIS, KPI_LABELS, format_value
+from kpi_xl.report import monthly_kpis
+from kpi_xl.sample import sample_shop
+
+
+@pytest.fixture(scope="module")
+def demo_table():
+    shop = sample_shop()
+    return monthly_kpis(shop.orders, shop.traffic, shop.marketing, shop.social,
+                        history_start=shop.opened, as_of=shop.as_of)
+
+
+def test_demo_runs_as_a_program_and_prints_every_tile():
+    run = subprocess.run([sys.executable, "-m", "kpi_xl", "demo"], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    for key in DASHBOARD_KPIS:
+        assert KPI_LABELS[key].fr in run.stdout
+    assert "mois de référence : 2025-12" in run.stdout
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_demo_shows_the_core_numbers(capsys, demo_table, lang):
+    assert main(["demo", "--lang", lang]) == 0
+    out = capsys.readouterr().out
+    december = demo_table.loc["2025-12"]
+    for key in ("revenue", "customer_acquisition_cost", "churn_rate", "ltv_cac_ratio", "engagement_rate"):
+        label = KPI_LABELS[key]
+        line = next(line for line in out.splitlines() if line.startswith(label.name(lang)))
+        assert format_value(december[key], label.kind, lang) in line
+
+
+def test_demo_json_holds_every_kpi_of_every_month(capsys, demo_table):
+    assert main(["demo", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["currency"] == "EUR" and len(data["months"]) == len(demo_table) == 24
+    first, last = data["months"][0], data["months"][-1]
+    assert first["churn_rate"] is None  # not enough history: null, not 0
+    assert last["month"] == "2025-12"
+    for key in demo_table.columns:
+        expected = demo_table.loc["2025-12", key]
+        if isinstance(expected, float) and math.isnan(expected):
+            assert last[key] is None
+        else:
+            assert last[key] == pytest.approx(expected) if not isinstance(expected, str) else last[key] == expected
+
+
+def test_demo_reporting_month_option(capsys):
+    assert main(["demo", "--month", "2025-01", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "reporting month: 2025-01" in out and "not enough history" in out  # Dec 2024 churn is not known
+
+
+@pytest.mark.parametrize("month, words", [("2031-01", "outside the data (2024-01 to 2025-12)"),
+                                          ("janvier", "'janvier', not a month (use YYYY-MM)")])
+def test_bad_month_is_a_clear_error(capsys, month, words):
+    assert main(["demo", "--month", month]) == 2
+    assert words in capsys.readouterr().err
+
+
+def test_version_and_help(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.startswith("kpi-xl 0.")
