@@ -1,0 +1,1 @@
+"""The Excel layer: xlwings formulas (udfs) and the cell readers they use."""

@@ -1,0 +1,187 @@
+"""Reading the values of Excel ranges as xlwings hands them to a formula.
+
+A range may arrive as a scalar (one cell), a flat list (one row or column) or
+a nested list (a 2-D range, or anything from Office.js); blank cells arrive as
+``None`` (or ``""`` from Office.js). Dates arrive as ``datetime`` objects from
+the desktop (COM) and as serial numbers from Office.js. Every problem is
+reported with the argument's name, the cell's position in the range and the
+value: ``"visitors: cell 3 of 12 is 'n/a', not a number"``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import numbers
+from typing import Any
+
+import pandas as pd
+
+from ..errors import KpiInputError
+from ..number_text import NumberTextError, parse_number
+
+__all__ = ["cells", "numbers_in", "total", "single", "dates_in", "ids_in", "order_rows", "is_blank",
+           "EXCEL_EPOCH"]
+
+#: Day 0 of Excel's 1900 date system (serial 1 is 1900-01-01, counting the fictitious 1900-02-29).
+EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
+_LAST_SERIAL = 2958465  # 9999-12-31
+
+
+def cells(value: Any) -> list[Any]:
+    """The cells of a range, row by row, whatever its shape.
+
+    >>> cells(5), cells([1, None]), cells([[1, 2], [3, None]])
+    ([5], [1, None], [1, 2, 3, None])
+    """
+    if isinstance(value, (list, tuple)):
+        out: list[Any] = []
+        for item in value:
+            out.extend(cells(item) if isinstance(item, (list, tuple)) else [item])
+        return out
+    return [value]
+
+
+def is_blank(value: Any) -> bool:
+    """True for an empty cell: None, an empty or all-space text."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _at(name: str, index: int, count: int) -> str:
+    return name if count == 1 else f"{name}: cell {index + 1} of {count}"
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool):
+        raise KpiInputError(f"{where} is {'TRUE' if value else 'FALSE'}, not a number")
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if math.isnan(number) or math.isinf(number):
+            raise KpiInputError(f"{where} is {number}, not a number")
+        return number
+    if isinstance(value, str):
+        try:
+            return parse_number(value)
+        except NumberTextError as error:
+            raise KpiInputError(f"{where} is {value!r}, {_reason(error)}") from None
+    raise KpiInputError(f"{where} is {value!r}, not a number")
+
+
+def _reason(error: NumberTextError) -> str:
+    text = str(error)
+    return text[3:] if text.startswith("is ") else text
+
+
+def numbers_in(value: Any, name: str, *, allow_negative: bool = False) -> list[float]:
+    """The numbers of a range, blanks skipped; numbers typed as text are read (French or US).
+
+    >>> numbers_in([[10], [None], ["1 234,5"]], "spend")
+    [10.0, 1234.5]
+    >>> numbers_in([1, "n/a", 3], "visitors")
+    Traceback (most recent call last):
+    ...
+    kpi_xl.errors.KpiInputError: visitors: cell 2 of 3 is 'n/a', not a number
+    """
+    values = cells(value)
+    out = []
+    for index, item in enumerate(values):
+        if is_blank(item):
+            continue
+        number = _number(item, _at(name, index, len(values)))
+        if number < 0 and not allow_negative:
+            raise KpiInputError(f"{_at(name, index, len(values))} is {number:g}, which is negative")
+        out.append(number)
+    return out
+
+
+def total(value: Any, name: str) -> float:
+    """The sum of a range's numbers (0 when every cell is blank).
+
+    >>> total([[100, 200], [None, "50"]], "spend")
+    350.0
+    """
+    return float(sum(numbers_in(value, name)))
+
+
+def single(value: Any, name: str, *, default: float | None = None, allow_negative: bool = False) -> float:
+    """The one number of a single-cell argument; ``default`` when blank (an error if None).
+
+    >>> single([[0.05]], "churn_rate"), single(None, "gross_margin", default=1.0)
+    (0.05, 1.0)
+    """
+    found = numbers_in(value, name, allow_negative=allow_negative)
+    if not found:
+        if default is None:
+            raise KpiInputError(f"{name} is empty: it needs one number")
+        return default
+    if len(found) > 1:
+        raise KpiInputError(f"{name} holds {len(found)} numbers: it needs one cell (a rate or an average)")
+    return found[0]
+
+
+def _date(value: Any, where: str) -> pd.Timestamp:
+    if isinstance(value, bool):
+        raise KpiInputError(f"{where} is {'TRUE' if value else 'FALSE'}, not a date")
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        stamp = pd.Timestamp(value)
+        return (stamp.tz_localize(None) if stamp.tzinfo else stamp).normalize()
+    if isinstance(value, numbers.Real) and 1 <= float(value) <= _LAST_SERIAL:
+        return pd.Timestamp(EXCEL_EPOCH + _dt.timedelta(days=int(float(value))))
+    if isinstance(value, str):
+        try:
+            return pd.Timestamp(_dt.date.fromisoformat(value.strip()[:10]))
+        except ValueError:
+            pass
+    raise KpiInputError(f"{where} is {value!r}, not a date (use a date cell or YYYY-MM-DD)")
+
+
+def dates_in(values: list[Any], name: str, positions: list[int] | None = None,
+             count: int | None = None) -> list[pd.Timestamp | None]:
+    """Dates of a column of cells (None for blanks), from datetimes, Excel serials or ISO text.
+
+    ``positions`` (1-based) and ``count`` place each cell in the original range for messages.
+
+    >>> dates_in([45000, "2024-01-31", None], "order_dates")
+    [Timestamp('2023-03-15 00:00:00'), Timestamp('2024-01-31 00:00:00'), None]
+    """
+    positions = positions or list(range(1, len(values) + 1))
+    count = count or len(values)
+    return [None if is_blank(v) else _date(v, _at(name, at - 1, count))
+            for v, at in zip(values, positions, strict=True)]
+
+
+def ids_in(values: list[Any]) -> list[str | None]:
+    """Identifiers of a column of cells as text (1001.0 becomes '1001'; None for blanks).
+
+    >>> ids_in([1001.0, " ann@example.com ", None])
+    ['1001', 'ann@example.com', None]
+    """
+    def text(value: Any) -> str | None:
+        if is_blank(value):
+            return None
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value).strip()
+
+    return [text(v) for v in values]
+
+
+def order_rows(**ranges: Any) -> tuple[dict[str, list[Any]], list[int], int]:
+    """Cells of order-level ranges read side by side, all-blank rows dropped.
+
+    Returns the cells per argument, the 1-based position of each kept row and
+    the number of cells per range. Ranges of different lengths are an error
+    giving both lengths.
+
+    >>> order_rows(order_dates=[1, None, 2], customer_ids=["a", None, "b"])
+    ({'order_dates': [1, 2], 'customer_ids': ['a', 'b']}, [1, 3], 3)
+    """
+    columns = {name: cells(value) for name, value in ranges.items()}
+    (first, first_cells), *others = columns.items()
+    for name, values in others:
+        if len(values) != len(first_cells):
+            raise KpiInputError(f"{first} has {len(first_cells)} cells but {name} has {len(values)}: "
+                                "the ranges must cover the same rows")
+    keep = [i for i in range(len(first_cells)) if not all(is_blank(v[i]) for v in columns.values())]
+    kept = {name: [values[i] for i in keep] for name, values in columns.items()}
+    return kept, [i + 1 for i in keep], len(first_cells)

@@ -1,0 +1,299 @@
+"""KPI_* worksheet functions: thin xlwings wrappers over the KPI core.
+
+Every function here reads its ranges (:mod:`kpi_xl.excel.cells`), calls the
+core (:mod:`kpi_xl.kpis`, :mod:`kpi_xl.orders`) and turns the result into cell
+values; no KPI arithmetic lives here. The template's ``UDF Modules`` setting
+names this module.
+
+In a cell:
+
+* a range argument of a rate function is summed:
+  ``=KPI_CAC(B2:B13; C2:C13)`` is total spend / total new customers;
+* an undefined result (a zero denominator) shows ``n.d.``, never a blank or 0;
+* invalid input shows a text starting with ``#KPI!`` that names the argument,
+  the cell and the value, e.g. ``#KPI! visitors: cell 3 of 12 is 'n/a', not a number``.
+
+Each docstring is the description Excel's function wizard shows (at most 255
+characters), and each ``doc=`` the help of an argument.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+import xlwings as xw
+
+from .. import kpis
+from ..errors import InputProblem, KpiInputError
+from ..labels import text
+from ..order_table import ValidOrders, prepare_orders
+from ..orders import cohort_matrix, period_summary
+from .cells import _number, cells, dates_in, ids_in, is_blank, order_rows, single, total
+
+__all__ = [
+    "KPI_CONVERSION_RATE", "KPI_CTR", "KPI_CAC", "KPI_CHURN_RATE", "KPI_RETENTION_RATE", "KPI_REPEAT_RATE",
+    "KPI_GROSS_PROFIT", "KPI_GROSS_MARGIN", "KPI_AOV", "KPI_LTV", "KPI_LTV_CAC", "KPI_ROAS",
+    "KPI_ENGAGEMENT_RATE", "KPI_COHORTS", "KPI_CUSTOMERS", "UNDEFINED", "ERROR_PREFIX", "CATEGORY",
+]
+
+#: The function wizard's category of every KPI_* function.
+CATEGORY = "KPI"
+#: What a cell shows for an undefined result (non défini).
+UNDEFINED = "n.d."
+#: How the text of an input error starts.
+ERROR_PREFIX = "#KPI!"
+
+_MEASURES = {"share": "share", "part": "share", "count": "count", "nombre": "count",
+             "revenue": "revenue", "ca": "revenue", "chiffre d'affaires": "revenue"}
+_CUSTOMER_HEADERS = {
+    "fr": ["Mois", "Clients actifs", "Nouveaux", "Récurrents", "Perdus", "Taux d'attrition", "Taux de rétention"],
+    "en": ["Month", "Active", "New", "Returning", "Lost", "Churn rate", "Retention rate"],
+}
+_COHORT_CORNER = {"fr": "Cohorte", "en": "Cohort"}
+
+
+def _to_cell(value: Any) -> Any:
+    """A result as a cell value: nan becomes the visible UNDEFINED marker."""
+    if isinstance(value, (list, tuple)):
+        return [_to_cell(v) for v in value]
+    if isinstance(value, (float, np.floating)):
+        return UNDEFINED if math.isnan(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def _excel_result(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn nan into UNDEFINED and an input error into a one-line ``#KPI!`` text."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any) -> Any:
+        try:
+            return _to_cell(func(*args))
+        except KpiInputError as error:
+            return f"{ERROR_PREFIX} {_one_line(error)}"
+
+    return wrapper
+
+
+def _one_line(error: KpiInputError) -> str:
+    if not error.problems:
+        return str(error).replace("\n", " ")
+    first, more = error.problems[0], len(error.problems) - 1
+    return str(first) + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
+
+
+def _sums(core: Callable[..., float], **ranges: Any) -> float:
+    """``core`` applied to the totals of the ranges, passed in order."""
+    return core(*(total(value, name) for name, value in ranges.items()))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("conversions", doc="Goals reached: purchases, newsletter sign-ups, downloads (summed). / Objectifs atteints.")
+@xw.arg("visitors", doc="Visitors or sessions in the same period (summed). / Visiteurs ou sessions.")
+@_excel_result
+def KPI_CONVERSION_RATE(conversions, visitors):
+    """Conversion rate = conversions / visitors (fraction, format as %). Taux de conversion. n.d. if no visitor."""
+    return _sums(kpis.conversion_rate, conversions=conversions, visitors=visitors)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("clicks", doc="Clicks (summed). / Clics.")
+@xw.arg("impressions", doc="Impressions (summed). / Impressions.")
+@_excel_result
+def KPI_CTR(clicks, impressions):
+    """Click-through rate = clicks / impressions (fraction, format as %). Taux de clic. n.d. if no impression."""
+    return _sums(kpis.click_through_rate, clicks=clicks, impressions=impressions)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("acquisition_spend", doc="Marketing spend to acquire customers (summed). / Dépenses d'acquisition.")
+@xw.arg("new_customers", doc="New customers of the same period (summed). / Nouveaux clients.")
+@_excel_result
+def KPI_CAC(acquisition_spend, new_customers):
+    """Customer acquisition cost = spend / new customers. Coût d'acquisition client (CAC). n.d. if no new customer."""
+    return _sums(kpis.customer_acquisition_cost, acquisition_spend=acquisition_spend, new_customers=new_customers)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("customers_lost", doc="Customers lost during the period (summed). / Clients perdus.")
+@xw.arg("customers_at_start", doc="Customers at the start of the period (summed). / Clients au début.")
+@_excel_result
+def KPI_CHURN_RATE(customers_lost, customers_at_start):
+    """Churn rate = customers lost / customers at start (fraction). Taux d'attrition. n.d. if nobody at start."""
+    return _sums(kpis.churn_rate, customers_lost=customers_lost, customers_at_start=customers_at_start)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("customers_at_end", doc="Customers at the end of the period (E). / Clients à la fin.")
+@xw.arg("new_customers", doc="New customers during the period (N). / Nouveaux clients.")
+@xw.arg("customers_at_start", doc="Customers at the start of the period (S). / Clients au début.")
+@_excel_result
+def KPI_RETENTION_RATE(customers_at_end, new_customers, customers_at_start):
+    """Retention rate = (E - N) / S: customers kept over customers at start. Taux de rétention. n.d. if S = 0."""
+    return _sums(kpis.retention_rate, customers_at_end=customers_at_end, new_customers=new_customers,
+                 customers_at_start=customers_at_start)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("customer_ids", doc="Customer id of each order, one order per row. / Identifiant client de chaque commande.")
+@_excel_result
+def KPI_REPEAT_RATE(customer_ids):
+    """Repeat purchase rate = customers with 2+ orders / customers, from a column of order rows. Taux de réachat."""
+    ids = [i for i in ids_in(cells(customer_ids)) if i is not None]
+    orders_per_customer = pd.Series(ids, dtype=object).value_counts()
+    return kpis.repeat_purchase_rate(int((orders_per_customer >= 2).sum()), len(orders_per_customer))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("revenue", doc="Net sales: after discounts and refunds, before shipping and taxes (summed). / CA net.")
+@xw.arg("cogs", doc="Cost of goods sold (summed). / Coût des marchandises vendues.")
+@_excel_result
+def KPI_GROSS_PROFIT(revenue, cogs):
+    """Gross profit = net sales - cost of goods sold (money). Marge brute."""
+    return kpis.gross_profit(total(revenue, "revenue"), total(cogs, "cogs"))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("revenue", doc="Net sales: after discounts and refunds, before shipping and taxes (summed). / CA net.")
+@xw.arg("cogs", doc="Cost of goods sold (summed). / Coût des marchandises vendues.")
+@_excel_result
+def KPI_GROSS_MARGIN(revenue, cogs):
+    """Gross margin = (net sales - cost of goods) / net sales (fraction). Taux de marge brute. n.d. if no sales."""
+    return kpis.gross_margin(total(revenue, "revenue"), total(cogs, "cogs"))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("revenue", doc="Net revenue (summed). / Chiffre d'affaires net.")
+@xw.arg("orders", doc="Number of orders (summed). / Nombre de commandes.")
+@_excel_result
+def KPI_AOV(revenue, orders):
+    """Average order value = net revenue / orders (money). Panier moyen. n.d. if no order."""
+    return _sums(kpis.average_order_value, revenue=revenue, orders=orders)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("average_order_value", doc="Average order value (one cell). / Panier moyen.")
+@xw.arg("purchase_frequency", doc="Orders per customer per period (one cell). / Fréquence d'achat par période.")
+@xw.arg("churn_rate", doc="Churn rate per the same period (one cell, e.g. 5%). / Taux d'attrition.")
+@xw.arg("gross_margin", doc="Optional gross margin (e.g. 40%); blank = 1 (revenue LTV). / Taux de marge, facultatif.")
+@_excel_result
+def KPI_LTV(average_order_value, purchase_frequency, churn_rate, gross_margin=None):
+    """Lifetime value = AOV x frequency x gross margin / churn rate. Valeur vie client (LTV). n.d. if churn = 0."""
+    return kpis.customer_lifetime_value(
+        single(average_order_value, "average_order_value"), single(purchase_frequency, "purchase_frequency"),
+        single(churn_rate, "churn_rate"),
+        gross_margin=single(gross_margin, "gross_margin", default=1.0, allow_negative=True))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("ltv", doc="Customer lifetime value (one cell). / Valeur vie client.")
+@xw.arg("cac", doc="Customer acquisition cost (one cell). / Coût d'acquisition client.")
+@_excel_result
+def KPI_LTV_CAC(ltv, cac):
+    """LTV:CAC ratio = lifetime value / acquisition cost; 3 or more is healthy. Ratio LTV / CAC. n.d. if CAC = 0."""
+    return kpis.ltv_cac_ratio(single(ltv, "ltv", allow_negative=True), single(cac, "cac"))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("revenue", doc="Revenue (summed). / Chiffre d'affaires.")
+@xw.arg("ad_spend", doc="Advertising spend (summed). / Dépenses publicitaires.")
+@_excel_result
+def KPI_ROAS(revenue, ad_spend):
+    """Return on ad spend = revenue / ad spend (4 = 4 earned per 1 spent). ROAS. n.d. if nothing spent."""
+    return _sums(kpis.return_on_ad_spend, revenue=revenue, ad_spend=ad_spend)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("interactions", doc="Likes + comments + shares (+ saves), summed. / J'aime + commentaires + partages.")
+@xw.arg("audience", doc="Followers, reach or impressions: say which in your sheet (summed). / Abonnés, portée...")
+@_excel_result
+def KPI_ENGAGEMENT_RATE(interactions, audience):
+    """Engagement rate = interactions / audience (followers, reach or impressions). Taux d'engagement. n.d. if 0."""
+    return _sums(kpis.engagement_rate, interactions=interactions, audience=audience)
+
+
+def _orders(order_dates: Any, customer_ids: Any, revenues: Any = None) -> ValidOrders:
+    """An orders table from order-level ranges, checked by the core; messages name the cells."""
+    ranges = {"order_dates": order_dates, "customer_ids": customer_ids}
+    if revenues is not None:
+        ranges["revenues"] = revenues
+    kept, positions, count = order_rows(**ranges)
+    if not positions:
+        raise KpiInputError("order_dates is empty: there is no order to count")
+    frame = pd.DataFrame({
+        "order_dates": dates_in(kept["order_dates"], "order_dates", positions, count),
+        "order_ids": [str(p) for p in positions],  # one order per row
+        "customer_ids": ids_in(kept["customer_ids"]),
+        "revenues": [None if is_blank(v) else _number(v, f"revenues: cell {p} of {count}")
+                     for v, p in zip(kept.get("revenues", [0.0] * len(positions)), positions, strict=True)],
+        "cogs": 0.0,  # not used by cohorts or customer counts
+    }, index=positions)
+    try:
+        return prepare_orders(frame, date_col="order_dates", order_id_col="order_ids",
+                              customer_id_col="customer_ids", revenue_col="revenues", cogs_col="cogs",
+                              status_col=None)
+    except KpiInputError as error:
+        if not error.problems:
+            raise
+        first, more = error.problems[0], len(error.problems) - 1
+        what = InputProblem(first.message, value=first.value)  # "-5.0 is negative", "is empty: ..."
+        where = f"{first.column}: cell {first.row} of {count}{'' if first.value is None else ':'}"
+        raise KpiInputError(f"{where} {what}" + (f" (and {more} more problem{'s' if more > 1 else ''})"
+                                                 if more else "")) from None
+
+
+def _language(language: Any) -> str:
+    lang = "fr" if is_blank(language) else str(language).strip().lower()[:2]
+    if lang not in ("fr", "en"):
+        raise KpiInputError(f"language is {language!r}: use FR or EN")
+    return lang
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("order_dates", doc="Date of each order, one order per row. / Date de chaque commande.")
+@xw.arg("customer_ids", doc="Customer id of each order, same rows. / Identifiant client, mêmes lignes.")
+@xw.arg("measure", doc="share (default), count or revenue. / part (défaut), nombre ou ca.")
+@xw.arg("revenues", doc="Net revenue of each order, same rows (for revenue). / CA net de chaque commande.")
+@xw.arg("language", doc="FR (default) or EN, for the header. / FR (défaut) ou EN, pour l'en-tête.")
+@_excel_result
+def KPI_COHORTS(order_dates, customer_ids, measure=None, revenues=None, language=None):
+    """Cohort matrix (spills): rows = month of first order, columns = months since (0, 1, 2...). Cohortes."""
+    name = "share" if is_blank(measure) else _MEASURES.get(str(measure).strip().lower())
+    if name is None:
+        raise KpiInputError(f"measure is {measure!r}: use share, count or revenue (part, nombre, ca)")
+    if name == "revenue" and revenues is None:
+        raise KpiInputError("measure is revenue: give the revenues range as the 4th argument")
+    matrix = cohort_matrix(_orders(order_dates, customer_ids, revenues), measure=name)
+    header = [_COHORT_CORNER[_language(language)], *[int(c) for c in matrix.columns]]
+    last = len(matrix) - 1  # cohorts are consecutive months: cohort i reaches age (last - i)
+    rows = [[str(cohort), *[v if age <= last - i else "" for age, v in enumerate(values)]]
+            for i, (cohort, values) in enumerate(zip(matrix.index, matrix.to_numpy().tolist(), strict=True))]
+    return [header, *rows]  # a reached cell of an empty cohort is nan: shown as UNDEFINED
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("order_dates", doc="Date of each order, one order per row. / Date de chaque commande.")
+@xw.arg("customer_ids", doc="Customer id of each order, same rows. / Identifiant client, mêmes lignes.")
+@xw.arg("inactivity_days", doc="Days without an order before a customer is lost (default 365). / Jours d'inactivité.")
+@xw.arg("language", doc="FR (default) or EN, for the header. / FR (défaut) ou EN, pour l'en-tête.")
+@_excel_result
+def KPI_CUSTOMERS(order_dates, customer_ids, inactivity_days=None, language=None):
+    """Customers per month (spills): active, new, returning, lost, churn and retention rates. Clients par mois."""
+    lang = _language(language)
+    days = single(inactivity_days, "inactivity_days", default=365.0)
+    if days < 1 or not float(days).is_integer():
+        raise KpiInputError(f"inactivity_days is {days:g}: use a whole number of days, at least 1")
+    summary = period_summary(_orders(order_dates, customer_ids), inactivity_days=int(days))
+    rows = [_CUSTOMER_HEADERS[lang]]
+    for month, row in summary.iterrows():
+        status = row["churn_status"]
+        churn, retention = ((row["churn_rate"], row["retention_rate"]) if status == "final"
+                            else (text(status, lang),) * 2)
+        rows.append([str(month), int(row["active_customers"]), int(row["new_customers"]),
+                     int(row["returning_customers"]), int(row["customers_lost"]), churn, retention])
+    return rows
