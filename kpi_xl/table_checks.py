@@ -17,7 +17,7 @@ import pandas as pd
 from .errors import InputProblem
 
 __all__ = ["TableReport", "check_dates", "check_amounts", "check_ids", "check_duplicates", "is_blank",
-           "require_columns"]
+           "require_columns", "ids_as_text", "blank_mask"]
 
 
 class TableReport:
@@ -55,7 +55,10 @@ def is_blank(value: Any) -> bool:
         return False
 
 
-def _blank_mask(values: pd.Series) -> np.ndarray:
+def blank_mask(values: pd.Series) -> np.ndarray:
+    """True where a cell is empty: None, NaN, or a text of spaces only."""
+    if values.dtype == object:
+        values = values.infer_objects()  # numbers held as objects need no text check
     blank = values.isna().to_numpy()
     if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
         blank = blank | values.astype("string").str.strip().eq("").fillna(True).to_numpy(dtype=bool)
@@ -77,7 +80,7 @@ def check_dates(values: pd.Series, column: str, report: TableReport, today: pd.T
         if texts.size:
             parsed.iloc[texts] = pd.to_datetime(values.iloc[texts].str.strip(), errors="coerce",
                                                 format="ISO8601").to_numpy()
-    blank = _blank_mask(values)
+    blank = blank_mask(values)
     report.add(blank, column, values, f"is empty: {what}")
     report.add(parsed.isna().to_numpy() & ~blank, column, values, "is not a date (use YYYY-MM-DD)")
     parsed = parsed.dt.normalize()
@@ -91,18 +94,48 @@ def _naive(value: Any) -> pd.Timestamp:
     return stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
 
 
-def check_ids(values: pd.Series, column: str, report: TableReport, what: str) -> pd.Series:
-    """Identifiers as text (1001.0 read from a cell becomes '1001'); ``what`` says what a row needs."""
-    def text(v: Any) -> Any:
-        if is_blank(v):
-            return None
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        return str(v).strip()
+def _id_text(value: Any) -> Any:
+    if is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
-    ids = values.map(text)
+
+def ids_as_text(values: pd.Series) -> pd.Series:
+    """Identifiers as text, None for blanks; 1001.0 read from a cell becomes '1001'.
+
+    Vectorised for columns of numbers or of texts; mixed columns go cell by cell.
+
+    >>> ids_as_text(pd.Series([1001.0, None, 7.5])).tolist()
+    ['1001', None, '7.5']
+    >>> ids_as_text(pd.Series([" a@b.fr ", "", None])).tolist()
+    ['a@b.fr', None, None]
+    """
+    if pd.api.types.is_float_dtype(values.dtype):
+        arr = values.to_numpy(dtype=float)
+        out = np.full(len(arr), None, dtype=object)
+        finite = np.isfinite(arr)
+        whole = finite & (arr == np.floor(np.where(finite, arr, 0)))
+        out[whole] = arr[whole].astype(np.int64).astype(str)
+        out[finite & ~whole] = arr[finite & ~whole].astype(str)
+        return pd.Series(out, index=values.index, dtype=object)
+    if pd.api.types.is_integer_dtype(values.dtype):
+        return values.astype(str).astype(object)
+    if values.map(type).eq(str).all():
+        texts = values.str.strip()
+        texts = texts.where(texts != "")
+    else:
+        texts = values.map(_id_text)
+    out = texts.to_numpy(dtype=object, na_value=None)  # blanks as None, whatever the string dtype
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def check_ids(values: pd.Series, column: str, report: TableReport, what: str) -> pd.Series:
+    """Identifiers as text (see :func:`ids_as_text`); ``what`` says what a row needs."""
+    ids = ids_as_text(values)
     report.add(ids.isna().to_numpy(), column, values, f"is empty: {what}")
-    return ids.astype(object)
+    return ids
 
 
 def check_amounts(values: pd.Series, column: str, report: TableReport) -> pd.Series:
@@ -114,7 +147,7 @@ def check_amounts(values: pd.Series, column: str, report: TableReport) -> pd.Ser
         numbers = pd.to_numeric(values, errors="coerce").astype(float)
         flags = values.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool) \
             if values.dtype == object else np.zeros(len(values), dtype=bool)
-    blank = _blank_mask(values)
+    blank = blank_mask(values)
     report.add(blank, column, values, "is empty: enter the amount, 0 if there is none")
     report.add(flags, column, values, "is a true/false value, not an amount")
     report.add((numbers.isna() | ~np.isfinite(numbers)).to_numpy() & ~blank, column, values, "is not a number")

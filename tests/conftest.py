@@ -52,3 +52,6 @@ def orders():
     return frame
 
 
+
+# A helper run as its own process with XLWINGS_ON_SERVER=true; not a test module.
+collect_ignore = ["xlwings_server_calls.py"]

@@ -13,12 +13,15 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import numbers
+from itertools import chain
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import KpiInputError
 from ..number_text import NumberTextError, parse_number
+from ..table_checks import blank_mask, ids_as_text
 
 __all__ = ["cells", "numbers_in", "total", "single", "dates_in", "ids_in", "order_rows", "is_blank",
            "EXCEL_EPOCH"]
@@ -34,12 +37,16 @@ def cells(value: Any) -> list[Any]:
     >>> cells(5), cells([1, None]), cells([[1, 2], [3, None]])
     ([5], [1, None], [1, 2, 3, None])
     """
-    if isinstance(value, (list, tuple)):
-        out: list[Any] = []
-        for item in value:
-            out.extend(cells(item) if isinstance(item, (list, tuple)) else [item])
-        return out
-    return [value]
+    if not isinstance(value, (list, tuple)):
+        return [value]
+    if all(isinstance(row, (list, tuple)) for row in value):  # a 2-D range, the common case
+        flat = list(chain.from_iterable(value))
+        if not any(isinstance(item, (list, tuple)) for item in flat):
+            return flat
+    out: list[Any] = []
+    for item in value:
+        out.extend(cells(item) if isinstance(item, (list, tuple)) else [item])
+    return out
 
 
 def is_blank(value: Any) -> bool:
@@ -136,18 +143,25 @@ def _date(value: Any, where: str) -> pd.Timestamp:
 
 
 def dates_in(values: list[Any], name: str, positions: list[int] | None = None,
-             count: int | None = None) -> list[pd.Timestamp | None]:
-    """Dates of a column of cells (None for blanks), from datetimes, Excel serials or ISO text.
+             count: int | None = None) -> pd.Series:
+    """Dates of a column of cells (NaT for blanks), from datetimes, Excel serials or ISO text.
 
     ``positions`` (1-based) and ``count`` place each cell in the original range for messages.
 
-    >>> dates_in([45000, "2024-01-31", None], "order_dates")
-    [Timestamp('2023-03-15 00:00:00'), Timestamp('2024-01-31 00:00:00'), None]
+    >>> dates_in([45000, "2024-01-31", None], "order_dates").tolist()
+    [Timestamp('2023-03-15 00:00:00'), Timestamp('2024-01-31 00:00:00'), NaT]
     """
+    series = pd.Series(values)
+    if pd.api.types.is_numeric_dtype(series.dtype) and series.dtype != bool:
+        serial = series.to_numpy(dtype=float)
+        if (np.isnan(serial) | ((serial >= 1) & (serial <= _LAST_SERIAL))).all():  # fast path: Office.js
+            return pd.Series(pd.Timestamp(EXCEL_EPOCH) + pd.to_timedelta(np.floor(serial), unit="D"))
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):  # fast path: the desktop's datetimes
+        return (series.dt.tz_localize(None) if series.dt.tz is not None else series).dt.normalize()
     positions = positions or list(range(1, len(values) + 1))
     count = count or len(values)
-    return [None if is_blank(v) else _date(v, _at(name, at - 1, count))
-            for v, at in zip(values, positions, strict=True)]
+    return pd.Series([pd.NaT if is_blank(v) else _date(v, _at(name, at - 1, count))
+                      for v, at in zip(values, positions, strict=True)], dtype="datetime64[ns]")
 
 
 def ids_in(values: list[Any]) -> list[str | None]:
@@ -156,14 +170,7 @@ def ids_in(values: list[Any]) -> list[str | None]:
     >>> ids_in([1001.0, " ann@example.com ", None])
     ['1001', 'ann@example.com', None]
     """
-    def text(value: Any) -> str | None:
-        if is_blank(value):
-            return None
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value).strip()
-
-    return [text(v) for v in values]
+    return ids_as_text(pd.Series(values, dtype=object).infer_objects()).tolist()
 
 
 def order_rows(**ranges: Any) -> tuple[dict[str, list[Any]], list[int], int]:
@@ -182,6 +189,9 @@ def order_rows(**ranges: Any) -> tuple[dict[str, list[Any]], list[int], int]:
         if len(values) != len(first_cells):
             raise KpiInputError(f"{first} has {len(first_cells)} cells but {name} has {len(values)}: "
                                 "the ranges must cover the same rows")
-    keep = [i for i in range(len(first_cells)) if not all(is_blank(v[i]) for v in columns.values())]
+    blank = np.ones(len(first_cells), dtype=bool)
+    for values in columns.values():
+        blank &= blank_mask(pd.Series(values, dtype=object))
+    keep = np.flatnonzero(~blank)
     kept = {name: [values[i] for i in keep] for name, values in columns.items()}
-    return kept, [i + 1 for i in keep], len(first_cells)
+    return kept, (keep + 1).tolist(), len(first_cells)

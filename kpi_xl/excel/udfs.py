@@ -226,11 +226,12 @@ def _orders(order_dates: Any, customer_ids: Any, revenues: Any = None) -> ValidO
     if not positions:
         raise KpiInputError("order_dates is empty: there is no order to count")
     frame = pd.DataFrame({
-        "order_dates": dates_in(kept["order_dates"], "order_dates", positions, count),
+        "order_dates": dates_in(kept["order_dates"], "order_dates", positions, count).to_numpy(),
         "order_ids": [str(p) for p in positions],  # one order per row
         "customer_ids": ids_in(kept["customer_ids"]),
-        "revenues": [None if is_blank(v) else _number(v, f"revenues: cell {p} of {count}")
-                     for v, p in zip(kept.get("revenues", [0.0] * len(positions)), positions, strict=True)],
+        "revenues": 0.0 if revenues is None else [
+            None if is_blank(v) else _number(v, f"revenues: cell {p} of {count}")
+            for v, p in zip(kept["revenues"], positions, strict=True)],
         "cogs": 0.0,  # not used by cohorts or customer counts
     }, index=positions)
     try:

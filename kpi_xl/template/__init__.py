@@ -1,0 +1,1 @@
+"""Build-time code of the template workbook (runs on any OS, never inside Excel)."""

@@ -1,0 +1,18 @@
+"""Helpers to reach xlwings' own code paths from the tests, each in a child process."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def server_calls(payloads):
+    """Results of KPI_* calls made through xlwings.server.custom_functions_call (Office.js payloads)."""
+    env = {**os.environ, "XLWINGS_ON_SERVER": "true", "XLWINGS_LICENSE_KEY": "noncommercial"}
+    run = subprocess.run([sys.executable, str(HERE / "xlwings_server_calls.py")], input=json.dumps(payloads),
+                         capture_output=True, text=True, env=env, check=False)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
