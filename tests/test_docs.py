@@ -29,3 +29,17 @@ def test_each_section_has_both_languages():
     for section in sections:
         title = section.splitlines()[0]
         assert "**EN.**" in section and "**FR.**" in section, title
+
+
+def test_udf_reference_page_is_up_to_date():
+    from kpi_xl.excel import reference
+
+    page = (DOC.parent / "udfs.md").read_text(encoding="utf-8")
+    assert page == reference.render(), "docs/udfs.md is stale: python -m kpi_xl.excel.reference > docs/udfs.md"
+
+
+def test_udf_reference_has_an_example_for_every_function():
+    from kpi_xl.excel import reference, udfs
+
+    with_examples = {name for name, *_ in reference.EXAMPLES}
+    assert with_examples == {name for name in udfs.__all__ if name.startswith("KPI_")}

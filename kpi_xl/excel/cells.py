@@ -23,7 +23,7 @@ from ..errors import KpiInputError
 from ..number_text import NumberTextError, parse_number
 from ..table_checks import blank_mask, ids_as_text
 
-__all__ = ["cells", "numbers_in", "total", "single", "dates_in", "ids_in", "order_rows", "is_blank",
+__all__ = ["cells", "option", "numbers_in", "total", "single", "dates_in", "ids_in", "order_rows", "is_blank",
            "EXCEL_EPOCH"]
 
 #: Day 0 of Excel's 1900 date system (serial 1 is 1900-01-01, counting the fictitious 1900-02-29).
@@ -92,9 +92,13 @@ def numbers_in(value: Any, name: str, *, allow_negative: bool = False) -> list[f
     values = cells(value)
     out = []
     for index, item in enumerate(values):
-        if is_blank(item):
+        kind = type(item)
+        if (kind is float or kind is int) and math.isfinite(item):  # the common case, checked cheaply
+            number = float(item)
+        elif is_blank(item):
             continue
-        number = _number(item, _at(name, index, len(values)))
+        else:
+            number = _number(item, _at(name, index, len(values)))
         if number < 0 and not allow_negative:
             raise KpiInputError(f"{_at(name, index, len(values))} is {number:g}, which is negative")
         out.append(number)
@@ -124,6 +128,18 @@ def single(value: Any, name: str, *, default: float | None = None, allow_negativ
     if len(found) > 1:
         raise KpiInputError(f"{name} holds {len(found)} numbers: it needs one cell (a rate or an average)")
     return found[0]
+
+
+def option(value: Any, name: str) -> str | None:
+    """The text of a one-cell option argument (None when blank), whatever its shape.
+
+    >>> option([["EN"]], "language"), option(None, "language")
+    ('EN', None)
+    """
+    found = [v for v in cells(value) if not is_blank(v)]
+    if len(found) > 1:
+        raise KpiInputError(f"{name} holds {len(found)} values: it needs one cell")
+    return str(found[0]).strip() if found else None
 
 
 def _date(value: Any, where: str) -> pd.Timestamp:

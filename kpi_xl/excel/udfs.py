@@ -32,7 +32,7 @@ from ..errors import InputProblem, KpiInputError
 from ..labels import text
 from ..order_table import ValidOrders, prepare_orders
 from ..orders import cohort_matrix, period_summary
-from .cells import _number, cells, dates_in, ids_in, is_blank, order_rows, single, total
+from .cells import _number, cells, dates_in, ids_in, is_blank, option, order_rows, single, total
 
 __all__ = [
     "KPI_CONVERSION_RATE", "KPI_CTR", "KPI_CAC", "KPI_CHURN_RATE", "KPI_RETENTION_RATE", "KPI_REPEAT_RATE",
@@ -249,9 +249,10 @@ def _orders(order_dates: Any, customer_ids: Any, revenues: Any = None) -> ValidO
 
 
 def _language(language: Any) -> str:
-    lang = "fr" if is_blank(language) else str(language).strip().lower()[:2]
+    chosen = option(language, "language")
+    lang = "fr" if chosen is None else chosen.lower()
     if lang not in ("fr", "en"):
-        raise KpiInputError(f"language is {language!r}: use FR or EN")
+        raise KpiInputError(f"language is {chosen!r}: use FR or EN")
     return lang
 
 
@@ -264,9 +265,10 @@ def _language(language: Any) -> str:
 @_excel_result
 def KPI_COHORTS(order_dates, customer_ids, measure=None, revenues=None, language=None):
     """Cohort matrix (spills): rows = month of first order, columns = months since (0, 1, 2...). Cohortes."""
-    name = "share" if is_blank(measure) else _MEASURES.get(str(measure).strip().lower())
+    chosen = option(measure, "measure")
+    name = "share" if chosen is None else _MEASURES.get(chosen.lower())
     if name is None:
-        raise KpiInputError(f"measure is {measure!r}: use share, count or revenue (part, nombre, ca)")
+        raise KpiInputError(f"measure is {chosen!r}: use share, count or revenue (part, nombre, ca)")
     if name == "revenue" and revenues is None:
         raise KpiInputError("measure is revenue: give the revenues range as the 4th argument")
     matrix = cohort_matrix(_orders(order_dates, customer_ids, revenues), measure=name)
