@@ -1,0 +1,275 @@
+"""The template's sheets, laid out with openpyxl from :mod:`kpi_xl.schema`."""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..definitions import DEFINITIONS
+from ..labels import KPI_LABELS
+from ..schema import CHOICES, INPUT_TABLES, NAMES, NUMBER_FORMATS, SETTINGS, SHEETS, TILE_KPIS, InputTable
+from .udf_wrapper import UDF_MODULE
+
+__all__ = ["add_sheets", "INPUT_FIRST_ROW", "VALIDATED_ROWS", "XLWINGS_CONF"]
+
+#: The header row of every input table (rows above hold the sheet's title and help).
+INPUT_FIRST_ROW = 4
+#: Rows covered by the input sheets' data validation and formats.
+VALIDATED_ROWS = 100_000
+
+NAVY, BLUE, PALE, INPUT_FILL = "1F3864", "2E75B6", "DDEBF7", "FFF9E5"
+TITLE = Font(bold=True, size=16, color=NAVY)
+SUBTITLE = Font(italic=True, size=10, color="595959")
+HEADER = Font(bold=True, color="FFFFFF")
+THIN = Side(style="thin", color="BFBFBF")
+
+
+def _text(lang: str, fr: str, en: str) -> str:
+    return fr if lang == "fr" else en
+
+
+def _name(wb: Workbook, name: str, ws: Worksheet, ref: str) -> None:
+    title = ws.title.replace("'", "''")
+    wb.defined_names[name] = DefinedName(name, attr_text=f"'{title}'!{ref}")
+
+
+def _absolute(col: int, row: int, col2: int | None = None, row2: int | None = None) -> str:
+    ref = f"${get_column_letter(col)}${row}"
+    if col2 is not None:
+        ref += f":${get_column_letter(col2)}${row2}"
+    return ref
+
+
+def _title(ws: Worksheet, title: str, subtitle: str) -> None:
+    ws["A1"].value, ws["A1"].font = title, TITLE
+    ws["A2"].value, ws["A2"].font = subtitle, SUBTITLE
+    ws.sheet_view.showGridLines = False
+
+
+def _input_sheet(wb: Workbook, ws: Worksheet, spec: InputTable, lang: str) -> None:
+    _title(ws, spec.title(lang), _text(lang, spec.help_fr, spec.help_en))
+    ws.sheet_view.showGridLines = True
+    header_row = INPUT_FIRST_ROW
+    white = PatternFill("solid", fgColor="FFFFFF")
+    for i, column in enumerate(spec.columns, start=1):
+        cell = ws.cell(header_row, i, column.label(lang))
+        # explicit header style: table styles are not rendered everywhere (LibreOffice)
+        cell.font, cell.fill = HEADER, PatternFill("solid", fgColor=BLUE)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        for row in range(1, header_row):  # the column's input fill must not reach the title rows
+            ws.cell(row, i).fill = white
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = column.width
+        ws.cell(header_row - 1, i, _text(lang, column.help_fr, column.help_en)).font = Font(size=8, color="7F7F7F")
+        ws.cell(header_row - 1, i).alignment = Alignment(wrap_text=True, vertical="bottom")
+        fmt = NUMBER_FORMATS.get(column.kind)
+        first, last = header_row + 1, header_row + VALIDATED_ROWS
+        body = f"{letter}{first}:{letter}{last}"
+        if fmt:
+            ws.column_dimensions[letter].number_format = fmt
+        ws.column_dimensions[letter].fill = PatternFill("solid", fgColor=INPUT_FILL)
+        _validation(ws, column, body, lang)
+    ws.row_dimensions[header_row - 1].height = 30
+    ws.row_dimensions[header_row].height = 30
+    last_col = get_column_letter(len(spec.columns))
+    table = Table(displayName=spec.table, ref=f"A{header_row}:{last_col}{header_row + 1}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    ws.add_table(table)
+    ws.freeze_panes = ws.cell(header_row + 1, 1)
+
+
+def _validation(ws: Worksheet, column, body: str, lang: str) -> None:
+    message = _text(lang, column.help_fr, column.help_en)
+    if column.kind in ("date", "month"):
+        dv = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)", formula2="DATE(2100,12,31)",
+                            error=_text(lang, "Saisissez une date (AAAA-MM-JJ).", "Enter a date (YYYY-MM-DD)."))
+    elif column.kind in ("money", "count"):
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
+                            error=_text(lang, "Saisissez un nombre positif ou nul.", "Enter a number, 0 or more."))
+    elif column.kind == "choice":
+        values = ",".join(CHOICES[column.choices][lang])
+        dv = DataValidation(type="list", formula1=f'"{values}"', allow_blank=not column.required,
+                            error=_text(lang, "Choisissez une valeur de la liste.", "Pick a value from the list."))
+    else:
+        return
+    dv.errorTitle = column.label(lang)
+    dv.prompt, dv.promptTitle = (message or None), column.label(lang)
+    dv.showErrorMessage, dv.showInputMessage = True, bool(message)
+    dv.add(body)
+    ws.add_data_validation(dv)
+
+
+def _settings(wb: Workbook, ws: Worksheet, lang: str) -> None:
+    _title(ws, _text(lang, "Paramètres", "Settings"),
+           _text(lang, "Les valeurs en jaune se modifient ; le reste est calculé.", "Yellow cells are yours to change."))
+    ws.column_dimensions["A"].width = 2
+    ws.column_dimensions["B"].width = 42
+    ws.column_dimensions["C"].width = 22
+    ws.column_dimensions["D"].width = 20
+    ws.column_dimensions["E"].width = 22
+    row = 4
+    for setting in SETTINGS:
+        ws.cell(row, 2, _text(lang, setting.fr, setting.en)).font = Font(bold=True)
+        cell = ws.cell(row, 3, setting.default)
+        cell.fill = PatternFill("solid", fgColor=INPUT_FILL)
+        cell.border = Border(THIN, THIN, THIN, THIN)
+        if setting.kind == "month":
+            cell.number_format = NUMBER_FORMATS["month"]
+            dv = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
+                                formula2="DATE(2100,12,31)", allow_blank=True)
+        elif setting.kind == "count":
+            dv = DataValidation(type="whole", operator="between", formula1="1", formula2="3650")
+        elif setting.choices:
+            dv = DataValidation(type="list", formula1='"' + ",".join(CHOICES[setting.choices][lang]) + '"')
+        else:
+            dv = None
+        if dv is not None:
+            dv.add(cell.coordinate)
+            ws.add_data_validation(dv)
+        _name(wb, setting.name, ws, _absolute(3, row))
+        row += 1
+
+    row += 2
+    ws.cell(row - 1, 2, _text(lang, "Objectifs", "Targets")).font = Font(bold=True, size=12, color=NAVY)
+    headers = [_text(lang, "Indicateur", "KPI"), _text(lang, "Objectif", "Target"),
+               _text(lang, "Sens", "Direction"), _text(lang, "Tolérance orange", "Amber tolerance"), "kpi"]
+    for i, header in enumerate(headers, start=2):
+        cell = ws.cell(row, i, header)
+        cell.font, cell.fill = HEADER, PatternFill("solid", fgColor=BLUE)
+    directions = CHOICES["direction"][lang]
+    for i, (key, target) in enumerate(TILE_KPIS, start=1):
+        label = KPI_LABELS[key]
+        values = [label.name(lang), target, directions[0] if label.higher_is_better else directions[1], 0.1, key]
+        for j, value in enumerate(values, start=2):
+            cell = ws.cell(row + i, j, value)
+            if j in (3, 4, 5):
+                cell.fill = PatternFill("solid", fgColor=INPUT_FILL)
+        ws.cell(row + i, 3).number_format = NUMBER_FORMATS.get(label.kind, "General")
+        ws.cell(row + i, 5).number_format = NUMBER_FORMATS["percent"]
+    end = row + len(TILE_KPIS)
+    table = Table(displayName=NAMES["targets"], ref=f"B{row}:F{end}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    ws.add_table(table)
+    ws.column_dimensions["F"].hidden = True  # the KPI key, read by Python
+    dv = DataValidation(type="list", formula1='"' + ",".join(directions) + '"')
+    dv.add(f"D{row + 1}:D{end}")
+    ws.add_data_validation(dv)
+
+
+def _home(ws: Worksheet, lang: str) -> None:
+    _title(ws, _text(lang, "Indicateurs de la boutique", "Shop KPIs"),
+           _text(lang, "kpi_xl : conversion, attrition, CAC et LTV, rétention, taux de clic, marge, engagement",
+                 "kpi_xl: conversion, churn, CAC and LTV, retention, click-through, margin, engagement"))
+    ws.column_dimensions["A"].width = 4
+    ws.column_dimensions["B"].width = 100
+    steps = [
+        (_text(lang, "1. Remplissez les feuilles de saisie", "1. Fill in the input sheets"),
+         _text(lang, "Commandes, Trafic, Marketing, Réseaux sociaux : une ligne par commande ou par mois. "
+                     "Ou importez vos exports (Shopify, WooCommerce, Stripe, GA4, Google Ads, Meta Ads).",
+               "Orders, Traffic, Marketing, Social: one row per order or per month. "
+               "Or import your exports (Shopify, WooCommerce, Stripe, GA4, Google Ads, Meta Ads).")),
+        (_text(lang, "2. Cliquez sur Actualiser", "2. Click Refresh"),
+         _text(lang, "Onglet KPI du ruban, bouton Actualiser. Vérifier les données liste les problèmes sans calculer.",
+               "KPI tab of the ribbon, Refresh button. Check the data lists the problems without computing.")),
+        (_text(lang, "3. Lisez le tableau de bord", "3. Read the dashboard"),
+         _text(lang, "Chaque indicateur du mois de référence, le mois précédent, l'objectif et son statut ; "
+                     "les tendances sur 12 mois, les cohortes et les problèmes des données.",
+               "Each KPI of the reporting month, the month before, the target and its status; "
+               "12-month trends, cohorts and the data problems.")),
+        (_text(lang, "Aide", "Help"),
+         _text(lang, "Définitions : la formule de chaque indicateur. Guide : docs/guide.md du projet kpi_xl. "
+                     "Paramètres : société, devise, mois de référence, langue, fenêtre d'attrition, objectifs.",
+               "Definitions: each KPI's formula. Guide: docs/guide.en.md of the kpi_xl project. "
+               "Settings: company, currency, reporting month, language, churn window, targets.")),
+    ]
+    row = 4
+    for head, body in steps:
+        ws.cell(row, 2, head).font = Font(bold=True, size=12, color=BLUE)
+        ws.cell(row + 1, 2, body).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[row + 1].height = 32
+        row += 3
+
+
+def _dashboard(wb: Workbook, ws: Worksheet, lang: str) -> None:
+    from .dashboard import lay_out_dashboard
+
+    lay_out_dashboard(wb, ws, lang)
+
+
+def _definitions(ws: Worksheet, lang: str) -> None:
+    _title(ws, _text(lang, "Définitions", "Definitions"),
+           _text(lang, "La formule de chaque indicateur et la variante retenue (voir docs/kpis.md).",
+                 "Each KPI's formula and the variant used (see docs/kpis.md)."))
+    headers = [_text(lang, "Indicateur", "KPI"), _text(lang, "Formule", "Formula"),
+               _text(lang, "Variante retenue", "Variant used"), _text(lang, "Nom", "Name")]
+    widths = [34, 60, 80, 28]
+    for i, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        ws.cell(4, i, header)
+        ws.column_dimensions[get_column_letter(i)].width = width
+    for row, (key, (f_fr, f_en, v_fr, v_en)) in enumerate(DEFINITIONS.items(), start=5):
+        label = KPI_LABELS.get(key)
+        values = [label.name(lang) if label else key, _text(lang, f_fr, f_en), _text(lang, v_fr, v_en), key]
+        for i, value in enumerate(values, start=1):
+            ws.cell(row, i, value).alignment = Alignment(wrap_text=True, vertical="top")
+    table = Table(displayName="tblDefinitions", ref=f"A4:D{4 + len(DEFINITIONS)}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    ws.add_table(table)
+
+
+#: The xlwings.conf sheet: xlwings reads A1's current region, key in A, value in B.
+XLWINGS_CONF = (
+    ("Interpreter_Win", ""),
+    ("Interpreter_Mac", ""),
+    ("PYTHONPATH", ""),
+    ("UDF Modules", UDF_MODULE),
+    ("Use UDF Server", "False"),
+    ("Show Console", "False"),
+    ("Debug UDFs", "False"),
+)
+
+
+def _xlwings_conf(ws: Worksheet) -> None:
+    for row, (key, value) in enumerate(XLWINGS_CONF, start=1):
+        ws.cell(row, 1, key).font = Font(bold=True)
+        ws.cell(row, 2, value)
+    ws.column_dimensions["A"].width = 20
+    ws.column_dimensions["B"].width = 60
+
+
+def _print_setup(ws: Worksheet) -> None:
+    """Landscape, one page wide: a printed sheet looks like the screen."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+
+
+def add_sheets(wb: Workbook, lang: str) -> None:
+    """Create every sheet of the template in ``wb`` (which must be empty)."""
+    for sheet in SHEETS:
+        ws = wb.create_sheet(sheet.title(lang))
+        _print_setup(ws)
+        ws.sheet_properties.codeName = sheet.code_name
+        if sheet.tab_color:
+            ws.sheet_properties.tabColor = sheet.tab_color
+        if sheet.key in INPUT_TABLES:
+            _input_sheet(wb, ws, INPUT_TABLES[sheet.key], lang)
+        elif sheet.key == "settings":
+            _settings(wb, ws, lang)
+        elif sheet.key == "home":
+            _home(ws, lang)
+        elif sheet.key == "dashboard":
+            _dashboard(wb, ws, lang)
+        elif sheet.key == "definitions":
+            _definitions(ws, lang)
+        elif sheet.key == "xlwings_conf":
+            _xlwings_conf(ws)
+
