@@ -46,6 +46,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--month", help="reporting month as YYYY-MM (default: the latest month)")
     demo.add_argument("--json", action="store_true", help="print every KPI of every month as JSON")
     demo.set_defaults(run=_demo)
+
+    template = commands.add_parser("template", help="build the template workbook from source",
+                                   description="Build workbook_template.xlsm from the sources in kpi_xl/template.")
+    template.add_argument("out", nargs="?", default="workbook_template.xlsm", help="where to write it")
+    template.add_argument("--lang", choices=LANGUAGES, default="fr", help="language of the labels (default: fr)")
+    template.set_defaults(run=_template)
+
+    doctor = commands.add_parser("doctor", help="check what this machine needs for the workbook",
+                                 description="Check Python, xlwings and a workbook's xlwings.conf, and say what "
+                                             "to fix.")
+    doctor.add_argument("book", nargs="?", help="the workbook to check (optional)")
+    doctor.set_defaults(run=_doctor)
     return parser
 
 
@@ -82,6 +94,25 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"\n{head['trend']}\n")
     print(_trend(table, month, lang, shop.currency))
     return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    from .template.build import build_template
+
+    path = build_template(args.out, lang=args.lang)
+    print(f"kpi-xl: built {path} ({path.stat().st_size:,} bytes, labels in {args.lang.upper()})")
+    return 0
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from .doctor import run_checks
+
+    checks = run_checks(args.book)
+    for check in checks:
+        print(check)
+    failed = sum(check.level == "fail" for check in checks)
+    print("\n" + ("Everything needed is in place." if not failed else f"{failed} problem(s) to fix, see above."))
+    return 1 if failed else 0
 
 
 def _reporting_month(table: pd.DataFrame, wanted: str | None) -> pd.Period:

@@ -103,6 +103,9 @@ def build_template(out: str | os.PathLike = TEMPLATE_NAME, *, lang: str = "fr") 
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's owner-only mode
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
