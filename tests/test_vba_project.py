@@ -1,0 +1,186 @@
+"""vbaProject.bin from source, checked by independent readers: oletools/olefile and LibreOffice."""
+
+import io
+import os
+import struct
+import subprocess
+import zipfile
+from pathlib import Path
+
+import olefile
+import pytest
+from hypothesis import given, settings, strategies as st
+from oletools.olevba import VBA_Parser, decompress_stream
+
+from kpi_xl.render import render_sheet, soffice
+from kpi_xl.schema import SHEETS
+from kpi_xl.template.build import TEMPLATE_NAME, build_template
+from kpi_xl.template.cfb import Storage, write_cfb
+from kpi_xl.template.ovba import compress, decompress
+from kpi_xl.template.udf_wrapper import generate_udf_wrapper
+from kpi_xl.template.vba_sources import template_modules, xlwings_file
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    return build_template(tmp_path_factory.mktemp("vba") / TEMPLATE_NAME)
+
+
+@pytest.fixture(scope="module")
+def modules():
+    return template_modules(generate_udf_wrapper())
+
+
+def vba_bin(path):
+    with zipfile.ZipFile(path) as package:
+        return package.read("xl/vbaProject.bin")
+
+
+# ---- compression ([MS-OVBA] 2.4.1), checked against olevba's own decompressor
+
+
+@pytest.mark.parametrize("data", [
+    b"", b"a", b"#aaabcdefaaaaghijaaaaaklaaamnopqaaaaaaaaaaaarstuvwxyzaaa",  # [MS-OVBA] 3.2 example text
+    b"a" * 20000,  # long runs: what the PyPI ms-ovba package corrupts
+    bytes(range(256)) * 40, os.urandom(9000),  # incompressible chunks are stored raw
+])
+def test_compression_round_trips_through_olevba(data):
+    packed = compress(data)
+    assert bytes(decompress_stream(bytearray(packed))) == data
+    assert decompress(packed) == data
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=9000) | st.text(alphabet="ab \r\n", max_size=12000).map(str.encode))
+def test_compression_round_trips_any_bytes(data):
+    assert bytes(decompress_stream(bytearray(compress(data)))) == data
+
+
+# ---- the compound file container
+
+
+def _tree_nodes(ole, sid):
+    """In-order names and black heights of the red-black tree rooted at sid."""
+    if sid == olefile.NOSTREAM:
+        return [], 1
+    entry = ole.direntries[sid]
+    left, hl = _tree_nodes(ole, entry.sid_left)
+    right, hr = _tree_nodes(ole, entry.sid_right)
+    assert hl == hr, "unequal black heights"
+    if entry.color == 0:  # red: children must be black
+        for child in (entry.sid_left, entry.sid_right):
+            assert child == olefile.NOSTREAM or ole.direntries[child].color == 1
+    return left + [entry.name] + right, hl + (entry.color == 1)
+
+
+def test_cfb_directory_trees_are_valid_red_black_trees():
+    streams = {f"Module{i}": os.urandom(50 * i) for i in range(1, 20)} | {"big": os.urandom(10000)}
+    ole = olefile.OleFileIO(io.BytesIO(write_cfb(Storage("Root Entry", streams=streams, storages=[
+        Storage("VBA", streams={"dir": b"x", "_VBA_PROJECT": b"y" * 7})]))))
+    for name, data in streams.items():
+        assert ole.openstream(name).read() == data
+    for entry in ole.direntries:
+        if entry is not None and entry.sid_child != olefile.NOSTREAM:
+            names, _ = _tree_nodes(ole, entry.sid_child)
+            keys = [(len(n), n.upper()) for n in names]
+            assert keys == sorted(keys)  # [MS-CFB] 2.6.4 ordering
+
+
+# ---- the template's project
+
+
+def test_olevba_prints_every_module_source_unchanged(template, modules):
+    parser = VBA_Parser(str(template), data=vba_bin(template))
+    found = {Path(stream).name: code for _, stream, _, code in parser.extract_macros()}
+    assert set(found) == {m.name for m in modules}
+    for module in modules:
+        expected = module.encoded().decode("cp1252")
+        assert found[module.name].replace("\r\n", "\n") == expected.replace("\r\n", "\n"), module.name
+
+
+def test_our_modules_are_the_files_in_the_repository(modules):
+    from kpi_xl.template.vba_sources import VBA_DIR
+
+    by_name = {m.name: m.source.replace("\r\n", "\n") for m in modules}
+    assert by_name["kpi_ribbon"] == (VBA_DIR / "kpi_ribbon.bas").read_text("cp1252").replace("\r\n", "\n")
+    assert by_name["ThisWorkbook"] == (VBA_DIR / "ThisWorkbook.cls").read_text("cp1252").replace("\r\n", "\n")
+    assert by_name["xlwings"] == xlwings_file("xlwings.bas").read_text("cp1252").replace("\r\n", "\n")
+    dictionary = xlwings_file("addin/Dictionary.cls").read_text("cp1252").replace("\r\n", "\n")
+    body = dictionary.split("\nEND\n", 1)[1].split("\n")
+    code = [line for line in body if not line.startswith("Attribute VB_")]  # member attributes stay
+    assert by_name["Dictionary"].split("\n")[-len(code):] == code  # the class's code, every line
+    assert "Application.MacroOptions" in by_name["kpi_functions"]
+    assert by_name["xlwings_udfs"].count("\nFunction KPI_") == 15
+
+
+def _dir_records(vba_project: bytes):
+    ole = olefile.OleFileIO(io.BytesIO(vba_project))
+    data = bytes(decompress_stream(bytearray(ole.openstream("VBA/dir").read())))
+    records, i = [], 0
+    while i < len(data):
+        rid, size = struct.unpack_from("<HI", data, i)
+        if rid == 0x0009:  # PROJECTVERSION: its size field says 4 but 6 bytes follow
+            size = 6
+        records.append((rid, data[i + 6:i + 6 + size]))
+        i += 6 + size
+    return records
+
+
+def test_dir_stream_follows_xlwings_quickstart_record_by_record(template):
+    ours = _dir_records(vba_bin(template))
+    with zipfile.ZipFile(xlwings_file("quickstart_standalone.xlsm")) as package:
+        theirs = _dir_records(package.read("xl/vbaProject.bin"))
+    split = lambda records: next(i for i, (rid, _) in enumerate(records) if rid == 0x000F)  # noqa: E731
+    # project information and references: the same records with the same values
+    assert ours[:split(ours)] == theirs[:split(theirs)]
+    # module records: the same record kinds in the same order for each module, names aside
+    module_kinds = lambda records: [rid for rid, _ in records[split(records) + 2:]]  # noqa: E731
+    ours_kinds, theirs_kinds = module_kinds(ours), module_kinds(theirs)
+    assert ours_kinds[-1] == theirs_kinds[-1] == 0x0010  # dir terminator
+    ours_modules, theirs_modules = _chunks(ours_kinds[:-1]), _chunks(theirs_kinds[:-1])
+    assert len(ours_modules) == len(SHEETS) + 6 and len(theirs_modules) == 6
+    assert {tuple(m) for m in ours_modules} == {tuple(m) for m in theirs_modules}  # procedural and document kinds
+    # every module stream holds source only (MODULEOFFSET 0), cookies as a writer must set them
+    offsets = [struct.unpack("<I", data)[0] for rid, data in ours if rid == 0x0031]
+    assert offsets and set(offsets) == {0}
+    assert {data for rid, data in ours if rid == 0x002C} == {b"\xff\xff"}
+
+
+def _chunks(kinds):
+    """Module record kinds split at each MODULE terminator (0x002B)."""
+    modules, current = [], []
+    for kind in kinds:
+        current.append(kind)
+        if kind == 0x002B:
+            modules.append(current)
+            current = []
+    return modules
+
+
+def test_vba_project_stream_is_version_ffff_without_cache(template):
+    ole = olefile.OleFileIO(io.BytesIO(vba_bin(template)))
+    head = ole.openstream("VBA/_VBA_PROJECT").read()
+    assert head[:2] == b"\xcc\x61" and head[2:4] == b"\xff\xff" and len(head) == 7
+    project = ole.openstream("PROJECT").read().decode("cp1252")
+    assert "Document=ThisWorkbook/&H00000000" in project and "Class=Dictionary" in project
+    for sheet in SHEETS:
+        assert f"Document={sheet.code_name}/&H00000000" in project
+
+
+def test_libreoffice_imports_every_module(template, modules, tmp_path):
+    office = soffice()
+    run = subprocess.run([office, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                          "--convert-to", "ods", "--outdir", str(tmp_path), str(template)],
+                         capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stderr
+    with zipfile.ZipFile(tmp_path / "workbook_template.ods") as ods:
+        basic = {Path(n).stem for n in ods.namelist() if n.startswith("Basic/VBAProject/") and n.endswith(".xml")}
+        assert {m.name for m in modules} <= basic
+        ribbon_module = ods.read("Basic/VBAProject/kpi_ribbon.xml").decode("utf-8")
+        assert "KpiRefresh" in ribbon_module
+
+
+def test_libreoffice_renders_every_sheet(template, tmp_path):
+    for sheet in SHEETS:
+        png = render_sheet(template, sheet.fr, tmp_path / f"{sheet.key}.png", dpi=30)
+        assert png.exists() and png.stat().st_size > 1000, sheet.fr
