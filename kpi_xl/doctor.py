@@ -89,7 +89,7 @@ def run_checks(book: str | Path | None = None) -> list[Check]:
         checks.append(Check("fail", f"xlwings {installed} is installed but kpi_xl needs {pinned}",
                             f'python3 -m pip install "xlwings=={pinned}"'))
     else:
-        checks.append(Check("ok", f"xlwings {installed}" + (f" (the version kpi_xl pins)" if pinned else "")))
+        checks.append(Check("ok", f"xlwings {installed}" + (" (the version kpi_xl pins)" if pinned else "")))
     paths = interpreter_paths()
     if book is None:
         checks.append(Check("ok", "values for the workbook's xlwings.conf sheet on this machine: "

@@ -70,7 +70,7 @@ def test_office_js_path_gives_the_same_cells_as_plain_python(server_results):
 
 
 def test_office_js_values(server_results):
-    results = dict(zip(range(len(PAYLOADS)), server_results))
+    results = dict(enumerate(server_results))
     assert results[0] == [[25.0]]  # hand: 2500 / 100
     assert results[1] == [["n.d."]]  # undefined is a visible marker, not xlwings' #NUM! or a blank
     assert results[2][0][0] == pytest.approx(50 / 2000)  # hand: (20+25+5) / (700+800+500)

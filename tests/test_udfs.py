@@ -1,7 +1,6 @@
 """The KPI_* worksheet functions called as plain Python, with ranges shaped as xlwings passes them."""
 
 import datetime as dt
-import math
 
 import numpy as np
 import pandas as pd
