@@ -19,7 +19,6 @@ import pandas as pd
 from . import __version__
 from .errors import KpiInputError
 from .labels import DASHBOARD_KPIS, KPI_LABELS, LANGUAGES, format_value, text
-from .report import monthly_kpis
 from .sample import sample_shop
 
 __all__ = ["main"]
@@ -29,10 +28,10 @@ TREND_KPIS = ["revenue", "conversion_rate", "customer_acquisition_cost", "lifeti
 _HEAD = {
     "fr": {"kpi": "Indicateur", "change": "Évolution", "trend": "Tendance sur 12 mois", "month": "Mois",
            "orders": "commandes", "customers": "clients", "reporting": "mois de référence",
-           "sample": "boutique exemple", "from": "commandes du", "to": "au"},
+           "sample": "boutique exemple", "from": "commandes du", "to": "au", "workbook": "Classeur"},
     "en": {"kpi": "KPI", "change": "Change", "trend": "12-month trend", "month": "Month",
            "orders": "orders", "customers": "customers", "reporting": "reporting month",
-           "sample": "sample shop", "from": "orders from", "to": "to"},
+           "sample": "sample shop", "from": "orders from", "to": "to", "workbook": "Workbook"},
 }
 
 
@@ -40,12 +39,29 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kpi-xl", description="E-commerce KPIs for Excel and the command line.")
     parser.add_argument("--version", action="version", version=f"kpi-xl {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    demo = commands.add_parser("demo", help="compute and print the KPIs of the built-in sample shop",
-                               description="Compute every KPI of the built-in sample shop and print them.")
+    demo = commands.add_parser("demo", help="build a workbook of the sample shop, refresh it, print its KPIs",
+                               description="Copy the template, fill it with the built-in sample shop, refresh its "
+                                           "dashboard and print a summary of the KPIs.")
+    demo.add_argument("out", nargs="?", default="kpi_xl_demo.xlsm", help="the workbook to write "
+                      "(default: kpi_xl_demo.xlsm)")
     demo.add_argument("--lang", choices=LANGUAGES, default="fr", help="language of the labels (default: fr)")
     demo.add_argument("--month", help="reporting month as YYYY-MM (default: the latest month)")
     demo.add_argument("--json", action="store_true", help="print every KPI of every month as JSON")
     demo.set_defaults(run=_demo)
+
+    refresh = commands.add_parser("refresh", help="refresh a workbook's dashboard without Excel",
+                                  description="Read the input sheets, check them, compute every KPI and fill the "
+                                              "dashboard. The input sheets are not changed; the file is replaced "
+                                              "only after a successful save.")
+    refresh.add_argument("book", help="the workbook (.xlsm)")
+    refresh.add_argument("--out", help="write the refreshed workbook here instead of over BOOK")
+    refresh.set_defaults(run=_refresh)
+
+    kpis = commands.add_parser("kpis", help="print every KPI of every month of a workbook",
+                               description="Compute every KPI of every month from a workbook's inputs.")
+    kpis.add_argument("book", help="the workbook (.xlsm)")
+    kpis.add_argument("--json", action="store_true", help="print JSON: the numbers the dashboard shows")
+    kpis.set_defaults(run=_kpis)
 
     template = commands.add_parser("template", help="build the template workbook from source",
                                    description="Build workbook_template.xlsm from the sources in kpi_xl/template.")
@@ -75,13 +91,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from .excel.refresh import FileBook, fill_inputs, refresh_file
+    from .template.build import build_template
+
     shop = sample_shop()
-    table = monthly_kpis(shop.orders, shop.traffic, shop.marketing, shop.social,
-                         history_start=shop.opened, as_of=shop.as_of)
+    wanted = _parse_month(args.month)
+    out = build_template(args.out, lang=args.lang)
+    book = FileBook(out)
+    fill_inputs(book, {"orders": shop.orders, "traffic": shop.traffic, "marketing": shop.marketing,
+                       "social": shop.social}, args.lang)
+    if wanted is not None:
+        book.write("kpi_reporting_month", {(0, 0): wanted.start_time.to_pydatetime()})
+    book.save()
+    fill = refresh_file(out)
+    table = fill.table
     if args.json:
         print(json.dumps(_as_json(table, shop.name, shop.currency), ensure_ascii=False, indent=1))
         return 0
-    month = _reporting_month(table, args.month)
+    month = _reporting_month(table, wanted)
     lang, head = args.lang, _HEAD[args.lang]
     paid = shop.orders[shop.orders["status"] == "paid"]
     colon, semicolon = (" :", " ;") if lang == "fr" else (":", ";")  # French puts a space before : and ;
@@ -93,6 +120,34 @@ def _demo(args: argparse.Namespace) -> int:
     print(_tiles(table, month, lang, shop.currency))
     print(f"\n{head['trend']}\n")
     print(_trend(table, month, lang, shop.currency))
+    print(f"\n{head['workbook']}{colon} {out}")
+    return 0
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    from .excel.refresh import refresh_file
+
+    fill = refresh_file(args.book, out=args.out)
+    target = args.out or args.book
+    print(f"kpi-xl: refreshed {target}: reporting month {fill.month}, {fill.rows_read} rows read, "
+          f"{fill.rows_skipped} left out, {len(fill.problems)} problem(s)")
+    for problem in fill.problems[:20]:
+        print(f"  {problem}")
+    if len(fill.problems) > 20:
+        print(f"  ... and {len(fill.problems) - 20} more (all on the dashboard's data checks, up to 30)")
+    return 0
+
+
+def _kpis(args: argparse.Namespace) -> int:
+    from .excel.refresh import read_kpis
+
+    fill = read_kpis(args.book)
+    if args.json:
+        data = {"book": str(args.book), "reporting_month": str(fill.month),
+                "problems": [str(p) for p in fill.problems], "months": fill.kpis()}
+        print(json.dumps(data, ensure_ascii=False, indent=1, default=str))
+        return 0
+    print(_tiles(fill.table, fill.month, "fr", "EUR"))
     return 0
 
 
@@ -115,13 +170,18 @@ def _doctor(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _reporting_month(table: pd.DataFrame, wanted: str | None) -> pd.Period:
+def _parse_month(wanted: str | None) -> pd.Period | None:
     if wanted is None:
-        return table.index[-1]
+        return None
     try:
-        month = pd.Period(wanted, freq="M")
+        return pd.Period(wanted, freq="M")
     except (ValueError, TypeError):
         raise KpiInputError(f"--month is {wanted!r}, not a month (use YYYY-MM)") from None
+
+
+def _reporting_month(table: pd.DataFrame, month: pd.Period | None) -> pd.Period:
+    if month is None:
+        return table.index[-1]
     if month not in table.index:
         raise KpiInputError(f"--month {month} is outside the data ({table.index[0]} to {table.index[-1]})")
     return month

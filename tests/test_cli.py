@@ -20,17 +20,19 @@ def demo_table():
                         history_start=shop.opened, as_of=shop.as_of)
 
 
-def test_demo_runs_as_a_program_and_prints_every_tile():
-    run = subprocess.run([sys.executable, "-m", "kpi_xl", "demo"], capture_output=True, text=True, check=False)
+def test_demo_runs_as_a_program_and_prints_every_tile(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "kpi_xl", "demo"], capture_output=True, text=True, check=False,
+                         cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     for key in DASHBOARD_KPIS:
         assert KPI_LABELS[key].fr in run.stdout
     assert "mois de référence : 2025-12" in run.stdout
+    assert "Classeur : kpi_xl_demo.xlsm" in run.stdout and (tmp_path / "kpi_xl_demo.xlsm").exists()
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_demo_shows_the_core_numbers(capsys, demo_table, lang):
-    assert main(["demo", "--lang", lang]) == 0
+def test_demo_shows_the_core_numbers(capsys, demo_table, lang, tmp_path):
+    assert main(["demo", str(tmp_path / "demo.xlsm"), "--lang", lang]) == 0
     out = capsys.readouterr().out
     december = demo_table.loc["2025-12"]
     for key in ("revenue", "customer_acquisition_cost", "churn_rate", "ltv_cac_ratio", "engagement_rate"):
@@ -39,8 +41,8 @@ def test_demo_shows_the_core_numbers(capsys, demo_table, lang):
         assert format_value(december[key], label.kind, lang) in line
 
 
-def test_demo_json_holds_every_kpi_of_every_month(capsys, demo_table):
-    assert main(["demo", "--json"]) == 0
+def test_demo_json_holds_every_kpi_of_every_month(capsys, demo_table, tmp_path):
+    assert main(["demo", str(tmp_path / "demo.xlsm"), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["currency"] == "EUR" and len(data["months"]) == len(demo_table) == 24
     first, last = data["months"][0], data["months"][-1]
@@ -54,16 +56,16 @@ def test_demo_json_holds_every_kpi_of_every_month(capsys, demo_table):
             assert last[key] == pytest.approx(expected) if not isinstance(expected, str) else last[key] == expected
 
 
-def test_demo_reporting_month_option(capsys):
-    assert main(["demo", "--month", "2025-01", "--lang", "en"]) == 0
+def test_demo_reporting_month_option(capsys, tmp_path):
+    assert main(["demo", str(tmp_path / "demo.xlsm"), "--month", "2025-01", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "reporting month: 2025-01" in out and "not enough history" in out  # Dec 2024 churn is not known
 
 
 @pytest.mark.parametrize("month, words", [("2031-01", "outside the data (2024-01 to 2025-12)"),
                                           ("janvier", "'janvier', not a month (use YYYY-MM)")])
-def test_bad_month_is_a_clear_error(capsys, month, words):
-    assert main(["demo", "--month", month]) == 2
+def test_bad_month_is_a_clear_error(capsys, month, words, tmp_path):
+    assert main(["demo", str(tmp_path / "demo.xlsm"), "--month", month]) == 2
     assert words in capsys.readouterr().err
 
 

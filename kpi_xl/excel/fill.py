@@ -1,0 +1,217 @@
+"""What the dashboard shows, computed from the inputs: pure, no workbook inside.
+
+:func:`compute` checks every input table (bad rows are listed and left out),
+computes every KPI of every month with the core (:func:`kpi_xl.report.monthly_kpis`)
+and returns the values of each dashboard area, keyed by defined name and by
+offset from the area's top-left cell. Writing them is the adapters' job.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..errors import InputProblem, KpiInputError
+from ..labels import KPI_LABELS, format_value, text
+from ..order_table import prepare_orders
+from ..orders import cohort_matrix
+from ..report import monthly_kpis, prepare_monthly
+from ..schema import DASHBOARD, INPUT_TABLES, NAMES, TILE_KPIS, TREND_COLUMNS
+from ..template.dashboard import CHECK_COLUMNS, STATUS_MARKS, TILE_CELLS, tile_name
+from .inputs import Inputs, Target
+from .package import Formula
+
+__all__ = ["DashboardFill", "compute", "tile_status", "NOT_AVAILABLE"]
+
+#: A trend cell with no value: Excel's #N/A, which charts leave out (text or a blank would plot as 0 or a gap).
+NOT_AVAILABLE = Formula("NA()", "#N/A")
+_CHURN_KPIS = {"churn_rate", "retention_rate", "lifetime_value", "ltv_cac_ratio"}
+
+
+@dataclass
+class DashboardFill:
+    """The dashboard's values and what the checks found."""
+
+    month: pd.Period
+    table: pd.DataFrame  # every KPI of every month
+    problems: list[InputProblem]
+    rows_read: int
+    rows_skipped: int
+    writes: dict[str, dict[tuple[int, int], Any]] = field(default_factory=dict)
+
+    def kpis(self) -> dict[str, dict[str, Any]]:
+        """Every KPI of every month, JSON-ready (nan as None)."""
+        out = {}
+        for month, row in self.table.iterrows():
+            out[str(month)] = {k: (None if isinstance(v, float) and math.isnan(v) else
+                                   v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+        return out
+
+
+def _relabel(problems: list[InputProblem], labels: dict[str, str]) -> list[InputProblem]:
+    """Problems with the column as the user sees it (the sheet's header), not the schema key."""
+    return [InputProblem(p.message, labels.get(p.column, p.column), p.row, p.value, p.sheet) for p in problems]
+
+
+def _orders(inputs: Inputs):
+    frame = inputs.tables["orders"]
+    sheet = inputs.sheets["orders"]
+    if frame.empty:
+        raise KpiInputError(f"sheet {sheet!r}: the orders table is empty; fill it in, import an export, or load "
+                            "the sample")
+    valid = prepare_orders(frame, status_col="status" if "status" in frame else None, skip_invalid=True,
+                           sheet=sheet)
+    return valid, _relabel(list(valid.problems), inputs.labels["orders"])
+
+
+def _monthly(inputs: Inputs, kind: str) -> tuple[pd.DataFrame | None, list[InputProblem], int, set]:
+    """A monthly table's valid rows, its problems, rows read, and the months it covers."""
+    frame = inputs.tables[kind]
+    if frame.empty:
+        return None, [], 0, set()
+    sums, problems = prepare_monthly(frame, kind, sheet=inputs.sheets[kind], skip_invalid=True)
+    bad = {p.row for p in problems}
+    clean = frame[[row not in bad for row in frame.index]]
+    return (clean if len(clean) else None), _relabel(problems, inputs.labels[kind]), len(frame), set(sums.index)
+
+
+def _missing_months(inputs: Inputs, kind: str, present: set, order_months: set) -> list[InputProblem]:
+    if not present:
+        label = INPUT_TABLES[kind].title(inputs.settings["language"])
+        return [InputProblem(f"the {label} table has no valid row: its KPIs stay n.d.", sheet=inputs.sheets[kind])]
+    month_label = inputs.labels[kind].get("month", "month")
+    return [InputProblem("has orders but no row in this sheet: its KPIs stay n.d.", month_label, None,
+                         str(month), inputs.sheets[kind]) for month in sorted(order_months - present)]
+
+
+def tile_status(value: float, target: Target | None) -> str:
+    """green, amber, red, or '' when there is no target or no value."""
+    if target is None or target.value is None or value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    goal, tolerance = target.value, abs(target.tolerance)
+    if target.higher_is_better:
+        return "green" if value >= goal else "amber" if value >= goal * (1 - tolerance) else "red"
+    return "green" if value <= goal else "amber" if value <= goal * (1 + tolerance) else "red"
+
+
+def _value(table: pd.DataFrame, month: pd.Period, key: str, lang: str) -> Any:
+    if month not in table.index:
+        return None
+    if key in _CHURN_KPIS and table.at[month, "churn_status"] != "final":
+        return text(table.at[month, "churn_status"], lang)
+    value = table.at[month, key]
+    return text("undefined", lang) if isinstance(value, float) and math.isnan(value) else float(value)
+
+
+def _change(now: Any, before: Any, kind: str, lang: str) -> str:
+    if not isinstance(now, float) or not isinstance(before, float):
+        return ""
+    if kind == "percent":
+        points = (now - before) * 100
+        return f"{'+' if points >= 0 else ''}{format_value(points, 'ratio', lang)} pt"
+    if before == 0:
+        return ""
+    return f"{'+' if now >= before else ''}{format_value(now / before - 1, 'percent', lang)}"
+
+
+def _tiles(fill: DashboardFill, inputs: Inputs) -> None:
+    lang, table, month = inputs.settings["language"], fill.table, fill.month
+    for key, _default in TILE_KPIS:
+        label = KPI_LABELS[key]
+        now, before = _value(table, month, key, lang), _value(table, month - 1, key, lang)
+        target = inputs.targets.get(key)
+        status = tile_status(now if isinstance(now, float) else float("nan"), target)
+        cells = {TILE_CELLS["value"]: now, TILE_CELLS["previous"]: before,
+                 TILE_CELLS["change"]: _change(now, before, label.kind, lang),
+                 TILE_CELLS["target"]: target.value if target else None,
+                 TILE_CELLS["status"]: STATUS_MARKS.get(status)}
+        fill.writes[tile_name(key)] = cells
+
+
+def _trend(fill: DashboardFill) -> None:
+    months = [m for m in fill.table.index if fill.month - DASHBOARD.trend_rows < m <= fill.month]
+    cells: dict[tuple[int, int], Any] = {}
+    for r in range(DASHBOARD.trend_rows):
+        for c in range(len(TREND_COLUMNS) + 1):
+            cells[(r + 1, c)] = None
+    for r, month in enumerate(months, start=1):
+        cells[(r, 0)] = month.start_time.to_pydatetime()
+        for c, key in enumerate(TREND_COLUMNS, start=1):
+            value = fill.table.at[month, key]
+            defined = not (isinstance(value, float) and math.isnan(value))
+            cells[(r, c)] = float(value) if defined else NOT_AVAILABLE
+    fill.writes[NAMES["trend"]] = cells
+
+
+def _cohorts(fill: DashboardFill, valid, lang: str) -> None:
+    size = DASHBOARD.cohort_size
+    matrix = cohort_matrix(valid)
+    cohorts = [c for c in matrix.index if fill.month - size < c <= fill.month]
+    cells: dict[tuple[int, int], Any] = {(r, c): None for r in range(1, size + 1) for c in range(size + 1)}
+    for r, cohort in enumerate(cohorts, start=1):
+        cells[(r, 0)] = cohort.start_time.to_pydatetime()
+        for age in range(size):
+            if cohort + age > fill.month or age not in matrix.columns:
+                continue
+            value = matrix.at[cohort, age]
+            cells[(r, 1 + age)] = text("undefined", lang) if math.isnan(value) else float(value)
+    fill.writes[NAMES["cohorts"]] = cells
+
+
+def _checks(fill: DashboardFill, lang: str) -> None:
+    cells: dict[tuple[int, int], Any] = {(r, c): None for r in range(1, DASHBOARD.checks_rows + 1)
+                                         for c in range(len(CHECK_COLUMNS))}
+    for r, problem in enumerate(fill.problems[:DASHBOARD.checks_rows], start=1):
+        value = problem.value
+        if isinstance(value, (_dt.datetime, pd.Timestamp)):
+            value = value.strftime("%Y-%m-%d")
+        shown = "" if value is None else value if isinstance(value, (int, float, str)) else str(value)
+        for c, item in enumerate((problem.sheet, problem.row, problem.column, shown, problem.message)):
+            cells[(r, c)] = item
+    fill.writes[NAMES["checks"]] = cells
+    count = len(fill.problems)
+    more = count - DASHBOARD.checks_rows
+    if lang == "fr":
+        summary = (f"{count} problème(s) dans les données ; {fill.rows_skipped} ligne(s) ignorée(s) sur "
+                   f"{fill.rows_read} lues." if count else f"Aucun problème : {fill.rows_read} lignes lues.")
+        summary += f" Les {DASHBOARD.checks_rows} premiers ci-dessous." if more > 0 else ""
+    else:
+        summary = (f"{count} problem(s) in the data; {fill.rows_skipped} row(s) left out of {fill.rows_read} read."
+                   if count else f"No problem: {fill.rows_read} rows read.")
+        summary += f" The first {DASHBOARD.checks_rows} below." if more > 0 else ""
+    fill.writes[NAMES["checks_summary"]] = {(0, 0): summary}
+
+
+def compute(inputs: Inputs, *, now: _dt.datetime | None = None) -> DashboardFill:
+    """Check the inputs, compute every KPI and lay out the dashboard's values."""
+    valid, problems = _orders(inputs)
+    rows_read, rows_skipped = valid.rows_read, valid.rows_skipped
+    clean = {}
+    paid = valid.counted
+    order_months = set(paid["order_date"].dt.to_period("M"))
+    for kind in ("traffic", "marketing", "social"):
+        clean[kind], found, read, present = _monthly(inputs, kind)
+        problems += found
+        rows_read += read
+        rows_skipped += len({p.row for p in found if p.row is not None})
+        problems += _missing_months(inputs, kind, present, order_months)
+    table = monthly_kpis(valid, clean["traffic"], clean["marketing"], clean["social"],
+                         inactivity_days=inputs.settings["inactivity_days"])
+    month = inputs.settings.get("reporting_month") or table.index[-1]
+    if month not in table.index:
+        problems.append(InputProblem(f"is outside the data ({table.index[0]} to {table.index[-1]}): the latest "
+                                     "month is shown", None, None, str(month), None))
+        month = table.index[-1]
+    fill = DashboardFill(month, table, problems, rows_read, rows_skipped)
+    lang = inputs.settings["language"]
+    _tiles(fill, inputs)
+    _trend(fill)
+    _cohorts(fill, valid, lang)
+    _checks(fill, lang)
+    fill.writes[NAMES["shown_month"]] = {(0, 0): month.start_time.to_pydatetime()}
+    fill.writes[NAMES["refreshed_at"]] = {(0, 0): (now or _dt.datetime.now()).replace(microsecond=0)}
+    return fill

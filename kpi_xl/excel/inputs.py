@@ -1,0 +1,132 @@
+"""The user's inputs read from a workbook: the four input tables, the settings and the targets.
+
+Tables are found by their Excel table name and columns by header, in French or
+English (schema labels, case and spaces ignored); rows keep their sheet row
+numbers as index, so every message names the sheet, row and column a user
+sees. A missing table, sheet or column is fatal: nothing can be computed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import pandas as pd
+
+from ..errors import KpiInputError
+from ..schema import CHOICES, INPUT_TABLES, NAMES, SETTINGS, InputTable
+
+__all__ = ["BookReader", "Inputs", "read_inputs", "read_table", "Target"]
+
+
+class BookReader(Protocol):
+    """What reading needs from a workbook (a file on disk or a live Excel book)."""
+
+    def table_values(self, table: str) -> tuple[str, int, list[list[Any]]]:
+        """The sheet title, the header's row number and the values (header first) of an Excel table."""
+
+    def name_values(self, name: str) -> list[list[Any]]:
+        """The values of a defined name's area."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A KPI's target from the Settings sheet."""
+
+    value: float | None
+    higher_is_better: bool
+    tolerance: float
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything the refresh reads."""
+
+    tables: dict[str, pd.DataFrame]  # key -> frame with schema keys as columns, sheet rows as index
+    sheets: dict[str, str]  # key -> sheet title
+    labels: dict[str, dict[str, str]]  # key -> column key -> header as found
+    settings: dict[str, Any]
+    targets: dict[str, Target]
+
+
+def _norm(text: Any) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_table(reader: BookReader, spec: InputTable) -> tuple[pd.DataFrame, str, dict[str, str]]:
+    """One input table as a DataFrame (schema keys, sheet rows as index), its sheet, and its headers."""
+    sheet, header_row, values = reader.table_values(spec.table)
+    headers = [str(h).strip() if not _blank(h) else "" for h in values[0]]
+    wanted = {}
+    for column in spec.columns:
+        for label in (column.fr, column.en):
+            if _norm(label) in [_norm(h) for h in headers]:
+                wanted[column.key] = [_norm(h) for h in headers].index(_norm(label))
+                break
+    missing = [c for c in spec.columns if c.required and c.key not in wanted]
+    if missing:
+        names = ", ".join(f"'{c.fr}' ({c.en})" for c in missing)
+        raise KpiInputError(f"sheet {sheet!r}, table {spec.table}: no column {names}; columns found: "
+                            f"{', '.join(repr(h) for h in headers if h)}. Rename the column back, or take a fresh "
+                            "copy of the template.")
+    body = values[1:]
+    index = list(range(header_row + 1, header_row + 1 + len(body)))
+    frame = pd.DataFrame({key: [row[i] if not _blank(row[i]) else None for row in body]
+                          for key, i in wanted.items()}, index=index, dtype=object)
+    frame = frame[~frame.isna().all(axis=1)] if len(frame.columns) else frame
+    return frame, sheet, {key: headers[i] for key, i in wanted.items()}
+
+
+def _settings(reader: BookReader) -> dict[str, Any]:
+    out = {}
+    for setting in SETTINGS:
+        value = reader.name_values(setting.name)[0][0]
+        out[setting.key] = None if _blank(value) else value
+    language = str(out.get("language") or "FR").strip().upper()
+    out["language"] = "en" if language == "EN" else "fr"
+    days = out.get("inactivity_days")
+    try:
+        days_number = float(days) if days is not None else 365.0
+    except (TypeError, ValueError):
+        days_number = -1
+    if days_number < 1 or not days_number.is_integer():
+        raise KpiInputError(f"Settings: the inactivity window is {days!r}: enter a whole number of days, at least 1")
+    out["inactivity_days"] = int(days_number)
+    month = out.get("reporting_month")
+    if month is not None:
+        if isinstance(month, str):
+            try:
+                month = _dt.date.fromisoformat(month.strip()[:7] + "-01")
+            except ValueError:
+                raise KpiInputError(f"Settings: the reporting month is {month!r}: enter a date or leave it blank") \
+                    from None
+        out["reporting_month"] = pd.Period(pd.Timestamp(month), freq="M")
+    out["currency"] = str(out.get("currency") or "EUR").strip().upper()
+    return out
+
+
+def _targets(reader: BookReader) -> dict[str, Target]:
+    _sheet, _row, values = reader.table_values(NAMES["targets"])
+    lower = {_norm(v) for lang in ("fr", "en") for v in CHOICES["direction"][lang][1:]}
+    out = {}
+    for row in values[1:]:
+        if len(row) < 5 or _blank(row[4]):
+            continue
+        label, target, direction, tolerance, key = row[:5]
+        number = float(target) if isinstance(target, (int, float)) and not isinstance(target, bool) else None
+        tol = float(tolerance) if isinstance(tolerance, (int, float)) and not isinstance(tolerance, bool) else 0.1
+        out[str(key)] = Target(number, _norm(direction) not in lower, tol)
+    return out
+
+
+def read_inputs(reader: BookReader) -> Inputs:
+    """Read every input table, the settings and the targets."""
+    tables, sheets, labels = {}, {}, {}
+    for key, spec in INPUT_TABLES.items():
+        tables[key], sheets[key], labels[key] = read_table(reader, spec)
+    return Inputs(tables, sheets, labels, _settings(reader), _targets(reader))

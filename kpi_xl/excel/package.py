@@ -1,0 +1,266 @@
+"""An .xlsx/.xlsm file as a package of parts, read fast and written surgically.
+
+The headless refresh must leave everything it does not fill byte for byte as
+it was (input sheets, VBA, ribbon, charts, styles, validations), which a full
+load and save by openpyxl cannot promise (it drops charts and rewrites every
+part). So values are read with python-calamine, the workbook's structure
+(sheets, tables, defined names) from its XML, and cells are written by editing
+only the XML part of the sheet that receives them. Saving goes to a temporary
+file replaced over the original only once complete.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import os
+import posixpath
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+from openpyxl.utils import column_index_from_string, get_column_letter
+from python_calamine import CalamineWorkbook
+
+from ..errors import KpiInputError
+
+__all__ = ["Package", "TableRef", "Formula", "parse_ref"]
+
+NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+      "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+_M = "{%s}" % NS["m"]
+_EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula to write into a cell (without the leading '='), with its cached error value if any."""
+
+    text: str
+    cached_error: str | None = None
+
+
+@dataclass(frozen=True)
+class TableRef:
+    """An Excel table (ListObject): its name, sheet, part and area (1-based, inclusive)."""
+
+    name: str
+    sheet: str
+    part: str
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+
+
+def parse_ref(ref: str) -> tuple[int, int, int, int]:
+    """``"$B$4:$F$20"`` or ``"C5"`` as (first_row, first_col, last_row, last_col)."""
+    cells = ref.replace("$", "").split(":")
+    points = []
+    for cell in cells:
+        match = re.fullmatch(r"([A-Z]+)(\d+)", cell)
+        if not match:
+            raise ValueError(f"not a cell reference: {ref!r}")
+        points.append((int(match.group(2)), column_index_from_string(match.group(1))))
+    (r1, c1), (r2, c2) = points[0], points[-1]
+    return r1, c1, r2, c2
+
+
+class Package:
+    """The parts of one workbook file, with its sheets, tables and defined names."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                self._infos = archive.infolist()
+                self.parts = {info.filename: archive.read(info.filename) for info in self._infos}
+        except (zipfile.BadZipFile, FileNotFoundError, IsADirectoryError) as error:
+            raise KpiInputError(f"{self.path} is not an Excel workbook that can be opened: {error}") from None
+        self._trees: dict[str, etree._ElementTree] = {}
+        self._calamine: CalamineWorkbook | None = None
+        self._values: dict[str, list[list[Any]]] = {}
+        workbook = etree.fromstring(self.parts["xl/workbook.xml"])
+        rels = self._rels("xl/workbook.xml")
+        self.sheets: dict[str, str] = {}  # title -> part
+        for sheet in workbook.iterfind("m:sheets/m:sheet", NS):
+            rid = sheet.get("{%s}id" % NS["r"])
+            self.sheets[sheet.get("name")] = rels[rid]
+        self.names: dict[str, str] = {}
+        for name in workbook.iterfind("m:definedNames/m:definedName", NS):
+            if name.get("localSheetId") is None:
+                self.names[name.get("name")] = name.text or ""
+        self.tables: dict[str, TableRef] = {}
+        for title, part in self.sheets.items():
+            for target in self._rels(part, kind="/table").values():
+                table = etree.fromstring(self.parts[target])
+                r1, c1, r2, c2 = parse_ref(table.get("ref"))
+                self.tables[table.get("displayName")] = TableRef(table.get("displayName"), title, target,
+                                                                 r1, c1, r2, c2)
+
+    def _rels(self, part: str, kind: str = "") -> dict[str, str]:
+        folder, name = posixpath.split(part)
+        rels_part = posixpath.join(folder, "_rels", name + ".rels")
+        if rels_part not in self.parts:
+            return {}
+        out = {}
+        for rel in etree.fromstring(self.parts[rels_part]).iterfind("rel:Relationship", NS):
+            if kind and not rel.get("Type").endswith(kind):
+                continue
+            target = rel.get("Target")
+            out[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else \
+                posixpath.normpath(posixpath.join(folder, target))
+        return out
+
+    # ---- reading
+
+    def name_target(self, name: str) -> tuple[str, tuple[int, int, int, int]]:
+        """The sheet title and area of a defined name."""
+        if name not in self.names:
+            raise KpiInputError(f"{self.path.name} has no defined name {name!r}: is it a kpi_xl workbook?")
+        text = self.names[name]
+        sheet, _, ref = text.rpartition("!")
+        sheet = sheet.strip("'").replace("''", "'")
+        if sheet not in self.sheets:
+            raise KpiInputError(f"the name {name} points at a sheet {sheet!r} that does not exist")
+        return sheet, parse_ref(ref)
+
+    def values(self, sheet: str) -> list[list[Any]]:
+        """Every cell value of a sheet from A1, rows of equal length (calamine; blanks are '')."""
+        if sheet not in self._values:
+            if self._calamine is None:
+                self._calamine = CalamineWorkbook.from_path(str(self.path))
+            self._values[sheet] = self._calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        return self._values[sheet]
+
+    def area(self, sheet: str, r1: int, c1: int, r2: int, c2: int) -> list[list[Any]]:
+        """Values of an area (1-based, inclusive), padded with '' beyond the sheet's data."""
+        rows = self.values(sheet)
+        out = []
+        for r in range(r1 - 1, r2):
+            row = rows[r] if r < len(rows) else []
+            out.append([row[c] if c < len(row) else "" for c in range(c1 - 1, c2)])
+        return out
+
+    # ---- writing
+
+    def _tree(self, part: str) -> etree._ElementTree:
+        if part not in self._trees:
+            self._trees[part] = etree.ElementTree(etree.fromstring(self.parts[part]))
+        return self._trees[part]
+
+    def write_cells(self, sheet: str, cells: dict[tuple[int, int], Any]) -> None:
+        """Write values into a sheet, keeping each cell's style; None clears a value."""
+        root = self._tree(self.sheets[sheet]).getroot()
+        data = root.find("m:sheetData", NS)
+        column_styles = {}  # a new cell takes its column's style (number format, fill), as in Excel
+        for col in root.iterfind("m:cols/m:col", NS):
+            if col.get("style"):
+                for index in range(int(col.get("min")), int(col.get("max")) + 1):
+                    column_styles[index] = col.get("style")
+        rows = {int(row.get("r")): row for row in data.iterfind("m:row", NS)}
+        last = max(rows, default=0)
+        for (r, c), value in sorted(cells.items()):
+            row = rows.get(r)
+            if row is None:
+                row = etree.Element(_M + "row", r=str(r))
+                if r > last:  # the common case: rows added below the data
+                    data.append(row)
+                    last = r
+                else:
+                    before = [n for n in rows if n < r]
+                    if before:
+                        rows[max(before)].addnext(row)
+                    else:
+                        data.insert(0, row)
+                rows[r] = row
+            ref = f"{get_column_letter(c)}{r}"
+            cell = next((x for x in row.iterfind("m:c", NS) if x.get("r") == ref), None)
+            if cell is None:
+                cell = etree.Element(_M + "c", r=ref)
+                if c in column_styles:
+                    cell.set("s", column_styles[c])
+                later = [x for x in row.iterfind("m:c", NS) if _col(x.get("r")) > c]
+                if later:
+                    later[0].addprevious(cell)
+                else:
+                    row.append(cell)
+            _set(cell, value)
+        self._values.pop(sheet, None)
+
+    def set_table_area(self, table: str, last_row: int) -> None:
+        """Move a table's last row (its data grew or shrank); the autofilter follows."""
+        ref = self.tables[table]
+        tree = self._tree(ref.part)
+        new = f"{get_column_letter(ref.first_col)}{ref.first_row}:{get_column_letter(ref.last_col)}{last_row}"
+        tree.getroot().set("ref", new)
+        auto = tree.getroot().find("m:autoFilter", NS)
+        if auto is not None:
+            auto.set("ref", new)
+        self.tables[table] = TableRef(ref.name, ref.sheet, ref.part, ref.first_row, ref.first_col, last_row,
+                                      ref.last_col)
+
+    def save(self, path: str | os.PathLike | None = None) -> Path:
+        """Write the package (to ``path`` or over the original) through a temporary file."""
+        target = Path(path) if path is not None else self.path
+        for part, tree in self._trees.items():
+            self.parts[part] = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
+        self._full_recalculation()
+        handle, temp = tempfile.mkstemp(prefix=".kpi-xl-", suffix=target.suffix, dir=target.parent)
+        try:
+            with os.fdopen(handle, "wb") as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
+                for info in self._infos:
+                    archive.writestr(info, self.parts[info.filename])
+            if target.exists():
+                os.chmod(temp, target.stat().st_mode & 0o777)
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        return target
+
+    def _full_recalculation(self) -> None:
+        """Ask Excel to recalculate on open (the written values may feed formulas)."""
+        text = self.parts["xl/workbook.xml"].decode("utf-8")
+        if "<calcPr" in text and 'fullCalcOnLoad="1"' not in text:
+            text = re.sub(r"<calcPr\b", '<calcPr fullCalcOnLoad="1"', text, count=1)
+            self.parts["xl/workbook.xml"] = text.encode("utf-8")
+
+
+def _col(ref: str) -> int:
+    return column_index_from_string(re.match(r"[A-Z]+", ref).group(0))
+
+
+def _set(cell: etree._Element, value: Any) -> None:
+    for child in list(cell):
+        cell.remove(child)
+    for attribute in ("t",):
+        cell.attrib.pop(attribute, None)
+    if value is None:
+        return
+    if isinstance(value, Formula):
+        etree.SubElement(cell, _M + "f").text = value.text
+        if value.cached_error:
+            cell.set("t", "e")
+            etree.SubElement(cell, _M + "v").text = value.cached_error
+        return
+    if isinstance(value, bool):
+        cell.set("t", "b")
+        etree.SubElement(cell, _M + "v").text = "1" if value else "0"
+        return
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        stamp = value if isinstance(value, _dt.datetime) else _dt.datetime(value.year, value.month, value.day)
+        value = (stamp - _EXCEL_EPOCH).total_seconds() / 86400
+    if isinstance(value, (int, float)) and not (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
+        etree.SubElement(cell, _M + "v").text = repr(float(value)) if isinstance(value, float) else str(value)
+        return
+    cell.set("t", "inlineStr")
+    text = etree.SubElement(etree.SubElement(cell, _M + "is"), _M + "t")
+    text.text = str(value)
+    if text.text != text.text.strip():
+        text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")

@@ -1,0 +1,239 @@
+"""The refresh: read the inputs, check them, compute every KPI, fill the dashboard.
+
+One code path, two small adapters:
+
+* :class:`FileBook`, a workbook file on disk (``kpi-xl refresh BOOK.xlsm``): values
+  read with python-calamine, the dashboard written into its sheet's XML only,
+  saved through a temporary file; the input sheets, VBA, ribbon and charts are
+  left byte for byte as they were;
+* :class:`LiveBook`, an open Excel workbook through xlwings (the ribbon's
+  buttons call :func:`refresh`, :func:`validate` and :func:`load_sample`).
+
+A problem in a row is listed on the dashboard and the row left out; a missing
+sheet, table or column stops the refresh with a message naming it, and
+nothing is changed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from pathlib import Path
+from typing import Any
+
+from ..errors import KpiInputError
+from ..schema import INPUT_TABLES
+from .fill import DashboardFill, compute
+from .inputs import read_inputs
+from .package import Formula, Package
+
+__all__ = ["FileBook", "LiveBook", "refresh_book", "refresh_file", "read_kpis", "fill_inputs", "refresh",
+           "validate", "load_sample"]
+
+
+class FileBook:
+    """A workbook file, read and written as a package of parts."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.package = Package(path)
+
+    def table_values(self, table: str) -> tuple[str, int, list[list[Any]]]:
+        if table not in self.package.tables:
+            raise KpiInputError(f"{self.package.path.name} has no table {table!r}: was its sheet deleted or the "
+                                "table converted to a range? Take a fresh copy of the template.")
+        ref = self.package.tables[table]
+        return ref.sheet, ref.first_row, self.package.area(ref.sheet, ref.first_row, ref.first_col, ref.last_row,
+                                                           ref.last_col)
+
+    def name_values(self, name: str) -> list[list[Any]]:
+        sheet, (r1, c1, r2, c2) = self.package.name_target(name)
+        return self.package.area(sheet, r1, c1, r2, c2)
+
+    def write(self, name: str, cells: dict[tuple[int, int], Any]) -> None:
+        sheet, (r1, c1, _r2, _c2) = self.package.name_target(name)
+        self.package.write_cells(sheet, {(r1 + dr, c1 + dc): value for (dr, dc), value in cells.items()})
+
+    def write_table(self, table: str, rows: list[list[Any]]) -> None:
+        """Replace an input table's data rows (the sample shop, an import)."""
+        ref = self.package.tables[table]
+        old_last = ref.last_row
+        cells = {}
+        for i, row in enumerate(rows, start=ref.first_row + 1):
+            for j, value in enumerate(row, start=ref.first_col):
+                cells[(i, j)] = value
+        for i in range(ref.first_row + 1 + len(rows), old_last + 1):
+            for j in range(ref.first_col, ref.last_col + 1):
+                cells[(i, j)] = None
+        self.package.write_cells(ref.sheet, cells)
+        self.package.set_table_area(table, ref.first_row + max(len(rows), 1))
+
+    def status(self, message: str) -> None:
+        """Nothing to show without Excel."""
+
+    def save(self, path: str | os.PathLike | None = None) -> Path:
+        return self.package.save(path)
+
+
+class LiveBook:
+    """An open Excel workbook, through xlwings."""
+
+    def __init__(self, book: Any):
+        self.book = book
+
+    def _table(self, table: str):
+        for sheet in self.book.sheets:
+            if table in [t.name for t in sheet.tables]:
+                return sheet, sheet.tables[table]
+        raise KpiInputError(f"the workbook has no table {table!r}: was its sheet deleted or the table converted "
+                            "to a range? Take a fresh copy of the template.")
+
+    def table_values(self, table: str) -> tuple[str, int, list[list[Any]]]:
+        sheet, found = self._table(table)
+        area = found.range
+        return sheet.name, area.row, area.options(ndim=2).value
+
+    def _name(self, name: str):
+        try:
+            return self.book.names[name].refers_to_range
+        except Exception:  # xlwings raises KeyError or a COM error depending on the platform
+            raise KpiInputError(f"the workbook has no name {name!r}: is it a kpi_xl workbook?") from None
+
+    def name_values(self, name: str) -> list[list[Any]]:
+        return self._name(name).options(ndim=2).value
+
+    def write(self, name: str, cells: dict[tuple[int, int], Any]) -> None:
+        start = self._name(name)
+        rows = sorted({r for r, _ in cells})
+        cols = sorted({c for _, c in cells})
+        full = len(cells) == len(rows) * len(cols) and rows == list(range(rows[0], rows[-1] + 1)) \
+            and cols == list(range(cols[0], cols[-1] + 1))
+        if full:  # one call for a whole block
+            block = [[_live(cells[(r, c)]) for c in cols] for r in rows]
+            start.offset(rows[0], cols[0]).resize(len(rows), len(cols)).value = block
+            return
+        for (dr, dc), value in cells.items():
+            start.offset(dr, dc).value = _live(value)
+
+    def write_table(self, table: str, rows: list[list[Any]]) -> None:
+        _sheet, found = self._table(table)
+        body = found.data_body_range
+        if body is not None:
+            body.clear_contents()
+        if rows:
+            found.resize(found.range[0, 0].resize(len(rows) + 1, found.range.columns.count))
+            found.range[1, 0].value = rows
+
+    def status(self, message: str) -> None:
+        self.book.app.status_bar = message or False
+
+    def save(self, path: Any = None) -> None:
+        """Excel saves when the user does."""
+
+
+def _live(value: Any) -> Any:
+    return f"={value.text}" if isinstance(value, Formula) else value
+
+
+def refresh_book(book: FileBook | LiveBook, *, now: _dt.datetime | None = None, write: bool = True) -> DashboardFill:
+    """Read, check and compute; with ``write``, fill the dashboard (nothing is written on a fatal problem)."""
+    book.status("kpi_xl : lecture des données...")
+    inputs = read_inputs(book)
+    book.status("kpi_xl : calcul des indicateurs...")
+    fill = compute(inputs, now=now)
+    if write:
+        book.status("kpi_xl : remplissage du tableau de bord...")
+        for name, cells in fill.writes.items():
+            book.write(name, cells)
+    book.status("")
+    return fill
+
+
+def refresh_file(path: str | os.PathLike, *, out: str | os.PathLike | None = None,
+                 now: _dt.datetime | None = None) -> DashboardFill:
+    """Refresh a workbook file in place (or into ``out``); the original is replaced only after a good save."""
+    book = FileBook(path)
+    fill = refresh_book(book, now=now)
+    book.save(out)
+    return fill
+
+
+def read_kpis(path: str | os.PathLike) -> DashboardFill:
+    """Every KPI of every month of a workbook file, without writing anything."""
+    return refresh_book(FileBook(path), write=False)
+
+
+def fill_inputs(book: FileBook | LiveBook, tables: dict[str, Any], lang: str = "fr") -> None:
+    """Replace the input tables' rows with DataFrames holding the schema's columns (the sample shop)."""
+    from ..schema import CHOICES
+
+    statuses = dict(zip(CHOICES["status"]["en"], CHOICES["status"][lang], strict=True))
+    for key, frame in tables.items():
+        spec = INPUT_TABLES[key]
+        rows = []
+        for record in frame.to_dict("records"):
+            row = []
+            for column in spec.columns:
+                value = record.get(column.key)
+                if column.key == "status" and value in statuses:
+                    value = statuses[value]
+                if hasattr(value, "to_pydatetime"):
+                    value = value.to_pydatetime()
+                row.append(value.item() if hasattr(value, "item") else value)
+            rows.append(row)
+        book.write_table(spec.table, rows)
+
+
+# ---- the ribbon's entry points (RunPython "import kpi_xl.excel.refresh as kpi; kpi.refresh()")
+
+
+def _in_excel(action) -> None:
+    import xlwings as xw
+
+    book = LiveBook(xw.Book.caller())
+    try:
+        message = action(book)
+    except KpiInputError as error:
+        book.status("")
+        book.book.app.alert(str(error), title="KPI")
+        return
+    except Exception as error:  # the user gets plain words, not a traceback
+        book.status("")
+        book.book.app.alert(f"Erreur inattendue / unexpected error: {error}", title="KPI")
+        return
+    if message:
+        book.book.app.alert(message, title="KPI")
+
+
+def refresh() -> None:
+    """Ribbon: Actualiser / Refresh."""
+    def action(book: LiveBook) -> str:
+        fill = refresh_book(book)
+        return "" if not fill.problems else (f"{len(fill.problems)} problème(s) dans les données : voir le contrôle "
+                                             "des données en bas du tableau de bord.")
+    _in_excel(action)
+
+
+def validate() -> None:
+    """Ribbon: Vérifier les données / Check the data (nothing is written)."""
+    def action(book: LiveBook) -> str:
+        fill = refresh_book(book, write=False)
+        if not fill.problems:
+            return f"Aucun problème : {fill.rows_read} lignes lues. / No problem: {fill.rows_read} rows read."
+        lines = [str(p) for p in fill.problems[:15]]
+        more = len(fill.problems) - len(lines)
+        return "\n".join(lines + ([f"... (+{more})"] if more > 0 else []))
+    _in_excel(action)
+
+
+def load_sample() -> None:
+    """Ribbon: Charger l'exemple / Load the sample (the VBA asks before replacing the inputs)."""
+    from ..sample import sample_shop
+
+    def action(book: LiveBook) -> str:
+        shop = sample_shop()
+        lang = "en" if str(book.name_values("kpi_language")[0][0]).upper() == "EN" else "fr"
+        fill_inputs(book, {"orders": shop.orders, "traffic": shop.traffic, "marketing": shop.marketing,
+                           "social": shop.social}, lang)
+        refresh_book(book)
+        return ""
+    _in_excel(action)
