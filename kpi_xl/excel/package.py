@@ -243,6 +243,8 @@ def _set(cell: etree._Element, value: Any) -> None:
         cell.attrib.pop(attribute, None)
     if value is None:
         return
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        value = value.item()
     if isinstance(value, Formula):
         etree.SubElement(cell, _M + "f").text = value.text
         if value.cached_error:

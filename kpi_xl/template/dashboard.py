@@ -93,6 +93,7 @@ def _tiles(wb: Workbook, ws: Worksheet, lang: str) -> None:
         head = ws.cell(row, col, label.name(lang))
         head.font, head.fill = Font(bold=True, color="FFFFFF", size=10), PatternFill("solid", fgColor=NAVY)
         head.alignment = Alignment(horizontal="center", vertical="center", shrink_to_fit=True)
+        ws.row_dimensions[row + 1].height = 27
         value = ws.cell(row + 1, col)
         value.font = Font(bold=True, size=18, color=NAVY)
         value.alignment = Alignment(horizontal="center", vertical="center")
@@ -193,7 +194,7 @@ def _cohorts(wb: Workbook, ws: Worksheet, lang: str) -> None:
     area = f"{get_column_letter(col + 1)}{row + 1}:{get_column_letter(col + size)}{row + size}"
     ws.conditional_formatting.add(area, ColorScaleRule(start_type="num", start_value=0, start_color="FFFFFF",
                                                        mid_type="num", mid_value=0.25, mid_color="9DC3E6",
-                                                       end_type="num", end_value=1, end_color="1F4E79"))
+                                                       end_type="num", end_value=1, end_color="5B9BD5"))
     _name(wb, NAMES["cohorts"], _ref(ws, row, col, row + size, col + size))
 
 
