@@ -59,9 +59,13 @@ def blank_mask(values: pd.Series) -> np.ndarray:
     """True where a cell is empty: None, NaN, or a text of spaces only."""
     if values.dtype == object:
         values = values.infer_objects()  # numbers held as objects need no text check
-    blank = values.isna().to_numpy()
-    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-        blank = blank | values.astype("string").str.strip().eq("").fillna(True).to_numpy(dtype=bool)
+    blank = values.isna().to_numpy(dtype=bool).copy()
+    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
+        return blank | values.str.strip().eq("").fillna(True).to_numpy(dtype=bool)
+    if values.dtype == object:
+        is_text = values.map(type).eq(str).to_numpy(dtype=bool)
+        if is_text.any():  # strip only the texts, not every cell
+            blank[is_text] = values[is_text].str.strip().eq("").to_numpy(dtype=bool)
     return blank
 
 
@@ -73,10 +77,15 @@ def check_dates(values: pd.Series, column: str, report: TableReport, today: pd.T
     else:
         parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
         kinds = values.map(type)
-        stamps = np.flatnonzero(kinds.map(lambda k: issubclass(k, (_dt.date, np.datetime64))).to_numpy(bool))
-        texts = np.flatnonzero(kinds.map(lambda k: issubclass(k, str)).to_numpy(bool))
+        stamp_kinds = {k for k in set(kinds) if issubclass(k, (_dt.date, np.datetime64))}
+        stamps = np.flatnonzero(kinds.isin(stamp_kinds).to_numpy(bool))
+        texts = np.flatnonzero(kinds.eq(str).to_numpy(bool))
         if stamps.size:
-            parsed.iloc[stamps] = [_naive(v) for v in values.iloc[stamps]]
+            chosen = values.iloc[stamps]
+            try:  # vectorised for naive dates and datetimes (what Excel files hold)
+                parsed.iloc[stamps] = pd.to_datetime(chosen.tolist()).to_numpy()
+            except (TypeError, ValueError):  # time-zone aware values: each keeps its own local time
+                parsed.iloc[stamps] = [_naive(v) for v in chosen]
         if texts.size:
             parsed.iloc[texts] = pd.to_datetime(values.iloc[texts].str.strip(), errors="coerce",
                                                 format="ISO8601").to_numpy()

@@ -192,7 +192,7 @@ def compute(inputs: Inputs, *, now: _dt.datetime | None = None) -> DashboardFill
     rows_read, rows_skipped = valid.rows_read, valid.rows_skipped
     clean = {}
     paid = valid.counted
-    order_months = set(paid["order_date"].dt.to_period("M"))
+    order_months = set(paid["order_date"].dt.to_period("M").unique())
     for kind in ("traffic", "marketing", "social"):
         clean[kind], found, read, present = _monthly(inputs, kind)
         problems += found

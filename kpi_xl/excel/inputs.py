@@ -12,10 +12,12 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 
 from ..errors import KpiInputError
 from ..schema import CHOICES, INPUT_TABLES, NAMES, SETTINGS, InputTable
+from ..table_checks import blank_mask
 
 __all__ = ["BookReader", "Inputs", "read_inputs", "read_table", "Target"]
 
@@ -75,10 +77,16 @@ def read_table(reader: BookReader, spec: InputTable) -> tuple[pd.DataFrame, str,
                             f"{', '.join(repr(h) for h in headers if h)}. Rename the column back, or take a fresh "
                             "copy of the template.")
     body = values[1:]
-    index = list(range(header_row + 1, header_row + 1 + len(body)))
-    frame = pd.DataFrame({key: [row[i] if not _blank(row[i]) else None for row in body]
-                          for key, i in wanted.items()}, index=index, dtype=object)
-    frame = frame[~frame.isna().all(axis=1)] if len(frame.columns) else frame
+    index = pd.RangeIndex(header_row + 1, header_row + 1 + len(body))
+    columns = list(zip(*body, strict=True)) if body else [()] * len(headers)
+    frame = pd.DataFrame(index=index)
+    blank_rows = np.ones(len(body), dtype=bool)
+    for key, i in wanted.items():
+        column = pd.Series(columns[i], index=index, dtype=object)
+        blank = blank_mask(column)
+        frame[key] = column.where(~blank, None)
+        blank_rows &= blank
+    frame = frame[~blank_rows]
     return frame, sheet, {key: headers[i] for key, i in wanted.items()}
 
 

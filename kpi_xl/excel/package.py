@@ -141,11 +141,10 @@ class Package:
     def area(self, sheet: str, r1: int, c1: int, r2: int, c2: int) -> list[list[Any]]:
         """Values of an area (1-based, inclusive), padded with '' beyond the sheet's data."""
         rows = self.values(sheet)
-        out = []
-        for r in range(r1 - 1, r2):
-            row = rows[r] if r < len(rows) else []
-            out.append([row[c] if c < len(row) else "" for c in range(c1 - 1, c2)])
-        return out
+        width = c2 - c1 + 1
+        out = [row[c1 - 1:c2] for row in rows[r1 - 1:r2]]
+        out = [row if len(row) == width else row + [""] * (width - len(row)) for row in out]
+        return out + [[""] * width for _ in range(r2 - r1 + 1 - len(out))]
 
     # ---- writing
 
@@ -214,8 +213,9 @@ class Package:
         handle, temp = tempfile.mkstemp(prefix=".kpi-xl-", suffix=target.suffix, dir=target.parent)
         try:
             with os.fdopen(handle, "wb") as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
-                for info in self._infos:
-                    archive.writestr(info, self.parts[info.filename])
+                for info in self._infos:  # level 1: large sheets compress 5x faster, files grow ~20 %
+                    archive.writestr(info, self.parts[info.filename], compress_type=zipfile.ZIP_DEFLATED,
+                                     compresslevel=1)
             if target.exists():
                 os.chmod(temp, target.stat().st_mode & 0o777)
             os.replace(temp, target)

@@ -1,0 +1,145 @@
+"""Headless refresh time and peak memory for 10,000 / 100,000 / 1,000,000 order rows.
+
+Run: python3 benchmarks/bench_refresh.py [ROWS ...]      (default: 10000 100000 1000000)
+
+For each size a workbook is made from the template (the orders sheet's rows
+written straight into its XML, the monthly sheets filled with 36 months), then,
+each in a fresh process so that peak memory is its own:
+  * refresh: `refresh_file` (read, check, compute, write the dashboard, save);
+  * core:    `monthly_kpis` + `cohort_matrix` on the orders already in memory;
+  * calamine read: python-calamine reading the orders sheet, nothing else
+    (the floor for any refresh that reads the file).
+"""
+
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def orders(n: int, seed: int = 7) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp("2023-01-01")
+    days = np.sort(rng.integers(0, 3 * 365, n))
+    return pd.DataFrame({
+        "order_date": start + pd.to_timedelta(days, unit="D"),
+        "order_id": [f"#{i + 100000}" for i in range(n)],
+        "customer_id": [f"C{c:07d}" for c in rng.integers(0, max(n // 3, 1), n)],
+        "net_revenue": np.round(rng.lognormal(np.log(50), 0.5, n), 2),
+        "cost_of_goods_sold": np.round(rng.uniform(10, 30, n), 2),
+        "discount": 0.0,
+        "status": rng.choice(["payée", "remboursée", "annulée"], p=[0.95, 0.03, 0.02], size=n),
+        "channel": "Google Ads",
+    })
+
+
+def make_book(n: int, folder: Path) -> Path:
+    from kpi_xl.excel.package import Package
+    from kpi_xl.excel.refresh import FileBook, fill_inputs
+    from kpi_xl.sample import sample_shop
+    from kpi_xl.template.build import build_template
+
+    path = build_template(folder / f"bench_{n}.xlsm")
+    shop = sample_shop(months=36, start="2023-01-01")
+    book = FileBook(path)
+    fill_inputs(book, {"traffic": shop.traffic, "marketing": shop.marketing, "social": shop.social})
+    book.save()
+    package = Package(path)
+    ref = package.tables["tblOrders"]
+    part = package.sheets[ref.sheet]
+    frame = orders(n)
+    serial = (frame["order_date"] - pd.Timestamp("1899-12-30")).dt.days.astype(str)
+    rows = []
+    for i, (d, oid, cid, rev, cogs, status) in enumerate(zip(serial, frame["order_id"], frame["customer_id"],
+                                                            frame["net_revenue"], frame["cost_of_goods_sold"],
+                                                            frame["status"], strict=True), start=ref.first_row + 1):
+        rows.append(f'<row r="{i}"><c r="A{i}" s="DATESTYLE"><v>{d}</v></c>'
+                    f'<c r="B{i}" t="inlineStr"><is><t>{oid}</t></is></c><c r="C{i}" t="inlineStr"><is><t>{cid}</t></is></c>'
+                    f'<c r="D{i}"><v>{rev}</v></c><c r="E{i}"><v>{cogs}</v></c><c r="F{i}"><v>0</v></c>'
+                    f'<c r="G{i}" t="inlineStr"><is><t>{status}</t></is></c></row>')
+    xml = package.parts[part].decode("utf-8")
+    date_style = next(c.split('style="')[1].split('"')[0] for c in xml.split("<col ")[1:] if 'min="1"' in c)
+    head, tail = xml.split("<sheetData>", 1) if "<sheetData>" in xml else xml.split("<sheetData", 1)
+    header_rows, rest = tail.split("</sheetData>", 1)
+    keep = header_rows.split(f'<row r="{ref.first_row + 1}"', 1)[0]
+    body = "".join(rows).replace("DATESTYLE", date_style)
+    package.parts[part] = (head + "<sheetData>" + keep.lstrip(">") + body + "</sheetData>" + rest).encode("utf-8")
+    package.set_table_area("tblOrders", ref.first_row + n)
+    package.save()
+    return path
+
+
+def measure(kind: str, path: str) -> dict:
+    """Run one measurement in this (fresh) process."""
+    started = time.perf_counter()
+    if kind == "refresh":
+        from kpi_xl.excel.refresh import refresh_file
+        refresh_file(path)
+    elif kind == "calamine":
+        from python_calamine import CalamineWorkbook
+        CalamineWorkbook.from_path(path).get_sheet_by_name("Commandes").to_python()
+    elif kind == "core":
+        from kpi_xl.order_table import prepare_orders
+        from kpi_xl.orders import cohort_matrix
+        from kpi_xl.report import monthly_kpis
+        frame = orders(int(Path(path).stem.split("_")[1]))
+        started = time.perf_counter()
+        valid = prepare_orders(frame)
+        monthly_kpis(valid, inactivity_days=365)
+        cohort_matrix(valid)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "peak_mb": _peak_mb()}
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory (VmHWM; ru_maxrss would include the parent's, kept across exec)."""
+    try:
+        with open("/proc/self/status", encoding="utf-8") as status:
+            line = next(line for line in status if line.startswith("VmHWM:"))
+        return int(line.split()[1]) / 1024
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def machine() -> str:
+    model = platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            model = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{model}, {os.cpu_count()} cores, {platform.system()}, Python {platform.python_version()}"
+
+
+def main(sizes: list[int]) -> None:
+    print(f"machine: {machine()}")
+    print(f"{'rows':>10} {'refresh s':>10} {'MB':>7} {'core s':>8} {'MB':>7} {'calamine s':>11} {'MB':>7} {'ratio':>6}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            path = make_book(n, Path(tmp))
+            results = {}
+            for kind in ("calamine", "core", "refresh"):
+                run = subprocess.run([sys.executable, __file__, "--measure", kind, str(path)], capture_output=True,
+                                     text=True, check=True)
+                results[kind] = json.loads(run.stdout)
+            r, c, k = results["refresh"], results["core"], results["calamine"]
+            print(f"{n:>10,} {r['seconds']:>10.2f} {r['peak_mb']:>7.0f} {c['seconds']:>8.2f} {c['peak_mb']:>7.0f} "
+                  f"{k['seconds']:>11.2f} {k['peak_mb']:>7.0f} {r['seconds'] / k['seconds']:>6.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--measure":
+        print(json.dumps(measure(sys.argv[2], sys.argv[3])))
+    else:
+        main([int(a) for a in sys.argv[1:]] or [10_000, 100_000, 1_000_000])
