@@ -54,4 +54,4 @@ def orders():
 
 
 # A helper run as its own process with XLWINGS_ON_SERVER=true; not a test module.
-collect_ignore = ["xlwings_server_calls.py"]
+collect_ignore = ["xlwings_server_calls.py", "xlwings_remote_refresh.py"]

@@ -102,7 +102,7 @@ class LiveBook:
         return self._name(name).options(ndim=2).value
 
     def write(self, name: str, cells: dict[tuple[int, int], Any]) -> None:
-        start = self._name(name)
+        start = self._name(name)[0, 0]  # offsets count from the top-left cell; an area would keep its size
         rows = sorted({r for r, _ in cells})
         cols = sorted({c for _, c in cells})
         full = len(cells) == len(rows) * len(cols) and rows == list(range(rows[0], rows[-1] + 1)) \
@@ -124,7 +124,10 @@ class LiveBook:
             found.range[1, 0].value = rows
 
     def status(self, message: str) -> None:
-        self.book.app.status_bar = message or False
+        try:
+            self.book.app.status_bar = message or False
+        except NotImplementedError:  # engines without a status bar (xlwings' remote engine)
+            pass
 
     def save(self, path: Any = None) -> None:
         """Excel saves when the user does."""

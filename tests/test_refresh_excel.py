@@ -1,0 +1,71 @@
+"""The ribbon's refresh through the real xlwings Book API (xlwings' remote engine, xw.Book(json=...))."""
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from kpi_xl.excel.fill import NOT_AVAILABLE
+from kpi_xl.excel.package import Formula, Package
+from kpi_xl.excel.refresh import FileBook, fill_inputs, refresh_file
+from kpi_xl.sample import sample_shop
+from kpi_xl.template.build import build_template
+from xlwings_paths import remote_refresh_actions
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    path = build_template(tmp_path_factory.mktemp("excel") / "book.xlsm")
+    shop = sample_shop()
+    file_book = FileBook(path)
+    fill_inputs(file_book, {"orders": shop.orders, "traffic": shop.traffic, "marketing": shop.marketing})
+    file_book.save()  # no social rows: the engagement KPIs are undefined, so #N/A goes into the trend
+    return path
+
+
+@pytest.fixture(scope="module")
+def actions(book):
+    return remote_refresh_actions(book)
+
+
+def written(actions):
+    """The cells the actions set, by (sheet position, row, column), 1-based."""
+    cells = {}
+    for action in actions:
+        for i, row in enumerate(action["values"]):
+            for j, value in enumerate(row):
+                cells[(action["sheet_position"], action["start_row"] + i + 1, action["start_column"] + j + 1)] = value
+    return cells
+
+
+def test_excel_writes_values_into_the_dashboard_only(book, actions):
+    dashboard = list(Package(book).sheets).index("Tableau de bord")
+    assert actions and {a["func"] for a in actions} == {"setValues"}  # values only: formats come with the template
+    assert {a["sheet_position"] for a in actions} == {dashboard}  # input sheets are never touched
+
+
+def test_excel_path_writes_what_the_headless_refresh_writes(book, actions, tmp_path):
+    copy = tmp_path / "headless.xlsm"
+    shutil.copy(book, copy)
+    fill = refresh_file(copy, now=dt.datetime(2026, 1, 1))
+    package = Package(copy)
+    dashboard = list(package.sheets).index("Tableau de bord")
+    cells = written(actions)
+    checked = 0
+    for name, values in fill.writes.items():
+        if name == "kpi_refreshed_at":
+            continue
+        _sheet, (r1, c1, _r2, _c2) = package.name_target(name)
+        for (dr, dc), value in values.items():
+            remote = cells[(dashboard, r1 + dr, c1 + dc)]
+            if isinstance(value, Formula):
+                assert value == NOT_AVAILABLE and remote == "=NA()"
+            elif isinstance(value, float):
+                assert remote == pytest.approx(value), (name, dr, dc)
+            elif isinstance(value, (dt.date, dt.datetime)):
+                assert str(remote).startswith(value.strftime("%Y-%m-%d")), (name, remote)
+            else:
+                assert remote in (value, "" if value is None else value), (name, dr, dc, remote)
+            checked += 1
+    assert checked > 500
+    assert any(v == "=NA()" for v in cells.values())  # the engagement trend, undefined without social data
