@@ -18,7 +18,7 @@ every order counts as paid.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -76,6 +76,8 @@ class ValidOrders:
     problems: tuple[InputProblem, ...]
     as_of: pd.Timestamp
     rows_read: int
+    #: Derived tables computed once for several analytics (see kpi_xl.orders); not part of the value.
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def counted(self) -> pd.DataFrame:
@@ -189,7 +191,10 @@ def prepare_orders(
 
 
 def _statuses(values: pd.Series, column: str, report: TableReport) -> pd.Series:
-    canonical = values.astype("string").str.strip().str.lower().map(STATUS_ALIASES)
+    labels = values.astype("string")
+    distinct = pd.Series(labels.unique(), dtype="string")  # a handful of labels: clean each once
+    meaning = dict(zip(distinct, distinct.str.strip().str.lower().map(STATUS_ALIASES), strict=True))
+    canonical = labels.map(meaning)
     known = ", ".join(sorted(set(STATUS_ALIASES) - {"payé", "remboursé", "annulé", "canceled"}))
     report.add(canonical.isna().to_numpy(), column, values, f"is not a known status ({known})")
     return canonical.astype(object)

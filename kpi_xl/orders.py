@@ -76,7 +76,13 @@ def _days(dates: pd.Series | pd.Index) -> np.ndarray:
 
 
 def _ordered(valid: ValidOrders) -> pd.DataFrame:
-    """Paid orders sorted by customer then date, with integer customer codes."""
+    """Paid orders sorted by customer then date, with integer customer codes (computed once per table)."""
+    if "ordered" not in valid.cache:
+        valid.cache["ordered"] = _sort_by_customer(valid)
+    return valid.cache["ordered"]
+
+
+def _sort_by_customer(valid: ValidOrders) -> pd.DataFrame:
     counted = valid.counted
     if counted.empty:
         raise KpiInputError("orders: no paid order to count (every order is refunded or cancelled)")

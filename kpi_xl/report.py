@@ -37,7 +37,7 @@ __all__ = ["MONTHLY_TABLES", "prepare_monthly", "monthly_kpis"]
 MONTHLY_TABLES: dict[str, dict[str, Any]] = {
     "traffic": {"keys": ["month"],
                 "numbers": ["visitors", "sessions", "purchases", "newsletter_signups", "whitepaper_downloads"],
-                "parts": [("purchases", "sessions"), ("newsletter_signups", "visitors"),
+                "parts": [("purchases", "sessions"), ("purchases", "visitors"), ("newsletter_signups", "visitors"),
                           ("whitepaper_downloads", "visitors")]},
     "marketing": {"keys": ["month", "channel"],
                   "numbers": ["spend", "impressions", "clicks", "new_customers"],

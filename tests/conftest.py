@@ -1,20 +1,5 @@
-"""Shared fixtures: a hand-built orders table whose every number is worked out in the tests.
-
-Inactivity window: 30 days. Customers A-J, 21 rows, data from 2024-01-03 to
-2024-03-20 (the last order, so as_of = 2024-03-20).
-
-Stints (a customer is in the base from a (re)starting order to its last order + 30 days):
-  A  Jan 3, Jan 20 (Feb 15 cancelled: does not count)      -> base Jan 3 .. lapse Feb 19
-  B  Jan 5, Feb 2 (gap 28); Mar 15 (gap 42 > 30)           -> Jan 5 .. Mar 3; Mar 15 .. Apr 14
-  C  Jan 10; Mar 5 (gap 55 > 30)                           -> Jan 10 .. Feb 9; Mar 5 .. Apr 4
-  D  Jan 25 refunded only: never a customer
-  E  Jan 28, Feb 27 (gap exactly 30: kept)                 -> Jan 28 .. Mar 28
-  F  Feb 6, Feb 22, Mar 20                                 -> Feb 6 .. Apr 19
-  G  Feb 20, Mar 12                                        -> Feb 20 .. Apr 11
-  H  Mar 7, Mar 19                                         -> Mar 7 .. Apr 18
-  I  Mar 18                                                -> Mar 18 .. Apr 17
-  J  Mar 10 cancelled only: never a customer
-"""
+"""Shared fixtures: the hand-built orders table; its stints and every expected number are worked out in
+test_orders.py."""
 
 import pandas as pd
 import pytest

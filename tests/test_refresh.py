@@ -167,7 +167,9 @@ def test_spoiled_inputs_are_listed_and_the_dashboard_still_filled(book, sheet, c
         found = [p for p in fill.problems if words in p.message and p.sheet == where[0]]
     assert found, [str(p) for p in fill.problems]
     checks = area(book, NAMES["checks"])
-    assert any(row[0] == where[0] and str(row[4]) in str(found[0]) for row in checks[1:]), checks[:3]
+    listed = [row for row in checks[1:] if row[0] == where[0] and str(row[4]) in str(found[0])]
+    assert listed, checks[:3]
+    assert listed[0][5], "every listed problem says what to do"
     tile = area(book, tile_name("revenue"))
     assert isinstance(tile[TILE_CELLS["value"][0]][0], float)  # still filled from the valid rows
     assert "problème" in area(book, NAMES["checks_summary"])[0][0]

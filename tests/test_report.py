@@ -89,6 +89,8 @@ def test_missing_tables_leave_their_kpis_undefined(orders):
 
 SPOILED_MONTHLY = [
     ("traffic", {"purchases": [5, 500, 7]}, 3, "purchases", "is more than sessions (400)"),
+    # 350 purchases for 400 sessions but 300 visitors: more purchases than visitors
+    ("traffic", {"purchases": [5, 350, 7]}, 3, "purchases", "is more than visitors (300)"),
     ("traffic", {"visitors": [400, "beaucoup", 350]}, 3, "visitors", "'beaucoup' is not a number"),
     ("traffic", {"month": ["2024-01", "2024-01", "2024-03"]}, 3, "month", "repeats the month of row 2"),
     ("traffic", {"month": ["2024-01", "2999-02", "2024-03"]}, 3, "month", "is in the future"),

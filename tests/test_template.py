@@ -168,3 +168,16 @@ def test_ribbon_buttons_call_subs_that_exist_and_splice_nothing_into_python():
         assert f'label="{label}"' in ribbon
     for call in re.findall(r"RunPython (.*)", code):
         assert re.fullmatch(r'"[^"&]*"', call.strip()), f"RunPython must take a fixed string: {call}"
+
+
+def test_reporting_month_is_a_drop_down_of_months(wb):
+    ws = wb["Paramètres"]
+    sheet, ref = next(iter(wb.defined_names["kpi_reporting_month"].destinations))
+    cell = ref.replace("$", "")
+    dv = next(dv for dv in ws.data_validations.dataValidation if cell in str(dv.sqref))
+    assert dv.type == "list"
+    months_sheet, months_ref = next(iter(wb.defined_names["kpi_months"].destinations))
+    assert dv.formula1 == months_ref and months_sheet == "Paramètres"
+    first, last = months_ref.replace("$", "").split(":")
+    assert (ws[first].value.year, ws[first].value.month) == (2020, 1)
+    assert (ws[last].value.year, ws[last].value.month) == (2035, 12)

@@ -25,7 +25,7 @@ from ..template.dashboard import CHECK_COLUMNS, STATUS_MARKS, TILE_CELLS, tile_n
 from .inputs import Inputs, Target
 from .package import Formula
 
-__all__ = ["DashboardFill", "compute", "tile_status", "NOT_AVAILABLE"]
+__all__ = ["DashboardFill", "compute", "tile_status", "NOT_AVAILABLE", "advice", "ADVICE"]
 
 #: A trend cell with no value: Excel's #N/A, which charts leave out (text or a blank would plot as 0 or a gap).
 NOT_AVAILABLE = Formula("NA()", "#N/A")
@@ -162,6 +162,35 @@ def _cohorts(fill: DashboardFill, valid, lang: str) -> None:
     fill.writes[NAMES["cohorts"]] = cells
 
 
+#: What to do about each kind of problem, by the start of its message: (French, English).
+ADVICE = (
+    ("is not a number", "Saisissez un nombre (ex. 12,50)", "Enter a number (e.g. 12.50)"),
+    ("is negative", "Un montant ou un nombre ne peut pas être négatif : corrigez la cellule",
+     "Amounts and counts cannot be negative: correct the cell"),
+    ("is a true/false value", "Saisissez un nombre", "Enter a number"),
+    ("is not a date", "Saisissez une date AAAA-MM-JJ", "Enter a date as YYYY-MM-DD"),
+    ("is in the future", "Corrigez la date (saisie trop tôt ?)", "Correct the date (entered ahead of time?)"),
+    ("is before", "Corrigez l'année", "Correct the year"),
+    ("is after the as-of date", "Corrigez la date", "Correct the date"),
+    ("is empty", "Complétez la cellule ou supprimez la ligne", "Fill in the cell or delete the row"),
+    ("repeats", "Supprimez le doublon ou corrigez le numéro", "Delete the duplicate or correct the number"),
+    ("is not a known status", "Choisissez payée, remboursée ou annulée", "Pick paid, refunded or cancelled"),
+    ("is more than", "Vérifiez les deux valeurs de la ligne", "Check the row's two values"),
+    ("has orders but no row", "Ajoutez la ligne de ce mois", "Add the row for this month"),
+    ("the ", "Remplissez la feuille ou importez un export", "Fill in the sheet or import an export"),
+    ("is outside the data", "Videz ou corrigez le mois de référence (Paramètres)",
+     "Clear or correct the reporting month (Settings)"),
+)
+
+
+def advice(message: str, lang: str) -> str:
+    """What a user can do about a problem, from its message."""
+    for start, fr, en in ADVICE:
+        if message.startswith(start):
+            return fr if lang == "fr" else en
+    return ""
+
+
 def _checks(fill: DashboardFill, lang: str) -> None:
     cells: dict[tuple[int, int], Any] = {(r, c): None for r in range(1, DASHBOARD.checks_rows + 1)
                                          for c in range(len(CHECK_COLUMNS))}
@@ -170,7 +199,8 @@ def _checks(fill: DashboardFill, lang: str) -> None:
         if isinstance(value, (_dt.datetime, pd.Timestamp)):
             value = value.strftime("%Y-%m-%d")
         shown = "" if value is None else value if isinstance(value, (int, float, str)) else str(value)
-        for c, item in enumerate((problem.sheet, problem.row, problem.column, shown, problem.message)):
+        row = (problem.sheet, problem.row, problem.column, shown, problem.message, advice(problem.message, lang))
+        for c, item in enumerate(row):
             cells[(r, c)] = item
     fill.writes[NAMES["checks"]] = cells
     count = len(fill.problems)

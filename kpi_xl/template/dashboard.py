@@ -30,7 +30,8 @@ _FONTS = {"green": "006100", "amber": "9C5700", "red": "9C0006"}
 TILE_CELLS = {"label": (0, 0), "value": (1, 0), "previous": (2, 1), "change": (2, 2), "target": (3, 1),
               "status": (3, 2)}
 CHECK_COLUMNS = (("sheet", "Feuille", "Sheet", 18), ("row", "Ligne", "Row", 8), ("column", "Colonne", "Column", 20),
-                 ("value", "Valeur", "Value", 18), ("problem", "Problème", "Problem", 60))
+                 ("value", "Valeur", "Value", 18), ("problem", "Problème", "Problem", 40),
+                 ("advice", "Que faire", "What to do", 60))
 NAVY, GREY = "1F3864", "F2F2F2"
 THIN = Side(style="thin", color="D9D9D9")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
@@ -104,6 +105,24 @@ def _validation(ws: Worksheet, column, body: str, lang: str) -> None:
     ws.add_data_validation(dv)
 
 
+MONTH_LIST_COLUMN = 8  # a hidden column of Settings holds the months of the reporting month's drop-down
+MONTHS_OFFERED = ("2020-01", "2035-12")
+
+
+def _month_list(wb: Workbook, ws: Worksheet) -> str:
+    """Write the months offered by the reporting month's drop-down; returns the list's reference."""
+    import datetime as dt
+
+    months = pd.period_range(*MONTHS_OFFERED, freq="M")
+    for i, month in enumerate(months, start=1):
+        cell = ws.cell(i, MONTH_LIST_COLUMN, dt.datetime(month.year, month.month, 1))
+        cell.number_format = NUMBER_FORMATS["month"]
+    ws.column_dimensions[get_column_letter(MONTH_LIST_COLUMN)].hidden = True
+    ref = _absolute(MONTH_LIST_COLUMN, 1, MONTH_LIST_COLUMN, len(months))
+    _name(wb, "kpi_months", ws, ref)
+    return ref
+
+
 def _settings(wb: Workbook, ws: Worksheet, lang: str) -> None:
     _title(ws, _text(lang, "Paramètres", "Settings"),
            _text(lang, "Les valeurs en jaune se modifient ; le reste est calculé.", "Yellow cells are yours to change."))
@@ -120,8 +139,7 @@ def _settings(wb: Workbook, ws: Worksheet, lang: str) -> None:
         cell.border = Border(THIN, THIN, THIN, THIN)
         if setting.kind == "month":
             cell.number_format = NUMBER_FORMATS["month"]
-            dv = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
-                                formula2="DATE(2100,12,31)", allow_blank=True)
+            dv = DataValidation(type="list", formula1=_month_list(wb, ws), allow_blank=True)
         elif setting.kind == "count":
             dv = DataValidation(type="whole", operator="between", formula1="1", formula2="3650")
         elif setting.choices:
