@@ -77,12 +77,16 @@ def read_table(reader: BookReader, spec: InputTable) -> tuple[pd.DataFrame, str,
                             f"{', '.join(repr(h) for h in headers if h)}. Rename the column back, or take a fresh "
                             "copy of the template.")
     body = values[1:]
+    if isinstance(body, list):
+        body = [list(row) + [None] * (len(headers) - len(row)) for row in body]
     index = pd.RangeIndex(header_row + 1, header_row + 1 + len(body))
-    columns = list(zip(*body, strict=True)) if body else [()] * len(headers)
+    grid = np.empty((len(body), len(headers)), dtype=object)
+    if len(body):
+        grid[:] = body  # one C-level copy (a file's area is an array already; Excel's is a list of rows)
     frame = pd.DataFrame(index=index)
     blank_rows = np.ones(len(body), dtype=bool)
     for key, i in wanted.items():
-        column = pd.Series(columns[i], index=index, dtype=object)
+        column = pd.Series(grid[:, i], index=index, dtype=object)
         blank = blank_mask(column)
         frame[key] = column.where(~blank, None)
         blank_rows &= blank

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from lxml import etree
 from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineWorkbook
@@ -138,13 +139,20 @@ class Package:
             self._values[sheet] = self._calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         return self._values[sheet]
 
-    def area(self, sheet: str, r1: int, c1: int, r2: int, c2: int) -> list[list[Any]]:
-        """Values of an area (1-based, inclusive), padded with '' beyond the sheet's data."""
-        rows = self.values(sheet)
-        width = c2 - c1 + 1
-        out = [row[c1 - 1:c2] for row in rows[r1 - 1:r2]]
-        out = [row if len(row) == width else row + [""] * (width - len(row)) for row in out]
-        return out + [[""] * width for _ in range(r2 - r1 + 1 - len(out))]
+    def area(self, sheet: str, r1: int, c1: int, r2: int, c2: int) -> np.ndarray:
+        """Values of an area (1-based, inclusive) as a 2-D object array, '' beyond the sheet's data."""
+        rows = self.values(sheet)[r1 - 1:r2]
+        grid = np.full((r2 - r1 + 1, c2 - c1 + 1), "", dtype=object)
+        if rows and len({len(row) for row in rows}) == 1:  # calamine's rows are all as wide: one C-level copy
+            block = np.empty((len(rows), len(rows[0])), dtype=object)
+            block[:] = rows
+            part = block[:, c1 - 1:c2]
+            grid[:part.shape[0], :part.shape[1]] = part
+        else:
+            for i, row in enumerate(rows):
+                part = row[c1 - 1:c2]
+                grid[i, :len(part)] = part
+        return grid
 
     # ---- writing
 
