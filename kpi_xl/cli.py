@@ -63,6 +63,17 @@ def build_parser() -> argparse.ArgumentParser:
     kpis.add_argument("--json", action="store_true", help="print JSON: the numbers the dashboard shows")
     kpis.set_defaults(run=_kpis)
 
+    from .importers import LAYOUTS
+
+    imports = commands.add_parser("import", help="add an export's rows (Shopify, WooCommerce, Stripe, GA4, ads) to a "
+                                                 "workbook", description="Merge an export into the right input "
+                                                 "sheet of a workbook: orders by order number, monthly rows by month "
+                                                 "and channel. Importing the same file twice adds nothing.")
+    imports.add_argument("source", choices=["auto", *LAYOUTS], help="the export's layout, or auto")
+    imports.add_argument("file", help="the exported CSV file")
+    imports.add_argument("book", help="the workbook (.xlsm)")
+    imports.set_defaults(run=_import)
+
     template = commands.add_parser("template", help="build the template workbook from source",
                                    description="Build workbook_template.xlsm from the sources in kpi_xl/template.")
     template.add_argument("out", nargs="?", default="workbook_template.xlsm", help="where to write it")
@@ -135,6 +146,22 @@ def _refresh(args: argparse.Namespace) -> int:
         print(f"  {problem}")
     if len(fill.problems) > 20:
         print(f"  ... and {len(fill.problems) - 20} more (all on the dashboard's data checks, up to 30)")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .importers import import_file
+
+    report = import_file(args.source, args.file, args.book)
+    print(f"kpi-xl: {report.summary()}")
+    for problem in report.skipped[:20]:
+        print(f"  skipped: {problem}")
+    if len(report.skipped) > 20:
+        print(f"  ... and {len(report.skipped) - 20} more skipped")
+    for note in report.notes[:10]:
+        print(f"  note: {note}")
+    if not (report.imported or report.merged):
+        print("  nothing new: the workbook was not changed")
     return 0
 
 

@@ -31,6 +31,8 @@ class InputProblem:
         The offending value, as found.
     sheet : str, optional
         The sheet or file the table came from.
+    in_file : bool
+        The problem is in a file: ``sheet`` names the file and ``row`` is a line number.
 
     Examples
     --------
@@ -44,14 +46,15 @@ class InputProblem:
     row: Any = None
     value: Any = None
     sheet: str | None = None
+    in_file: bool = False  # True: ``sheet`` is a file name and ``row`` a line number
 
     def address(self) -> str:
         """Where the problem sits, e.g. ``"sheet 'Orders', row 3, column 'date'"``."""
         parts = []
         if self.sheet is not None:
-            parts.append(f"sheet {self.sheet!r}")
+            parts.append(f"{'file' if self.in_file else 'sheet'} {self.sheet!r}")
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(f"{'line' if self.in_file else 'row'} {self.row}")
         if self.column is not None:
             parts.append(f"column {self.column!r}")
         return ", ".join(parts)

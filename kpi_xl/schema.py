@@ -188,6 +188,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("language", "kpi_language", "Langue", "Language", "choice", "FR", "language"),
     Setting("inactivity_days", "kpi_inactivity_days", "Fenêtre d'inactivité (jours)", "Inactivity window (days)",
             "count", 365),
+    Setting("default_cogs_rate", "kpi_default_cogs_rate", "Coût des marchandises par défaut (% du CA net, si non saisi)",
+            "Default cost of goods (% of net revenue, when not entered)", "percent"),
 )
 
 #: The tiles of the dashboard: KPI keys of kpi_xl.report.monthly_kpis, with a default target and direction.

@@ -63,9 +63,26 @@ def _orders(inputs: Inputs):
     if frame.empty:
         raise KpiInputError(f"sheet {sheet!r}: the orders table is empty; fill it in, import an export, or load "
                             "the sample")
+    frame, notes = _default_costs(frame, inputs)
     valid = prepare_orders(frame, status_col="status" if "status" in frame else None, skip_invalid=True,
                            sheet=sheet)
-    return valid, _relabel(list(valid.problems), inputs.labels["orders"])
+    return valid, notes + _relabel(list(valid.problems), inputs.labels["orders"])
+
+
+def _default_costs(frame: pd.DataFrame, inputs: Inputs) -> tuple[pd.DataFrame, list[InputProblem]]:
+    """Blank costs of goods filled with the Settings' default rate, said once on the dashboard."""
+    rate = inputs.settings.get("default_cogs_rate")
+    if rate is None:
+        return frame, []
+    revenue = pd.to_numeric(frame["net_revenue"], errors="coerce")
+    fill = frame["cost_of_goods_sold"].isna() & revenue.notna()
+    if not fill.any():
+        return frame, []
+    costs = frame["cost_of_goods_sold"].where(~fill, (revenue * rate).round(2))
+    label = inputs.labels["orders"].get("cost_of_goods_sold", "cost_of_goods_sold")
+    note = InputProblem(f"is empty in {int(fill.sum())} orders: the default rate of {rate:.0%} of net revenue "
+                        "(Settings) is used for them", label, None, None, inputs.sheets["orders"])
+    return frame.assign(cost_of_goods_sold=costs), [note]
 
 
 def _monthly(inputs: Inputs, kind: str) -> tuple[pd.DataFrame | None, list[InputProblem], int, set]:
@@ -172,6 +189,7 @@ ADVICE = (
     ("is in the future", "Corrigez la date (saisie trop tôt ?)", "Correct the date (entered ahead of time?)"),
     ("is before", "Corrigez l'année", "Correct the year"),
     ("is after the as-of date", "Corrigez la date", "Correct the date"),
+    ("is empty in", "Saisissez les coûts réels quand vous les avez", "Enter the real costs when you have them"),
     ("is empty", "Complétez la cellule ou supprimez la ligne", "Fill in the cell or delete the row"),
     ("repeats", "Supprimez le doublon ou corrigez le numéro", "Delete the duplicate or correct the number"),
     ("is not a known status", "Choisissez payée, remboursée ou annulée", "Pick paid, refunded or cancelled"),

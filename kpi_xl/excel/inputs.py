@@ -119,6 +119,12 @@ def _settings(reader: BookReader) -> dict[str, Any]:
                     from None
         out["reporting_month"] = pd.Period(pd.Timestamp(month), freq="M")
     out["currency"] = str(out.get("currency") or "EUR").strip().upper()
+    rate = out.get("default_cogs_rate")
+    if rate is not None:
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+            raise KpiInputError(f"Settings: the default cost of goods is {rate!r}: enter a percentage between 0 % "
+                                "and 100 %, or leave it blank")
+        out["default_cogs_rate"] = float(rate)
     return out
 
 

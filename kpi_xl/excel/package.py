@@ -212,12 +212,16 @@ class Package:
         self.tables[table] = TableRef(ref.name, ref.sheet, ref.part, ref.first_row, ref.first_col, last_row,
                                       ref.last_col)
 
-    def save(self, path: str | os.PathLike | None = None) -> Path:
-        """Write the package (to ``path`` or over the original) through a temporary file."""
+    def save(self, path: str | os.PathLike | None = None, *, recalculate: bool = True) -> Path:
+        """Write the package (to ``path`` or over the original) through a temporary file.
+
+        With ``recalculate``, Excel is asked to recalculate on open (written values may feed formulas).
+        """
         target = Path(path) if path is not None else self.path
         for part, tree in self._trees.items():
             self.parts[part] = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
-        self._full_recalculation()
+        if recalculate:
+            self._full_recalculation()
         handle, temp = tempfile.mkstemp(prefix=".kpi-xl-", suffix=target.suffix, dir=target.parent)
         try:
             with os.fdopen(handle, "wb") as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:

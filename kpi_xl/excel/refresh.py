@@ -67,11 +67,20 @@ class FileBook:
         self.package.write_cells(ref.sheet, cells)
         self.package.set_table_area(table, ref.first_row + max(len(rows), 1))
 
+    def write_table_cells(self, table: str, cells: dict[tuple[int, int], Any], *, last_offset: int) -> None:
+        """Write cells of a table by (row below the header, column of the table); the table grows to
+        ``last_offset`` rows below its header when that is more."""
+        ref = self.package.tables[table]
+        self.package.write_cells(ref.sheet, {(ref.first_row + r, ref.first_col + c): value
+                                             for (r, c), value in cells.items()})
+        if ref.first_row + last_offset > ref.last_row:
+            self.package.set_table_area(table, ref.first_row + last_offset)
+
     def status(self, message: str) -> None:
         """Nothing to show without Excel."""
 
-    def save(self, path: str | os.PathLike | None = None) -> Path:
-        return self.package.save(path)
+    def save(self, path: str | os.PathLike | None = None, *, recalculate: bool = True) -> Path:
+        return self.package.save(path, recalculate=recalculate)
 
 
 class LiveBook:
