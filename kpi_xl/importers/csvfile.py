@@ -95,11 +95,20 @@ def blocks_have_header_like(cells: list[str]) -> bool:
         not any(re.search(r"\d{4}", c) for c in filled)
 
 
-def number(text: str, column: str, line: int, file: str) -> float | None:
-    """A number from an export's cell: French or US style, '6.20%' as 0.062; None for '--' and blanks."""
+def number(text: str, column: str, line: int, file: str, *, count: bool = False) -> float | None:
+    """A number from an export's cell: French or US style, '6.20%' as 0.062; None for '--' and blanks.
+
+    With ``count`` (clicks, impressions, users...), '1,414' is 1414: a count has no decimals, so the
+    separator can only group thousands.
+
+    >>> number("1,414", "Clicks", 2, "ads.csv", count=True), number(" --", "Cost", 2, "ads.csv")
+    (1414.0, None)
+    """
     value = text.strip()
     if value in MISSING:
         return None
+    if count and re.fullmatch(r"\d{1,3}(?:([,.\u00a0\u202f ])\d{3})(?:\1\d{3})*", value):
+        return float(re.sub(r"\D", "", value))
     try:
         return parse_number(value)
     except NumberTextError as error:

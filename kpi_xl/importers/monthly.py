@@ -66,7 +66,7 @@ def ga4_traffic(blocks: list[Block], file: str) -> Imported:
                     month = _month_of_compact(row[date_column])
                     for key, column in columns.items():
                         if column:
-                            value = number(row.get(column, ""), column, line, file)
+                            value = number(row.get(column, ""), column, line, file, count=True)
                             if value is not None:
                                 sums[month][key] = sums[month].get(key, 0.0) + value
                     lines.setdefault(month, line)
@@ -80,7 +80,7 @@ def ga4_traffic(blocks: list[Block], file: str) -> Imported:
             for line, row in block.rows:
                 found.read += 1
                 key = _GA4_EVENTS.get(row.get("Event name", "").strip())
-                value = number(row.get("Event count", ""), "Event count", line, file)
+                value = number(row.get("Event count", ""), "Event count", line, file, count=True)
                 if key and value is not None:
                     sums[month][key] = sums[month].get(key, 0.0) + value
                     lines.setdefault(month, line)
@@ -93,9 +93,10 @@ def _preamble_period(block: Block, file: str) -> _dt.date | None:
         match = re.fullmatch(r"\s*(.+?)\s+-\s+(.+?)\s*", text)
         if match:
             try:
-                return _single_month(timestamp(match[1]), timestamp(match[2]), f"{file}'s date range")
+                start, end = timestamp(match[1]), timestamp(match[2])
             except ValueError:
                 continue
+            return _single_month(start, end, f"{file}'s date range")
     return None
 
 
@@ -122,7 +123,7 @@ def google_ads(blocks: list[Block], file: str) -> Imported:
                     found.currency = code
                 month = fixed or _dt.date(*timestamp(row[date_column]).timetuple()[:2], 1)
                 for key, column in (("spend", "Cost"), ("impressions", "Impr."), ("clicks", "Clicks")):
-                    value = number(row.get(column, ""), column, line, file)
+                    value = number(row.get(column, ""), column, line, file, count=key != "spend")
                     if value is not None:
                         sums[month][key] = sums[month].get(key, 0.0) + value
                 lines.setdefault(month, line)
@@ -149,7 +150,7 @@ def meta_ads(blocks: list[Block], file: str) -> Imported:
                 month = _single_month(timestamp(row["Reporting starts"]), timestamp(row["Reporting ends"]),
                                       f"line {line}'s reporting period")
                 for key, column in (("spend", spent), ("impressions", "Impressions"), ("clicks", clicks)):
-                    value = number(row.get(column, ""), column, line, file) if column else None
+                    value = number(row.get(column, ""), column, line, file, count=key != "spend") if column else None
                     if value is not None:
                         sums[month][key] = sums[month].get(key, 0.0) + value
                 lines.setdefault(month, line)
