@@ -190,6 +190,8 @@ SETTINGS: tuple[Setting, ...] = (
             "count", 365),
     Setting("default_cogs_rate", "kpi_default_cogs_rate", "Coût des marchandises par défaut (% du CA net, si non saisi)",
             "Default cost of goods (% of net revenue, when not entered)", "percent"),
+    Setting("import_path", "kpi_import_path", "Dernier fichier importé (rempli par le bouton Importer)",
+            "Last imported file (filled by the Import button)", "path"),
 )
 
 #: The tiles of the dashboard: KPI keys of kpi_xl.report.monthly_kpis, with a default target and direction.

@@ -69,3 +69,19 @@ def test_excel_path_writes_what_the_headless_refresh_writes(book, actions, tmp_p
             checked += 1
     assert checked > 500
     assert any(v == "=NA()" for v in cells.values())  # the engagement trend, undefined without social data
+
+
+def test_the_ribbon_import_writes_rows_into_the_orders_table_only(tmp_path):
+    from test_importers import SHOPIFY_2025, shopify_rows, write_csv
+
+    template = build_template(tmp_path / "empty.xlsm")
+    export = write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows())
+    actions = remote_refresh_actions(template, export)
+    orders = list(Package(template).sheets).index("Commandes")
+    assert {a["sheet_position"] for a in actions} == {orders}
+    resize, = [a for a in actions if a["func"] == "resizeTable"]
+    assert resize["args"][1] == "$A$4:$H$8"  # header + the 4 imported orders (#1005 has no customer)
+    cells = written([a for a in actions if a["func"] == "setValues"])
+    ids = [cells[(orders, row, 2)] for row in range(5, 9)]
+    assert ids == ["#1001", "#1002", "#1003", "#1004"]
+    assert cells[(orders, 6, 7)] == "remboursée" and cells[(orders, 8, 4)] == 60.0

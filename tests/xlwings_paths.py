@@ -18,11 +18,13 @@ def server_calls(payloads):
     return json.loads(run.stdout)
 
 
-def remote_refresh_actions(book):
-    """The actions xlwings' remote engine would send to Excel for the ribbon's refresh of ``book``."""
+def remote_refresh_actions(book, export=None):
+    """The actions xlwings' remote engine would send to Excel for the ribbon's refresh of ``book``
+    (or for the import of ``export`` into it)."""
     env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}
     env.pop("XLWINGS_ON_SERVER", None)
-    run = subprocess.run([sys.executable, str(HERE / "xlwings_remote_refresh.py"), str(book)], capture_output=True,
+    extra = [str(export)] if export else []
+    run = subprocess.run([sys.executable, str(HERE / "xlwings_remote_refresh.py"), str(book), *extra], capture_output=True,
                          text=True, env=env, check=False)
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)

@@ -1,7 +1,8 @@
 """Runs the ribbon's refresh on xlwings' remote engine: ``xw.Book(json=...)`` is the real xlwings Book API.
 
 Run in its own process with XLWINGS_LICENSE_KEY set (tests only; the add-in never imports xlwings.pro):
-``python xlwings_remote_refresh.py BOOK.xlsm`` prints the JSON actions xlwings would send to Excel.
+``python xlwings_remote_refresh.py BOOK.xlsm [EXPORT.csv]`` prints the JSON actions xlwings would send to
+Excel for the refresh (or, with an export, for its import).
 The payload is what the Office.js client sends: every sheet's values (dates as ISO text, blanks as ""),
 its tables, and the workbook's names.
 """
@@ -9,6 +10,9 @@ its tables, and the workbook's names.
 import datetime as dt
 import json
 import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's kpi_xl
 
 import xlwings as xw
 from openpyxl.utils import get_column_letter
@@ -50,7 +54,11 @@ def payload(path):
 
 if __name__ == "__main__":
     book = xw.Book(json=payload(sys.argv[1]))
-    refresh_book(LiveBook(book))
+    if len(sys.argv) > 2:  # the ribbon's import of an export (as import_chosen_file does, minus the dialog)
+        from kpi_xl.importers import merge_into, parse
+        merge_into(LiveBook(book), parse("auto", sys.argv[2]), currency="EUR", lang="fr")
+    else:
+        refresh_book(LiveBook(book))
     actions = book.json()
     print(json.dumps(json.loads(actions)["actions"] if isinstance(actions, str) else actions["actions"],
                      default=str))

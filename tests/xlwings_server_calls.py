@@ -9,6 +9,9 @@ add-in never imports xlwings.server.
 import asyncio
 import json
 import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's kpi_xl
 
 import xlwings
 from xlwings.server import custom_functions_call

@@ -97,6 +97,8 @@ def read_table(reader: BookReader, spec: InputTable) -> tuple[pd.DataFrame, str,
 def _settings(reader: BookReader) -> dict[str, Any]:
     out = {}
     for setting in SETTINGS:
+        if setting.kind == "path":
+            continue  # not a setting of the computation
         value = reader.name_values(setting.name)[0][0]
         out[setting.key] = None if _blank(value) else value
     language = str(out.get("language") or "FR").strip().upper()

@@ -28,7 +28,7 @@ from .inputs import read_inputs
 from .package import Formula, Package
 
 __all__ = ["FileBook", "LiveBook", "refresh_book", "refresh_file", "read_kpis", "fill_inputs", "refresh",
-           "validate", "load_sample"]
+           "validate", "load_sample", "import_chosen_file"]
 
 
 class FileBook:
@@ -131,6 +131,23 @@ class LiveBook:
         if rows:
             found.resize(found.range[0, 0].resize(len(rows) + 1, found.range.columns.count))
             found.range[1, 0].value = rows
+
+    def write_table_cells(self, table: str, cells: dict[tuple[int, int], Any], *, last_offset: int) -> None:
+        """As :meth:`FileBook.write_table_cells`: new rows below the table go in one block, then the table grows."""
+        _sheet, found = self._table(table)
+        top = found.range[0, 0]
+        body_rows = found.range.rows.count - 1
+        new = {k: v for k, v in cells.items() if k[0] > body_rows}
+        for (r, c), value in cells.items():
+            if r <= body_rows:
+                top.offset(r, c).value = value
+        if new:
+            first, last = min(r for r, _ in new), max(r for r, _ in new)
+            width = found.range.columns.count
+            block = [[new.get((r, c)) for c in range(width)] for r in range(first, last + 1)]
+            top.offset(first, 0).resize(len(block), width).value = block
+        if last_offset > body_rows:
+            found.resize(top.resize(last_offset + 1, found.range.columns.count))
 
     def status(self, message: str) -> None:
         try:
@@ -248,4 +265,21 @@ def load_sample() -> None:
                            "social": shop.social}, lang)
         refresh_book(book)
         return ""
+    _in_excel(action)
+
+
+def import_chosen_file() -> None:
+    """Ribbon: Importer / Import (the VBA puts the chosen file's path in the named cell kpi_import_path)."""
+    from ..importers import merge_into, parse
+
+    def action(book: LiveBook) -> str:
+        path = book.name_values("kpi_import_path")[0][0]
+        if not path:
+            return ""
+        found = parse("auto", str(path))
+        currency = str(book.name_values("kpi_currency")[0][0] or "EUR")
+        lang = "en" if str(book.name_values("kpi_language")[0][0]).upper() == "EN" else "fr"
+        report = merge_into(book, found, currency=currency, lang=lang)
+        lines = [report.summary()] + [str(p) for p in report.skipped[:10]]
+        return "\n".join(lines)
     _in_excel(action)

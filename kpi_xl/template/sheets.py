@@ -142,6 +142,10 @@ def _settings(wb: Workbook, ws: Worksheet, lang: str) -> None:
             dv = DataValidation(type="list", formula1=_month_list(wb, ws), allow_blank=True)
         elif setting.kind == "count":
             dv = DataValidation(type="whole", operator="between", formula1="1", formula2="3650")
+        elif setting.kind == "path":
+            cell.fill = PatternFill("solid", fgColor="FFFFFF")
+            cell.font = Font(size=9, color="7F7F7F")
+            dv = None
         elif setting.kind == "percent":
             cell.number_format = NUMBER_FORMATS["percent"]
             dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="1", allow_blank=True)

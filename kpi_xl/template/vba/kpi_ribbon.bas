@@ -20,6 +20,15 @@ Sub KpiLoadSample(control As IRibbonControl)
     End If
 End Sub
 
+Sub KpiImport(control As IRibbonControl)
+    ' The chosen path goes into a named cell; Python reads it from there (never spliced into code).
+    Dim chosen As Variant
+    chosen = Application.GetOpenFilename("CSV (*.csv), *.csv", , "Importer un export / Import an export")
+    If VarType(chosen) = vbBoolean Then Exit Sub
+    ThisWorkbook.Names("kpi_import_path").RefersToRange.Value = chosen
+    RunKpiCommand "import", "Import de l'export..."
+End Sub
+
 Sub KpiShowDefinitions(control As IRibbonControl)
     wsDefinitions.Activate
 End Sub
@@ -38,6 +47,8 @@ Private Sub RunKpiCommand(command As String, message As String)
             RunPython "import kpi_xl.excel.refresh as kpi; kpi.validate()"
         Case "load_sample"
             RunPython "import kpi_xl.excel.refresh as kpi; kpi.load_sample()"
+        Case "import"
+            RunPython "import kpi_xl.excel.refresh as kpi; kpi.import_chosen_file()"
     End Select
     Application.StatusBar = False
 End Sub
