@@ -171,6 +171,7 @@ class Package:
                 for index in range(int(col.get("min")), int(col.get("max")) + 1):
                     column_styles[index] = col.get("style")
         rows = {int(row.get("r")): row for row in data.iterfind("m:row", NS)}
+        row_cells: dict[int, dict[int, etree._Element]] = {}  # the touched rows' cells by column, built once
         last = max(rows, default=0)
         for (r, c), value in sorted(cells.items()):
             row = rows.get(r)
@@ -186,17 +187,20 @@ class Package:
                     else:
                         data.insert(0, row)
                 rows[r] = row
-            ref = f"{get_column_letter(c)}{r}"
-            cell = next((x for x in row.iterfind("m:c", NS) if x.get("r") == ref), None)
+            known = row_cells.get(r)
+            if known is None:
+                known = row_cells[r] = {_col(x.get("r")): x for x in row.iterfind("m:c", NS)}
+            cell = known.get(c)
             if cell is None:
-                cell = etree.Element(_M + "c", r=ref)
+                cell = etree.Element(_M + "c", r=f"{get_column_letter(c)}{r}")
                 if c in column_styles:
                     cell.set("s", column_styles[c])
-                later = [x for x in row.iterfind("m:c", NS) if _col(x.get("r")) > c]
+                later = [col for col in known if col > c]
                 if later:
-                    later[0].addprevious(cell)
+                    known[min(later)].addprevious(cell)
                 else:
                     row.append(cell)
+                known[c] = cell
             _set(cell, value)
         self._values.pop(sheet, None)
 
@@ -244,8 +248,11 @@ class Package:
             self.parts["xl/workbook.xml"] = text.encode("utf-8")
 
 
+_LETTERS = re.compile(r"[A-Z]+")
+
+
 def _col(ref: str) -> int:
-    return column_index_from_string(re.match(r"[A-Z]+", ref).group(0))
+    return column_index_from_string(_LETTERS.match(ref).group(0))
 
 
 def _set(cell: etree._Element, value: Any) -> None:

@@ -1,0 +1,77 @@
+"""Import of a 200,000-row Shopify orders export into the template.
+
+Run: python3 benchmarks/bench_import.py [ROWS]   (default 200000 line-item rows)
+The export is made up with Shopify's 2025 header: orders of 1 to 3 line items, a few refunds
+and cancellations. Prints the time to parse the export, the time of the whole import (parse,
+merge, save) and the process's peak memory.
+"""
+
+import csv
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def make_export(path: Path, rows: int) -> int:
+    from test_importers import SHOPIFY_2025
+
+    rng = np.random.default_rng(5)
+    written = orders = 0
+    with open(path, "w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(SHOPIFY_2025)
+        while written < rows:
+            orders += 1
+            items = int(rng.integers(1, 4))
+            prices = rng.uniform(5, 60, items).round(2)
+            day = int(rng.integers(0, 730))
+            status = rng.choice(["paid", "paid", "paid", "refunded", "partially_refunded"])
+            for i, price in enumerate(prices):
+                row = dict.fromkeys(SHOPIFY_2025, "")
+                row.update({"Name": f"#{100000 + orders}", "Lineitem quantity": "1", "Lineitem price": f"{price:.2f}"})
+                if i == 0:
+                    row.update({"Email": f"c{int(rng.integers(0, rows // 4))}@example.com", "Financial Status": status,
+                                "Currency": "EUR", "Subtotal": f"{prices.sum():.2f}",
+                                "Refunded Amount": f"{prices.sum():.2f}" if status == "refunded" else "",
+                                "Created at": f"{2024 + day // 365}-{1 + (day % 365) // 31:02d}-{1 + day % 28:02d} "
+                                              "12:00:00 +0100"})
+                writer.writerow(row.values())
+                written += 1
+    return orders
+
+
+def peak_mb() -> float:
+    with open("/proc/self/status", encoding="utf-8") as status:
+        return int(next(line for line in status if line.startswith("VmHWM:")).split()[1]) / 1024
+
+
+def main(rows: int) -> None:
+    from kpi_xl.importers import import_file, parse
+    from kpi_xl.template.build import build_template
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        export = Path(tmp) / "orders_export.csv"
+        orders = make_export(export, rows)
+        book = build_template(Path(tmp) / "book.xlsm")
+        started = time.perf_counter()
+        parse("shopify", export)
+        parsed = time.perf_counter() - started
+        started = time.perf_counter()
+        report = import_file("shopify", export, book)
+        total = time.perf_counter() - started
+        print(f"{rows:,} line-item rows, {orders:,} orders: parse {parsed:.1f} s, whole import {total:.1f} s, "
+              f"peak memory {peak_mb():.0f} MB ({report.summary()})")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200_000)
