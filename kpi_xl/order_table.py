@@ -5,6 +5,12 @@ One validation function, :func:`prepare_orders`, turns a user's orders table
 :class:`ValidOrders`: canonical columns, parsed dates, numbers, statuses, and
 the list of every problem found, each with its row, column and value.
 
+Cost of goods
+-------------
+A blank cost of goods means *not known*: the order counts everywhere, but
+the gross profit and margin (and the LTV built on them) of its period are
+undefined rather than computed as if the goods were free.
+
 Statuses
 --------
 ``paid`` orders count. ``refunded`` (fully refunded) and ``cancelled`` orders
@@ -168,7 +174,7 @@ def prepare_orders(
     out[COLUMNS["customer_id"]] = check_ids(orders[customer_id_col], customer_id_col, report,
                                             "every order needs a customer id")
     out[COLUMNS["revenue"]] = check_amounts(orders[revenue_col], revenue_col, report)
-    out[COLUMNS["cogs"]] = check_amounts(orders[cogs_col], cogs_col, report)
+    out[COLUMNS["cogs"]] = check_amounts(orders[cogs_col], cogs_col, report, blank_ok=True)  # blank: not known
     if status_col is not None and status_col in orders.columns:
         out[COLUMNS["status"]] = _statuses(orders[status_col], status_col, report)
     else:

@@ -160,7 +160,12 @@ def period_summary(
     ends = _days((periods + 1).start_time)
 
     slot = np.searchsorted(ends, counted["_day"].to_numpy(), side="right")
-    money = counted.groupby(slot)[[REVENUE, COGS]].sum().reindex(range(len(periods)), fill_value=0.0)
+    # min_count: a period holding an order of unknown cost has an unknown cost (NaN), not a partial sum
+    money = counted.groupby(slot)[[REVENUE, COGS]].sum(min_count=1).reindex(range(len(periods)))
+    money[REVENUE] = money[REVENUE].fillna(0.0)
+    unknown_cost = counted[COGS].isna().groupby(slot).any().reindex(range(len(periods)), fill_value=False)
+    money.loc[unknown_cost.to_numpy(), COGS] = np.nan
+    money[COGS] = money[COGS].where(unknown_cost.to_numpy() | money[COGS].notna(), 0.0)
     out = pd.DataFrame(index=periods)
     out["orders"] = np.bincount(slot, minlength=len(periods))
     out["revenue"] = money[REVENUE].to_numpy()
@@ -237,7 +242,8 @@ def _period_kpis(row: Any, repeaters_to_date: int, customers_to_date: int) -> di
     churn = kpis.churn_rate(row.customers_lost, row.customers_at_start) if final else np.nan
     retention = (kpis.retention_rate(row.customers_at_end, row.entered, row.customers_at_start)
                  if final else np.nan)
-    margin = kpis.gross_margin(row.revenue, row.cost_of_goods_sold)
+    cost_known = not np.isnan(row.cost_of_goods_sold)
+    margin = kpis.gross_margin(row.revenue, row.cost_of_goods_sold) if cost_known else np.nan
     aov = kpis.average_order_value(row.revenue, row.orders)
     frequency = kpis.purchase_frequency(row.orders, row.active_customers)
     # LTV needs orders per customer of the base churn is measured on, not per active customer
@@ -245,7 +251,7 @@ def _period_kpis(row: Any, repeaters_to_date: int, customers_to_date: int) -> di
     defined = not np.isnan([churn, margin, aov, base_frequency]).any()
     ltv = kpis.customer_lifetime_value(aov, base_frequency, churn, gross_margin=margin) if defined else np.nan
     return {
-        "gross_profit": kpis.gross_profit(row.revenue, row.cost_of_goods_sold),
+        "gross_profit": kpis.gross_profit(row.revenue, row.cost_of_goods_sold) if cost_known else np.nan,
         "gross_margin": margin,
         "average_order_value": aov,
         "churn_rate": churn,
@@ -343,7 +349,8 @@ def customer_summary(orders: pd.DataFrame | ValidOrders, **columns: Any) -> pd.D
         "last_order": grouped[DATE].max(),
         "orders": grouped.size(),
         "revenue": grouped[REVENUE].sum(),
-        "gross_profit": grouped[REVENUE].sum() - grouped[COGS].sum(),
+        "gross_profit": grouped[REVENUE].sum() - grouped[COGS].sum(min_count=1).where(
+            ~grouped[COGS].apply(lambda costs: costs.isna().any())),  # NaN when a cost is not known
     })
     out.index.name = "customer_id"
     return out

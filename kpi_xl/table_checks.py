@@ -168,8 +168,9 @@ def check_ids(values: pd.Series, column: str, report: TableReport, what: str) ->
     return ids
 
 
-def check_amounts(values: pd.Series, column: str, report: TableReport) -> pd.Series:
-    """Amounts (money or counts) as float; problems for blanks, text, booleans and negatives."""
+def check_amounts(values: pd.Series, column: str, report: TableReport, *, blank_ok: bool = False) -> pd.Series:
+    """Amounts (money or counts) as float; problems for text, booleans, negatives and, unless
+    ``blank_ok`` (then a blank is NaN: not known), blanks."""
     if values.dtype == bool:
         numbers = pd.Series(np.nan, index=values.index)
         flags = np.ones(len(values), dtype=bool)
@@ -178,7 +179,8 @@ def check_amounts(values: pd.Series, column: str, report: TableReport) -> pd.Ser
         flags = values.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool) \
             if values.dtype == object else np.zeros(len(values), dtype=bool)
     blank = blank_mask(values)
-    report.add(blank, column, values, "is empty: enter the amount, 0 if there is none")
+    if not blank_ok:
+        report.add(blank, column, values, "is empty: enter the amount, 0 if there is none")
     report.add(flags, column, values, "is a true/false value, not an amount")
     report.add((numbers.isna() | ~np.isfinite(numbers)).to_numpy() & ~blank, column, values, "is not a number")
     report.add((numbers < 0).to_numpy(), column, values, "is negative")

@@ -163,3 +163,17 @@ def test_prepared_orders_are_reused(orders):
     assert valid.as_of == pd.Timestamp("2024-03-20")
     pd.testing.assert_frame_equal(period_summary(valid, inactivity_days=30),
                                   period_summary(orders, inactivity_days=30))
+
+
+def test_an_unknown_cost_makes_its_month_margin_unknown_not_free(orders):
+    orders.loc[orders["order_id"] == "7", "cost_of_goods_sold"] = None  # B's February order: cost not known
+    summary = period_summary(orders, inactivity_days=30, history_start="2024-01-01")
+    # February still counts the order (5 orders, 250 revenue) but its cost, profit, margin and LTV are unknown;
+    # January and March are as before (145 / 340 and 118 / 260)
+    assert summary["orders"].tolist() == [5, 5, 7] and summary["revenue"].tolist() == [340, 250, 260]
+    assert math.isnan(summary["cost_of_goods_sold"].iloc[1]) and math.isnan(summary["gross_margin"].iloc[1])
+    assert math.isnan(summary["lifetime_value"].iloc[1])
+    assert summary["gross_margin"].iloc[0] == pytest.approx(145 / 340)
+    assert summary["churn_rate"].iloc[1] == 0.5  # customers are unaffected
+    table = customer_summary(orders)
+    assert math.isnan(table.loc["B", "gross_profit"]) and table.loc["A", "gross_profit"] == 60

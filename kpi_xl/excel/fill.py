@@ -66,6 +66,11 @@ def _orders(inputs: Inputs):
     frame, notes = _default_costs(frame, inputs)
     valid = prepare_orders(frame, status_col="status" if "status" in frame else None, skip_invalid=True,
                            sheet=sheet)
+    unknown = int(valid.counted["cost_of_goods_sold"].isna().sum())
+    if unknown:
+        label = inputs.labels["orders"].get("cost_of_goods_sold", "cost_of_goods_sold")
+        notes.append(InputProblem(f"is empty in {unknown} paid orders: the gross margin and the LTV of their months "
+                                  "are n.d.", label, None, None, sheet))
     return valid, notes + _relabel(list(valid.problems), inputs.labels["orders"])
 
 
@@ -189,7 +194,8 @@ ADVICE = (
     ("is in the future", "Corrigez la date (saisie trop tôt ?)", "Correct the date (entered ahead of time?)"),
     ("is before", "Corrigez l'année", "Correct the year"),
     ("is after the as-of date", "Corrigez la date", "Correct the date"),
-    ("is empty in", "Saisissez les coûts réels quand vous les avez", "Enter the real costs when you have them"),
+    ("is empty in", "Saisissez les coûts, ou un coût par défaut dans Paramètres",
+     "Enter the costs, or a default cost rate in Settings"),
     ("is empty", "Complétez la cellule ou supprimez la ligne", "Fill in the cell or delete the row"),
     ("repeats", "Supprimez le doublon ou corrigez le numéro", "Delete the duplicate or correct the number"),
     ("is not a known status", "Choisissez payée, remboursée ou annulée", "Pick paid, refunded or cancelled"),
