@@ -267,3 +267,14 @@ def test_after_import_and_refresh_the_dashboard_has_the_hand_computed_numbers(bo
     assert december["average_order_value"] == 55 and december["new_customers"] == 2
     assert december["gross_margin"] == pytest.approx(0.6)
     assert any("default rate of 40%" in p.message for p in fill.problems)
+
+
+def test_ga4_file_with_several_blocks(tmp_path):
+    path = tmp_path / "ga4_blocks.csv"
+    path.write_text("# Report CSV Export\n# Start date: 20251201\n# End date: 20251231\n"
+                    "Date,Users,Sessions,Ecommerce purchases\n20251201,100,130,3\n20251215,50,70,1\n\n"
+                    "# Second table\nEvent name,Event count\nsign_up,12\n", encoding="utf-8")
+    (_, row), = parse("auto", path).rows
+    # hand: users 100 + 50, sessions 130 + 70, purchases 3 + 1; the second block adds the sign-ups
+    assert row == {"month": dt.date(2025, 12, 1), "visitors": 150, "sessions": 200, "purchases": 4,
+                   "newsletter_signups": 12}

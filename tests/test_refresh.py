@@ -207,4 +207,4 @@ def test_undefined_trend_cells_hold_na_for_the_charts(book):
     trend = fill.writes[NAMES["trend"]]
     column = 1 + TREND_COLUMNS.index("conversion_rate")
     assert all(trend[(r, column)] == NOT_AVAILABLE for r in range(1, DASHBOARD.trend_rows + 1))
-    assert any("the Trafic table has no valid row" in p.message for p in fill.problems)
+    assert any("the Trafic table is empty" in p.message for p in fill.problems)

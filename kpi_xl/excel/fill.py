@@ -101,10 +101,11 @@ def _monthly(inputs: Inputs, kind: str) -> tuple[pd.DataFrame | None, list[Input
     return (clean if len(clean) else None), _relabel(problems, inputs.labels[kind]), len(frame), set(sums.index)
 
 
-def _missing_months(inputs: Inputs, kind: str, present: set, order_months: set) -> list[InputProblem]:
+def _missing_months(inputs: Inputs, kind: str, present: set, order_months: set, read: int) -> list[InputProblem]:
     if not present:
         label = INPUT_TABLES[kind].title(inputs.settings["language"])
-        return [InputProblem(f"the {label} table has no valid row: its KPIs stay n.d.", sheet=inputs.sheets[kind])]
+        state = "is empty" if not read else "has no valid row"
+        return [InputProblem(f"the {label} table {state}: its KPIs stay n.d.", sheet=inputs.sheets[kind])]
     month_label = inputs.labels[kind].get("month", "month")
     return [InputProblem("has orders but no row in this sheet: its KPIs stay n.d.", month_label, None,
                          str(month), inputs.sheets[kind]) for month in sorted(order_months - present)]
@@ -252,7 +253,7 @@ def compute(inputs: Inputs, *, now: _dt.datetime | None = None) -> DashboardFill
         problems += found
         rows_read += read
         rows_skipped += len({p.row for p in found if p.row is not None})
-        problems += _missing_months(inputs, kind, present, order_months)
+        problems += _missing_months(inputs, kind, present, order_months, read)
     table = monthly_kpis(valid, clean["traffic"], clean["marketing"], clean["social"],
                          inactivity_days=inputs.settings["inactivity_days"])
     month = inputs.settings.get("reporting_month") or table.index[-1]

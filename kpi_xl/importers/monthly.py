@@ -73,7 +73,10 @@ def ga4_traffic(blocks: list[Block], file: str) -> Imported:
                 except (KpiInputError, ValueError) as error:
                     found.reject(line, date_column, row.get(date_column), str(error), file)
         elif {"Event name", "Event count"} <= set(block.header):
-            period = dict(re.findall(r"(Start date|End date):\s*(\d{8})", " ".join(block.comments)))
+            # the block's own period, else the file's (GA4 writes it once at the top)
+            file_comments = " ".join(c for b in blocks for c in b.comments)
+            period = dict(re.findall(r"(Start date|End date):\s*(\d{8})", " ".join(block.comments))) or \
+                dict(re.findall(r"(Start date|End date):\s*(\d{8})", file_comments))
             if len(period) != 2:
                 raise KpiInputError(f"{file}: an event report needs its 'Start date' and 'End date' comment lines")
             month = _single_month(timestamp(period["Start date"]), timestamp(period["End date"]), f"{file}'s period")
