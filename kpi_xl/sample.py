@@ -37,6 +37,7 @@ class SampleShop:
     traffic: pd.DataFrame
     marketing: pd.DataFrame
     social: pd.DataFrame
+    custom: pd.DataFrame  # the shop's own KPIs (sheet "Mes indicateurs")
 
 
 def sample_shop(seed: int = 2024, *, months: int = 24, start: str = "2024-01-01") -> SampleShop:
@@ -67,7 +68,13 @@ def sample_shop(seed: int = 2024, *, months: int = 24, start: str = "2024-01-01"
     traffic = _traffic(rng, orders, month_starts)
     marketing = _marketing(rng, orders, channel_of, month_starts)
     social = _social(rng, month_starts, traffic)
-    return SampleShop("Maison Lumière", "EUR", opened, as_of, orders, traffic, marketing, social)
+    custom = pd.DataFrame([
+        {"name": "CA par session", "formula": "revenue / sessions", "format": "monnaie", "target": 1.2,
+         "direction": "plus haut = mieux"},
+        {"name": "Part des dépenses Meta", "formula": "spend_meta_ads / ad_spend", "format": "pourcentage",
+         "target": 0.5, "direction": "plus bas = mieux"},
+    ])
+    return SampleShop("Maison Lumière", "EUR", opened, as_of, orders, traffic, marketing, social, custom)
 
 
 def _orders(rng: np.random.Generator, month_starts: pd.DatetimeIndex, as_of: pd.Timestamp):

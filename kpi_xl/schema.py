@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = ["Column", "InputTable", "Sheet", "INPUT_TABLES", "SHEETS", "CHOICES", "SETTINGS", "NAMES",
-           "sheet_title", "table", "DASHBOARD", "TREND_COLUMNS", "TILE_KPIS", "NUMBER_FORMATS"]
+           "sheet_title", "table", "DASHBOARD", "TREND_COLUMNS", "TILE_KPIS", "NUMBER_FORMATS", "CUSTOM_SLOTS"]
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,7 @@ CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
     "language": {"fr": ("FR", "EN"), "en": ("FR", "EN")},
     "direction": {"fr": ("plus haut = mieux", "plus bas = mieux"), "en": ("higher is better", "lower is better")},
     "currency": {"fr": ("EUR", "USD", "GBP", "CHF", "CAD"), "en": ("EUR", "USD", "GBP", "CHF", "CAD")},
+    "format": {"fr": ("pourcentage", "monnaie", "ratio", "nombre"), "en": ("percent", "money", "ratio", "count")},
 }
 
 ORDERS = InputTable(
@@ -152,7 +153,25 @@ SOCIAL = InputTable(
     "Une ligne par mois et par plateforme.",
     "One row per month and platform.",
 )
-INPUT_TABLES: dict[str, InputTable] = {t.key: t for t in (ORDERS, TRAFFIC, MARKETING, SOCIAL)}
+CUSTOM = InputTable(
+    "custom", "tblCustomKpis", "wsCustom", "Mes indicateurs", "My KPIs",
+    (
+        Column("name", "Nom", "Name", "text", 28, help_fr="Le nom affiché", help_en="The name shown"),
+        Column("formula", "Formule", "Formula", "text", 48,
+               help_fr="ex. revenue / sessions (noms : feuille Définitions)",
+               help_en="e.g. revenue / sessions (names: Definitions sheet)"),
+        Column("format", "Format", "Format", "choice", 14, "format", required=False,
+               help_fr="pourcentage, monnaie, ratio ou nombre", help_en="percent, money, ratio or count"),
+        Column("target", "Objectif", "Target", "ratio", 12, required=False),
+        Column("direction", "Sens", "Direction", "choice", 18, "direction", required=False),
+    ),
+    "Vos propres indicateurs : une formule par ligne sur les chiffres mensuels (+ - * / ( ), min, max, abs, round, "
+    "if_zero).",
+    "Your own KPIs: one formula per row over the monthly figures (+ - * / ( ), min, max, abs, round, if_zero).",
+)
+INPUT_TABLES: dict[str, InputTable] = {t.key: t for t in (ORDERS, TRAFFIC, MARKETING, SOCIAL, CUSTOM)}
+#: How many custom KPIs the dashboard shows as tiles and trend columns (all are computed and in the JSON).
+CUSTOM_SLOTS = 4
 
 SHEETS: tuple[Sheet, ...] = (
     Sheet("home", "wsHome", "Accueil", "Home", "1F4E79"),
@@ -161,6 +180,7 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("traffic", "wsTraffic", "Trafic", "Traffic", "2E75B6"),
     Sheet("marketing", "wsMarketing", "Marketing", "Marketing", "2E75B6"),
     Sheet("social", "wsSocial", "Réseaux sociaux", "Social", "2E75B6"),
+    Sheet("custom", "wsCustom", "Mes indicateurs", "My KPIs", "7030A0"),
     Sheet("dashboard", "wsDashboard", "Tableau de bord", "Dashboard", "548235"),
     Sheet("definitions", "wsDefinitions", "Définitions", "Definitions", "7F7F7F"),
     Sheet("xlwings_conf", "wsXlwingsConf", "xlwings.conf", "xlwings.conf", "A6A6A6"),
@@ -234,7 +254,8 @@ class DashboardLayout:
 
     @property
     def tile_rows(self) -> int:
-        return -(-len(TILE_KPIS) // self.tiles_per_row)
+        """Rows of tiles: the built-in KPIs, then one row for the custom ones."""
+        return -(-len(TILE_KPIS) // self.tiles_per_row) + 1
 
     @property
     def trend_row(self) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from kpi_xl.schema import DASHBOARD, INPUT_TABLES, NAMES, SETTINGS, SHEETS, TILE_KPIS
+from kpi_xl.schema import CUSTOM_SLOTS, DASHBOARD, INPUT_TABLES, NAMES, SETTINGS, SHEETS, TILE_KPIS, TREND_COLUMNS
 from kpi_xl.template.build import BUILT_WITH_NAME, RIBBON_XML, TEMPLATE_NAME, XLSM_CONTENT_TYPE, build_template
 from kpi_xl.template.dashboard import tile_name
 from kpi_xl.template.sheets import INPUT_FIRST_ROW, XLWINGS_CONF
@@ -55,9 +55,9 @@ def test_input_tables_are_typed_validated_and_frozen(wb, key):
         elif column.kind in ("money", "count"):
             assert (dv.type, dv.operator, dv.formula1) == ("decimal", "greaterThanOrEqual", "0"), column.key
         elif column.kind == "choice":
-            assert dv.type == "list" and column.key in ("status", "channel", "platform")
+            assert dv.type == "list" and column.choices in ("status", "channel", "platform", "format", "direction")
         fmt = ws.column_dimensions[letter].number_format
-        assert fmt == {"date": "yyyy-mm-dd", "month": "yyyy-mm", "money": "#,##0.00",
+        assert fmt == {"date": "yyyy-mm-dd", "month": "yyyy-mm", "money": "#,##0.00", "ratio": "0.00",
                        "count": "#,##0"}.get(column.kind, "General"), column.key
 
 
@@ -99,11 +99,12 @@ def test_dashboard_has_tiles_trend_charts_cohorts_and_checks(template, wb):
     sheet, ref = next(iter(wb.defined_names[NAMES["trend"]].destinations))
     assert sheet == "Tableau de bord"
     header = [c.value for c in ws[ref.replace("$", "")][0]]
-    assert header[0] == "Mois" and len(header) == 10
+    # the month, the built-in KPIs, then one column per custom KPI slot
+    assert header[0] == "Mois" and len(header) == 1 + len(TREND_COLUMNS) + CUSTOM_SLOTS == 14
     assert ws.conditional_formatting  # tile colours and the cohort colour scale
     rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
     assert sum(rule.type == "colorScale" for rule in rules) == 1
-    assert sum(rule.type == "expression" for rule in rules) == 3 * len(TILE_KPIS)
+    assert sum(rule.type == "expression" for rule in rules) == 3 * (len(TILE_KPIS) + CUSTOM_SLOTS)
     with zipfile.ZipFile(template) as package:
         charts = [n for n in package.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]
         assert len(charts) == len(DASHBOARD.charts) == 6

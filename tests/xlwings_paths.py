@@ -28,3 +28,13 @@ def remote_refresh_actions(book, export=None):
                          text=True, env=env, check=False)
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
+
+
+def remote_custom_value(book, name):
+    """What =KPI_CUSTOM(name) shows in a cell of ``book``, through xlwings' remote engine."""
+    env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}
+    env.pop("XLWINGS_ON_SERVER", None)
+    run = subprocess.run([sys.executable, str(HERE / "xlwings_remote_refresh.py"), str(book), "--custom", name],
+                         capture_output=True, text=True, env=env, check=False)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)

@@ -54,6 +54,10 @@ def payload(path):
 
 if __name__ == "__main__":
     book = xw.Book(json=payload(sys.argv[1]))
+    if len(sys.argv) > 3 and sys.argv[2] == "--custom":  # =KPI_CUSTOM(name) in a cell of this workbook
+        from kpi_xl.excel.udfs import KPI_CUSTOM
+        print(json.dumps(KPI_CUSTOM(sys.argv[3], None, book.sheets[0]["A1"])))
+        sys.exit(0)
     if len(sys.argv) > 2:  # the ribbon's import of an export (as import_chosen_file does, minus the dialog)
         from kpi_xl.importers import merge_into, parse
         merge_into(LiveBook(book), parse("auto", sys.argv[2]), currency="EUR", lang="fr")

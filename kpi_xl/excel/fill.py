@@ -20,8 +20,10 @@ from ..labels import KPI_LABELS, format_value, text
 from ..order_table import prepare_orders
 from ..orders import cohort_matrix
 from ..report import monthly_kpis, prepare_monthly
-from ..schema import DASHBOARD, INPUT_TABLES, NAMES, TILE_KPIS, TREND_COLUMNS
-from ..template.dashboard import CHECK_COLUMNS, STATUS_MARKS, TILE_CELLS, tile_name
+from ..schema import CUSTOM_SLOTS, DASHBOARD, INPUT_TABLES, NAMES, TILE_KPIS, TREND_COLUMNS
+from ..template.dashboard import (CHECK_COLUMNS, STATUS_MARKS, TILE_CELLS, custom_placeholder, custom_tile_name,
+                                  tile_name)
+from .custom_kpis import CustomKpi, custom_kpis
 from .inputs import Inputs, Target
 from .package import Formula
 
@@ -42,14 +44,21 @@ class DashboardFill:
     rows_read: int
     rows_skipped: int
     writes: dict[str, dict[tuple[int, int], Any]] = field(default_factory=dict)
+    custom: list[CustomKpi] = field(default_factory=list)
 
     def kpis(self) -> dict[str, dict[str, Any]]:
-        """Every KPI of every month, JSON-ready (nan as None)."""
+        """Every KPI of every month, JSON-ready (nan as None); the shop's own KPIs under "custom"."""
         out = {}
         for month, row in self.table.iterrows():
-            out[str(month)] = {k: (None if isinstance(v, float) and math.isnan(v) else
-                                   v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+            out[str(month)] = {k: _plain(v) for k, v in row.items()}
+            out[str(month)]["custom"] = {kpi.name: _plain(kpi.values.get(month, float("nan"))) for kpi in self.custom}
         return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
 
 
 def _relabel(problems: list[InputProblem], labels: dict[str, str]) -> list[InputProblem]:
@@ -155,7 +164,31 @@ def _tiles(fill: DashboardFill, inputs: Inputs) -> None:
         fill.writes[tile_name(key)] = cells
 
 
-def _trend(fill: DashboardFill) -> None:
+def _shown(value: Any, kind: str, inputs: Inputs) -> Any:
+    """A custom KPI's value as text in its format (the dashboard's cells for them have no number format)."""
+    if value is None:
+        return None
+    return format_value(float(value), kind, inputs.settings["language"], inputs.settings["currency"])
+
+
+def _custom_tiles(fill: DashboardFill, inputs: Inputs) -> None:
+    lang, month = inputs.settings["language"], fill.month
+    for slot in range(1, CUSTOM_SLOTS + 1):
+        cells: dict[tuple[int, int], Any] = {TILE_CELLS["label"]: custom_placeholder(slot, lang)}
+        cells.update({TILE_CELLS[part]: None for part in ("value", "previous", "change", "target", "status")})
+        if slot <= len(fill.custom):
+            kpi = fill.custom[slot - 1]
+            now, before = kpi.values.get(month), kpi.values.get(month - 1)
+            cells[TILE_CELLS["label"]] = kpi.name
+            cells[TILE_CELLS["value"]] = _shown(now, kpi.kind, inputs)
+            cells[TILE_CELLS["previous"]] = _shown(before, kpi.kind, inputs)
+            cells[TILE_CELLS["change"]] = _change(now, before, kpi.kind, lang) if before is not None else ""
+            cells[TILE_CELLS["target"]] = _shown(kpi.target.value, kpi.kind, inputs) if kpi.target else None
+            cells[TILE_CELLS["status"]] = STATUS_MARKS.get(tile_status(now, kpi.target))
+        fill.writes[custom_tile_name(slot)] = cells
+
+
+def _trend(fill: DashboardFill, inputs: Inputs) -> None:
     months = [m for m in fill.table.index if fill.month - DASHBOARD.trend_rows < m <= fill.month]
     cells: dict[tuple[int, int], Any] = {}
     for r in range(DASHBOARD.trend_rows):
@@ -167,6 +200,16 @@ def _trend(fill: DashboardFill) -> None:
             value = fill.table.at[month, key]
             defined = not (isinstance(value, float) and math.isnan(value))
             cells[(r, c)] = float(value) if defined else NOT_AVAILABLE
+    first = len(TREND_COLUMNS) + 1
+    for slot in range(CUSTOM_SLOTS):
+        kpi = fill.custom[slot] if slot < len(fill.custom) else None
+        cells[(0, first + slot)] = kpi.name if kpi else custom_placeholder(slot + 1, inputs.settings["language"])
+        for r in range(1, DASHBOARD.trend_rows + 1):
+            month = months[r - 1] if r <= len(months) else None
+            value = kpi.values.get(month) if kpi is not None and month is not None else None
+            undefined = month is not None and kpi is not None and (value is None or math.isnan(value))
+            cells[(r, first + slot)] = text("undefined", inputs.settings["language"]) if undefined else \
+                _shown(value, kpi.kind, inputs) if kpi is not None and month is not None else None
     fill.writes[NAMES["trend"]] = cells
 
 
@@ -203,6 +246,7 @@ ADVICE = (
     ("is more than", "Vérifiez les deux valeurs de la ligne", "Check the row's two values"),
     ("has orders but no row", "Ajoutez la ligne de ce mois", "Add the row for this month"),
     ("the ", "Remplissez la feuille ou importez un export", "Fill in the sheet or import an export"),
+    ("(", "Corrigez la formule (noms : feuille Définitions)", "Correct the formula (names: Definitions sheet)"),
     ("is outside the data", "Videz ou corrigez le mois de référence (Paramètres)",
      "Clear or correct the reporting month (Settings)"),
 )
@@ -261,10 +305,13 @@ def compute(inputs: Inputs, *, now: _dt.datetime | None = None) -> DashboardFill
         problems.append(InputProblem(f"is outside the data ({table.index[0]} to {table.index[-1]}): the latest "
                                      "month is shown", None, None, str(month), None))
         month = table.index[-1]
-    fill = DashboardFill(month, table, problems, rows_read, rows_skipped)
+    customs, custom_problems = custom_kpis(inputs, table, clean["marketing"], clean["social"])
+    problems += custom_problems
+    fill = DashboardFill(month, table, problems, rows_read, rows_skipped, custom=customs)
     lang = inputs.settings["language"]
     _tiles(fill, inputs)
-    _trend(fill)
+    _custom_tiles(fill, inputs)
+    _trend(fill, inputs)
     _cohorts(fill, valid, lang)
     _checks(fill, lang)
     fill.writes[NAMES["shown_month"]] = {(0, 0): month.start_time.to_pydatetime()}

@@ -90,14 +90,33 @@ def _result(value: Any) -> str:
     return f"gives **{_shown(value)}**"
 
 
+def _custom_example() -> str:
+    """KPI_CUSTOM reads its workbook: its example is the sample shop's first custom KPI, computed by the core."""
+    from ..custom import evaluate, parse, variables
+    from ..report import monthly_kpis
+    from ..sample import sample_shop
+
+    shop = sample_shop()
+    table = monthly_kpis(shop.orders, shop.traffic, shop.marketing, shop.social)
+    first = shop.custom.iloc[0]
+    names = variables(table)
+    value = evaluate(parse(first["formula"], names.columns), names).iloc[-1]
+    return (f"In the demo workbook (`kpi-xl demo`), whose sheet *Mes indicateurs* defines "
+            f"\"{first['name']}\" as `{first['formula']}`: `=KPI_CUSTOM(\"{first['name']}\")` gives "
+            f"**{value:.6g}** (reporting month {table.index[-1]}). Windows only: it reads the workbook that calls it.\n")
+
+
 def render() -> str:
     """The whole page as Markdown."""
     parts = [_HEADER.format(undefined=udfs.UNDEFINED, error=udfs.ERROR_PREFIX)]
     for name in [n for n in udfs.__all__ if n.startswith("KPI_")]:
         func = getattr(udfs, name)
         params = inspect.signature(func).parameters
-        shown = ", ".join(p if params[p].default is inspect.Parameter.empty else f"[{p}]" for p in params)
+        shown = ", ".join(p if params[p].default is inspect.Parameter.empty else f"[{p}]" for p in params
+                          if p != "caller")  # xlwings passes the calling cell itself
         parts.append(f"## {name}({shown})\n\n{func.__doc__}\n")
+        if name == "KPI_CUSTOM":
+            parts.append(_custom_example())
         for example_name, cells, formula, args in EXAMPLES:
             if example_name != name:
                 continue

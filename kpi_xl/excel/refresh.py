@@ -165,15 +165,16 @@ def _live(value: Any) -> Any:
 
 def refresh_book(book: FileBook | LiveBook, *, now: _dt.datetime | None = None, write: bool = True) -> DashboardFill:
     """Read, check and compute; with ``write``, fill the dashboard (nothing is written on a fatal problem)."""
-    book.status("kpi_xl : lecture des données...")
+    status = book.status if write else (lambda message: None)  # formulas (write=False) must not touch Excel
+    status("kpi_xl : lecture des données...")
     inputs = read_inputs(book)
-    book.status("kpi_xl : calcul des indicateurs...")
+    status("kpi_xl : calcul des indicateurs...")
     fill = compute(inputs, now=now)
     if write:
         book.status("kpi_xl : remplissage du tableau de bord...")
         for name, cells in fill.writes.items():
             book.write(name, cells)
-    book.status("")
+    status("")
     return fill
 
 
@@ -262,7 +263,7 @@ def load_sample() -> None:
         shop = sample_shop()
         lang = "en" if str(book.name_values("kpi_language")[0][0]).upper() == "EN" else "fr"
         fill_inputs(book, {"orders": shop.orders, "traffic": shop.traffic, "marketing": shop.marketing,
-                           "social": shop.social}, lang)
+                           "social": shop.social, "custom": shop.custom}, lang)
         refresh_book(book)
         return ""
     _in_excel(action)

@@ -37,7 +37,7 @@ from .cells import _number, cells, dates_in, ids_in, is_blank, option, order_row
 __all__ = [
     "KPI_CONVERSION_RATE", "KPI_CTR", "KPI_CAC", "KPI_CHURN_RATE", "KPI_RETENTION_RATE", "KPI_REPEAT_RATE",
     "KPI_GROSS_PROFIT", "KPI_GROSS_MARGIN", "KPI_AOV", "KPI_LTV", "KPI_LTV_CAC", "KPI_ROAS",
-    "KPI_ENGAGEMENT_RATE", "KPI_COHORTS", "KPI_CUSTOMERS", "UNDEFINED", "ERROR_PREFIX", "CATEGORY",
+    "KPI_ENGAGEMENT_RATE", "KPI_COHORTS", "KPI_CUSTOMERS", "KPI_CUSTOM", "UNDEFINED", "ERROR_PREFIX", "CATEGORY",
 ]
 
 #: The function wizard's category of every KPI_* function.
@@ -300,3 +300,45 @@ def KPI_CUSTOMERS(order_dates, customer_ids, inactivity_days=None, language=None
         rows.append([str(month), int(row["active_customers"]), int(row["new_customers"]),
                      int(row["returning_customers"]), int(row["customers_lost"]), churn, retention])
     return rows
+
+
+_CUSTOM_CACHE: dict[str, tuple[float, Any]] = {}
+_CUSTOM_CACHE_SECONDS = 5.0  # one recalculation computes the workbook once, however many cells ask
+
+
+def _workbook_fill(book: Any) -> Any:
+    import time
+
+    from .refresh import LiveBook, refresh_book
+
+    key = str(getattr(book, "fullname", None) or getattr(book, "name", id(book)))
+    now = time.monotonic()
+    cached = _CUSTOM_CACHE.get(key)
+    if cached is None or now - cached[0] > _CUSTOM_CACHE_SECONDS:
+        cached = (now, refresh_book(LiveBook(book), write=False))
+        _CUSTOM_CACHE[key] = cached
+    return cached[1]
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("name", doc="The name of one of your KPIs (sheet Mes indicateurs). / Le nom d'un de vos indicateurs.")
+@xw.arg("month", doc="A date in the month wanted; blank = the reporting month. / Un jour du mois ; vide = mois de référence.")
+@_excel_result
+def KPI_CUSTOM(name, month=None, caller=None):
+    """Value of one of your own KPIs (sheet Mes indicateurs) for a month. Valeur d'un de vos indicateurs."""
+    if caller is None:
+        raise KpiInputError("KPI_CUSTOM reads the workbook that calls it: use it in a kpi_xl workbook in Excel")
+    wanted = option(name, "name")
+    if wanted is None:
+        raise KpiInputError("name is empty: give the name of one of your KPIs")
+    fill = _workbook_fill(caller.sheet.book)
+    kpi = next((k for k in fill.custom if k.name.casefold() == wanted.casefold()), None)
+    if kpi is None:
+        known = ", ".join(k.name for k in fill.custom) or "none yet"
+        raise KpiInputError(f"name is {wanted!r}: not one of your KPIs (sheet Mes indicateurs: {known})")
+    if is_blank(month) or month == [[None]]:
+        period = fill.month
+    else:
+        stamp = dates_in(cells(month)[:1], "month").iloc[0]
+        period = pd.Period(stamp, freq="M")
+    return float(kpi.values.get(period, float("nan")))

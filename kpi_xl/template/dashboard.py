@@ -17,10 +17,10 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..labels import KPI_LABELS
-from ..schema import DASHBOARD, NAMES, NUMBER_FORMATS, TILE_KPIS, TREND_COLUMNS
+from ..schema import CUSTOM_SLOTS, DASHBOARD, NAMES, NUMBER_FORMATS, TILE_KPIS, TREND_COLUMNS
 
 __all__ = ["lay_out_dashboard", "STATUS_MARKS", "tile_origin", "TILE_CELLS", "trend_origin", "cohort_origin",
-           "checks_origin", "CHECK_COLUMNS", "tile_name"]
+           "checks_origin", "CHECK_COLUMNS", "tile_name", "custom_tile_name", "custom_placeholder"]
 
 #: What a tile's status cell holds: on target, within the amber tolerance, off target.
 STATUS_MARKS = {"green": "✓", "amber": "≈", "red": "✗"}
@@ -84,61 +84,79 @@ def _section(ws: Worksheet, row: int, col: int, text: str) -> None:
     cell.font = Font(bold=True, size=13, color=NAVY)
 
 
-def _tiles(wb: Workbook, ws: Worksheet, lang: str) -> None:
+def custom_tile_name(slot: int) -> str:
+    """The defined name of the tile of custom KPI number ``slot`` (1-based)."""
+    return f"kpi_custom_tile_{slot}"
+
+
+def custom_placeholder(slot: int, lang: str) -> str:
+    """A custom tile's or trend column's label while no custom KPI fills it."""
+    return _t(lang, f"Mon indicateur {slot}", f"My KPI {slot}")
+
+
+def _tile(wb: Workbook, ws: Worksheet, index: int, name: str, label: str, fmt: str, lang: str) -> None:
     width = DASHBOARD.tile_width
+    row, col = tile_origin(index)
+    ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + width - 1)
+    ws.merge_cells(start_row=row + 1, start_column=col, end_row=row + 1, end_column=col + width - 1)
+    head = ws.cell(row, col, label)
+    head.font, head.fill = Font(bold=True, color="FFFFFF", size=10), PatternFill("solid", fgColor=NAVY)
+    head.alignment = Alignment(horizontal="center", vertical="center", shrink_to_fit=True)
+    ws.row_dimensions[row + 1].height = 27
+    value = ws.cell(row + 1, col)
+    value.font = Font(bold=True, size=18, color=NAVY)
+    value.alignment = Alignment(horizontal="center", vertical="center")
+    for r, c, text in ((2, 0, _t(lang, "Mois préc.", "Prev. month")), (3, 0, _t(lang, "Objectif", "Target"))):
+        cell = ws.cell(row + r, col + c, text)
+        cell.font = Font(size=9, color="595959")
+    for part in ("value", "previous", "target"):
+        dr, dc = TILE_CELLS[part]
+        ws.cell(row + dr, col + dc).number_format = fmt
+    for part in ("previous", "change", "target", "status"):
+        dr, dc = TILE_CELLS[part]
+        ws.cell(row + dr, col + dc).alignment = Alignment(horizontal="center")
+        ws.cell(row + dr, col + dc).font = Font(size=10)
+    for r in range(4):
+        for c in range(width):
+            cell = ws.cell(row + r, col + c)
+            if r >= 1:
+                cell.fill = PatternFill("solid", fgColor=GREY)
+            cell.border = Border(left=THIN if c == 0 else None, right=THIN if c == width - 1 else None,
+                                 bottom=THIN if r == 3 else None)
+    dr, dc = TILE_CELLS["status"]
+    status = f"${get_column_letter(col + dc)}${row + dr}"
+    area = f"{get_column_letter(col)}{row + 1}:{get_column_letter(col + width - 1)}{row + 3}"
+    for colour, mark in STATUS_MARKS.items():
+        ws.conditional_formatting.add(area, FormulaRule(
+            formula=[f'{status}="{mark}"'], fill=PatternFill("solid", bgColor=_FILLS[colour]),
+            font=Font(color=_FONTS[colour])))
+    _name(wb, name, _ref(ws, row, col, row + 3, col + width - 1))
+
+
+def _tiles(wb: Workbook, ws: Worksheet, lang: str) -> None:
     for index, (key, _target) in enumerate(TILE_KPIS):
-        row, col = tile_origin(index)
         label = KPI_LABELS[key]
-        ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + width - 1)
-        ws.merge_cells(start_row=row + 1, start_column=col, end_row=row + 1, end_column=col + width - 1)
-        head = ws.cell(row, col, label.name(lang))
-        head.font, head.fill = Font(bold=True, color="FFFFFF", size=10), PatternFill("solid", fgColor=NAVY)
-        head.alignment = Alignment(horizontal="center", vertical="center", shrink_to_fit=True)
-        ws.row_dimensions[row + 1].height = 27
-        value = ws.cell(row + 1, col)
-        value.font = Font(bold=True, size=18, color=NAVY)
-        value.alignment = Alignment(horizontal="center", vertical="center")
-        fmt = NUMBER_FORMATS.get(label.kind, "General")
-        for r, c, text in ((2, 0, _t(lang, "Mois préc.", "Prev. month")), (3, 0, _t(lang, "Objectif", "Target"))):
-            cell = ws.cell(row + r, col + c, text)
-            cell.font = Font(size=9, color="595959")
-        for part in ("value", "previous", "target"):
-            dr, dc = TILE_CELLS[part]
-            ws.cell(row + dr, col + dc).number_format = fmt
-        for part in ("previous", "change", "target", "status"):
-            dr, dc = TILE_CELLS[part]
-            ws.cell(row + dr, col + dc).alignment = Alignment(horizontal="center")
-            ws.cell(row + dr, col + dc).font = Font(size=10)
-        for r in range(4):
-            for c in range(width):
-                cell = ws.cell(row + r, col + c)
-                if r >= 1:
-                    cell.fill = PatternFill("solid", fgColor=GREY)
-                cell.border = Border(left=THIN if c == 0 else None, right=THIN if c == width - 1 else None,
-                                     bottom=THIN if r == 3 else None)
-        dr, dc = TILE_CELLS["status"]
-        status = f"${get_column_letter(col + dc)}${row + dr}"
-        area = f"{get_column_letter(col)}{row + 1}:{get_column_letter(col + width - 1)}{row + 3}"
-        for colour, mark in STATUS_MARKS.items():
-            ws.conditional_formatting.add(area, FormulaRule(
-                formula=[f'{status}="{mark}"'], fill=PatternFill("solid", bgColor=_FILLS[colour]),
-                font=Font(color=_FONTS[colour])))
-        _name(wb, tile_name(key), _ref(ws, row, col, row + 3, col + width - 1))
+        _tile(wb, ws, index, tile_name(key), label.name(lang), NUMBER_FORMATS.get(label.kind, "General"), lang)
+    first_custom = DASHBOARD.tiles_per_row * (DASHBOARD.tile_rows - 1)  # the custom KPIs' row
+    for slot in range(1, CUSTOM_SLOTS + 1):
+        _tile(wb, ws, first_custom + slot - 1, custom_tile_name(slot), custom_placeholder(slot, lang), "General",
+              lang)
     first_row, first_col = tile_origin(0)
     last_row = first_row + DASHBOARD.tile_rows * DASHBOARD.tile_height - 2
-    last_col = first_col + DASHBOARD.tiles_per_row * width - 1
+    last_col = first_col + DASHBOARD.tiles_per_row * DASHBOARD.tile_width - 1
     _name(wb, NAMES["tiles"], _ref(ws, first_row, first_col, last_row, last_col))
 
 
 def _trend(wb: Workbook, ws: Worksheet, lang: str) -> None:
     row, col = trend_origin()
     _section(ws, row - 1, col, _t(lang, "Tendance sur 12 mois", "12-month trend"))
-    headers = [_t(lang, "Mois", "Month")] + [KPI_LABELS[k].short_name(lang) for k in TREND_COLUMNS]
+    headers = [_t(lang, "Mois", "Month")] + [KPI_LABELS[k].short_name(lang) for k in TREND_COLUMNS] + \
+        [custom_placeholder(slot, lang) for slot in range(1, CUSTOM_SLOTS + 1)]
     for i, header in enumerate(headers):
         cell = ws.cell(row, col + i, header)
         cell.font, cell.fill = Font(bold=True, color="FFFFFF", size=9), PatternFill("solid", fgColor="2E75B6")
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
-        kind = "month" if i == 0 else KPI_LABELS[TREND_COLUMNS[i - 1]].kind
+        kind = "month" if i == 0 else KPI_LABELS[TREND_COLUMNS[i - 1]].kind if i <= len(TREND_COLUMNS) else "custom"
         for r in range(1, DASHBOARD.trend_rows + 1):
             body = ws.cell(row + r, col + i)
             body.number_format = NUMBER_FORMATS.get(kind, "General")
@@ -223,7 +241,9 @@ def lay_out_dashboard(wb: Workbook, ws: Worksheet, lang: str) -> None:
     """Lay out the (empty) dashboard on ``ws``."""
     ws.sheet_view.showGridLines = False
     ws.column_dimensions["A"].width = 2
-    for c in range(DASHBOARD.first_col, DASHBOARD.first_col + DASHBOARD.tiles_per_row * DASHBOARD.tile_width):
+    last = DASHBOARD.first_col + max(DASHBOARD.tiles_per_row * DASHBOARD.tile_width,
+                                     1 + len(TREND_COLUMNS) + CUSTOM_SLOTS)
+    for c in range(DASHBOARD.first_col, last):
         ws.column_dimensions[get_column_letter(c)].width = 12.5
     first = DASHBOARD.first_col
     title = ws.cell(DASHBOARD.title_row, first, _t(lang, "Tableau de bord", "Dashboard"))

@@ -226,6 +226,30 @@ def _dashboard(wb: Workbook, ws: Worksheet, lang: str) -> None:
     lay_out_dashboard(wb, ws, lang)
 
 
+def formula_names(lang: str) -> list[tuple[str, str]]:
+    """The names a custom KPI formula may use, with what each holds (computed from the sample shop)."""
+    from ..custom import variables
+    from ..report import monthly_kpis
+    from ..sample import sample_shop
+
+    shop = sample_shop(months=2)
+    table = monthly_kpis(shop.orders, shop.traffic, shop.marketing, shop.social, inactivity_days=30)
+    names = [n for n in variables(table).columns]
+    out = []
+    for name in names:
+        label = KPI_LABELS.get(name)
+        out.append((name, label.name(lang) if label else name.replace("_", " ")))
+    out += [("spend_<canal>, clicks_<canal>, impressions_<canal>, new_customers_<canal>" if lang == "fr" else
+             "spend_<channel>, clicks_<channel>, impressions_<channel>, new_customers_<channel>",
+             _text(lang, "par canal de la feuille Marketing, ex. spend_meta_ads, spend_google_ads",
+                   "per channel of the Marketing sheet, e.g. spend_meta_ads, spend_google_ads")),
+            ("followers_<plateforme>, reach_<plateforme>, likes_<plateforme>..." if lang == "fr" else
+             "followers_<platform>, reach_<platform>, likes_<platform>...",
+             _text(lang, "par plateforme de la feuille Réseaux sociaux, ex. followers_instagram",
+                   "per platform of the Social sheet, e.g. followers_instagram"))]
+    return out
+
+
 def _definitions(ws: Worksheet, lang: str) -> None:
     _title(ws, _text(lang, "Définitions", "Definitions"),
            _text(lang, "La formule de chaque indicateur et la variante retenue (voir docs/kpis.md).",
@@ -244,6 +268,16 @@ def _definitions(ws: Worksheet, lang: str) -> None:
     table = Table(displayName="tblDefinitions", ref=f"A4:D{4 + len(DEFINITIONS)}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
     ws.add_table(table)
+    row = 4 + len(DEFINITIONS) + 3
+    ws.cell(row, 1, _text(lang, "Noms utilisables dans « Mes indicateurs »", "Names for \"My KPIs\" formulas")).font = \
+        Font(bold=True, size=12, color=NAVY)
+    ws.cell(row + 1, 1, _text(lang, "Opérations : + - * / ( ) ; fonctions : min, max, abs, round, if_zero(valeur; "
+                                    "si zéro). Exemple : revenue / sessions",
+                              "Operations: + - * / ( ); functions: min, max, abs, round, if_zero(value, if zero). "
+                              "Example: revenue / sessions"))
+    for i, (name, meaning) in enumerate(formula_names(lang), start=row + 2):
+        ws.cell(i, 1, name).font = Font(name="Consolas", size=10)
+        ws.cell(i, 2, meaning)
 
 
 #: The xlwings.conf sheet: xlwings reads A1's current region, key in A, value in B.

@@ -1,0 +1,71 @@
+"""The shop's own KPIs (sheet "Mes indicateurs"): each row's formula evaluated for every month.
+
+A row whose formula cannot be used is listed on the dashboard's data checks
+(row, formula, problem; for an unknown name, the closest known names) and the
+other KPIs are still computed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..custom import FormulaError, evaluate, parse, variables
+from ..errors import InputProblem
+from ..schema import CHOICES
+from .inputs import Inputs, Target
+
+__all__ = ["CustomKpi", "custom_kpis"]
+
+_KINDS = dict(zip(CHOICES["format"]["fr"], ("percent", "money", "ratio", "count"), strict=True)) | \
+    dict(zip(CHOICES["format"]["en"], ("percent", "money", "ratio", "count"), strict=True))
+
+
+@dataclass(frozen=True)
+class CustomKpi:
+    """One custom KPI: its name, display kind, target and values per month."""
+
+    name: str
+    formula: str
+    kind: str
+    target: Target | None
+    values: pd.Series
+
+
+def custom_kpis(inputs: Inputs, table: pd.DataFrame, marketing: pd.DataFrame | None,
+                social: pd.DataFrame | None) -> tuple[list[CustomKpi], list[InputProblem]]:
+    """Evaluate every row of the custom KPI table."""
+    frame = inputs.tables.get("custom")
+    if frame is None or frame.empty:
+        return [], []
+    sheet, labels = inputs.sheets["custom"], inputs.labels["custom"]
+    names = variables(table, marketing, social)
+    lower = {v for lang in ("fr", "en") for v in CHOICES["direction"][lang][1:]}
+    found, problems = [], []
+    for row, record in frame.iterrows():
+        name, text = record.get("name"), record.get("formula")
+        if name is None or text is None:
+            column = "name" if name is None else "formula"
+            problems.append(InputProblem("is empty: a custom KPI needs a name and a formula", labels.get(column),
+                                         row, None, sheet))
+            continue
+        try:
+            formula = parse(str(text), names.columns)
+            values = evaluate(formula, names)
+        except FormulaError as error:
+            problems.append(InputProblem(f"({name}): {error}", labels.get("formula"), row, str(text), sheet))
+            continue
+        defined_inputs = names[list(formula.names)].notna().all(axis=1) if formula.names else \
+            pd.Series(True, index=names.index)
+        by_zero = [str(m) for m in values.index[values.isna() & defined_inputs]]
+        if by_zero:
+            shown = ", ".join(by_zero[:3]) + (f" (+{len(by_zero) - 3})" if len(by_zero) > 3 else "")
+            problems.append(InputProblem(f"({name}): divides by zero in {shown}: n.d. there", labels.get("formula"),
+                                         row, str(text), sheet))
+        target = record.get("target")
+        direction = str(record.get("direction") or "")
+        goal = Target(float(target), direction not in lower, 0.1) if isinstance(target, (int, float)) else None
+        kind = _KINDS.get(str(record.get("format") or "").strip(), "ratio")
+        found.append(CustomKpi(str(name), str(text), kind, goal, values))
+    return found, problems

@@ -1,0 +1,129 @@
+"""Custom KPIs: the formula language, its errors, escape attempts, and the dashboard and formula that show them."""
+
+import math
+import shutil
+
+import pandas as pd
+import pytest
+
+from kpi_xl.custom import FormulaError, evaluate, parse, variables
+from kpi_xl.excel.package import Package
+from kpi_xl.excel.refresh import FileBook, fill_inputs, refresh_file
+from kpi_xl.sample import sample_shop
+from kpi_xl.template.build import build_template
+from kpi_xl.template.dashboard import TILE_CELLS, custom_tile_name
+
+MONTHS = pd.DataFrame({"revenue": [1000.0, 1500.0], "sessions": [500.0, 0.0], "orders": [20.0, 25.0],
+                       "likes": [40.0, 60.0], "shares": [10.0, 15.0], "followers": [1000.0, 1200.0],
+                       "spend_meta_ads": [300.0, 0.0], "ad_spend": [500.0, 0.0], "churn_rate": [0.05, float("nan")]},
+                      index=pd.period_range("2025-01", periods=2, freq="M"))
+
+# (formula, expected per month) -- every value worked out by hand from MONTHS
+VALID = [
+    ("revenue / sessions", [2.0, math.nan]),                        # 1000/500; 0 sessions: undefined
+    ("(likes + shares) / followers", [0.05, 0.0625]),               # 50/1000, 75/1200
+    ("spend_meta_ads / ad_spend", [0.6, math.nan]),                 # 300/500; nothing spent
+    ("revenue / orders", [50.0, 60.0]),                             # AOV by hand
+    ("revenue - 2 * orders", [960.0, 1450.0]),                      # precedence: 1000 - 40
+    ("-revenue + 1000", [0.0, -500.0]),                             # unary minus
+    ("if_zero(sessions, 1)", [500.0, 1.0]),                         # fallback where 0
+    ("revenue / if_zero(sessions, 1)", [2.0, 1500.0]),              # no undefined month
+    ("max(likes, shares * 5)", [50.0, 75.0]),                       # element-wise
+    ("min(likes, 50, shares * 5)", [40.0, 50.0]),                   # three values
+    ("abs(likes - 50)", [10.0, 10.0]),                              # |40-50|, |60-50|
+    ("round(revenue / 3, 1)", [333.3, 500.0]),                      # 333.33.. -> 333.3
+    ("1 / churn_rate", [20.0, math.nan]),                           # undefined input stays undefined
+    ("12", [12.0, 12.0]),                                           # a constant
+]
+
+
+@pytest.mark.parametrize("text, expected", VALID)
+def test_valid_formulas(text, expected):
+    values = evaluate(parse(text, MONTHS.columns), MONTHS).tolist()
+    assert len(values) == 2
+    for got, want in zip(values, expected, strict=True):
+        assert (math.isnan(got) and math.isnan(want)) or got == pytest.approx(want)
+
+
+ERRORS = [
+    ("revnue / sessions", "'revnue' is not a known name; did you mean revenue?"),
+    ("sessons", "did you mean sessions"),
+    ("revenue / (sessions", "cannot be read"),
+    ("revenue ** 2", "only + - * / are allowed"),
+    ("'text'", "is not a number"),
+    ("foo(revenue)", "'foo' is not a function"),
+    ("round(revenue, 1, 2)", "round() takes a value"),
+    ("", "the formula is empty"),
+]
+
+
+@pytest.mark.parametrize("text, words", ERRORS)
+def test_each_kind_of_error_says_what_is_wrong(text, words):
+    with pytest.raises(FormulaError) as info:
+        evaluate(parse(text, MONTHS.columns), MONTHS)
+    assert words in str(info.value)
+
+
+@pytest.mark.parametrize("text", [
+    "__import__('os')", "__import__('os').system('echo hacked')", "revenue.__class__", "().__class__.__bases__",
+    "[x for x in (1, 2)]", "lambda: 1", "open('/etc/passwd')", "exec('1')", "eval('1')", "globals()",
+    "revenue[0]", "revenue if sessions else 0", "{'a': 1}", "f'{revenue}'", "revenue, sessions",
+    "(" * 200 + "1" + ")" * 200, "1+" * 5000 + "1", "x" * 100_000,
+])
+def test_escape_attempts_are_refused(text):
+    with pytest.raises(FormulaError):
+        evaluate(parse(text, MONTHS.columns), MONTHS)
+
+
+def test_variables_include_channels_and_platforms():
+    shop = sample_shop(months=3)
+    from kpi_xl.report import monthly_kpis
+
+    table = monthly_kpis(shop.orders, shop.traffic, shop.marketing, shop.social, inactivity_days=30)
+    names = variables(table, shop.marketing, shop.social)
+    assert {"revenue", "sessions", "churn_rate", "spend_meta_ads", "spend_google_ads", "followers_instagram",
+            "likes_tiktok"} <= set(names.columns)
+    jan = shop.marketing[(shop.marketing["channel"] == "Meta Ads")].iloc[0]["spend"]
+    assert names["spend_meta_ads"].iloc[0] == pytest.approx(jan)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    path = build_template(tmp_path_factory.mktemp("custom") / "demo.xlsm")
+    shop = sample_shop()
+    custom = pd.concat([shop.custom, pd.DataFrame([{"name": "Cassé", "formula": "revenu / sesions"}])],
+                       ignore_index=True)
+    book = FileBook(path)
+    fill_inputs(book, {"orders": shop.orders, "traffic": shop.traffic, "marketing": shop.marketing,
+                       "social": shop.social, "custom": custom})
+    book.save()
+    return path
+
+
+def test_the_dashboard_shows_custom_kpis_and_lists_broken_ones(demo, tmp_path):
+    book = tmp_path / "book.xlsm"
+    shutil.copy(demo, book)
+    fill = refresh_file(book)
+    assert [k.name for k in fill.custom] == ["CA par session", "Part des dépenses Meta"]
+    december = fill.table.loc["2025-12"]
+    # hand: the formulas on the core's monthly table
+    assert fill.custom[0].values.loc["2025-12"] == pytest.approx(december["revenue"] / december["sessions"])
+    broken, = [p for p in fill.problems if p.sheet == "Mes indicateurs"]
+    assert broken.row == 7 and broken.value == "revenu / sesions" and "did you mean revenue" in broken.message
+    package = Package(book)
+    sheet, (r1, c1, _r2, _c2) = package.name_target(custom_tile_name(1))
+    tile = package.area(sheet, r1, c1, r1 + 3, c1 + 2)
+    assert tile[0][0] == "CA par session"
+    shown = f"{december['revenue'] / december['sessions']:.2f}".replace(".", ",")
+    assert tile[TILE_CELLS["value"][0]][0].startswith(shown)  # French money format, e.g. "1,24 €"
+    assert fill.kpis()["2025-12"]["custom"]["Part des dépenses Meta"] == pytest.approx(
+        fill.custom[1].values.loc["2025-12"])
+
+
+def test_kpi_custom_formula_reads_its_workbook(demo):
+    from xlwings_paths import remote_custom_value
+
+    fill = refresh_file(demo)
+    expected = fill.custom[0].values.loc["2025-12"]
+    assert remote_custom_value(demo, "CA par session") == pytest.approx(expected)
+    assert remote_custom_value(demo, "Inconnu").startswith("#KPI! name is 'Inconnu': not one of your KPIs")
