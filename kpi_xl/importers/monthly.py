@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import KpiInputError
 from .csvfile import Block, number
-from .orders import Imported, timestamp
+from .orders import Imported, one_currency, timestamp
 
 __all__ = ["ga4_traffic", "google_ads", "meta_ads"]
 
@@ -45,6 +45,15 @@ def _first(header: list[str], names: tuple[str, ...]) -> str | None:
     return next((n for n in names if n in header), None)
 
 
+def _add(sums: dict[_dt.date, dict[str, float]], month: _dt.date, row: dict[str, str],
+         columns: dict[str, str | None], line: int, file: str, *, money: tuple[str, ...] = ()) -> None:
+    """Add a row's values to its month: ``columns`` maps a key to the export's column (None: absent)."""
+    for key, column in columns.items():
+        value = number(row.get(column, ""), column, line, file, count=key not in money) if column else None
+        if value is not None:
+            sums[month][key] = sums[month].get(key, 0.0) + value
+
+
 def _rows_by_month(found: Imported, sums: dict[_dt.date, dict[str, float]], lines: dict[_dt.date, int],
                    key: dict[str, Any]) -> None:
     for month in sorted(sums):
@@ -64,11 +73,7 @@ def ga4_traffic(blocks: list[Block], file: str) -> Imported:
                 found.read += 1
                 try:
                     month = _month_of_compact(row[date_column])
-                    for key, column in columns.items():
-                        if column:
-                            value = number(row.get(column, ""), column, line, file, count=True)
-                            if value is not None:
-                                sums[month][key] = sums[month].get(key, 0.0) + value
+                    _add(sums, month, row, columns, line, file)
                     lines.setdefault(month, line)
                 except (KpiInputError, ValueError) as error:
                     found.reject(line, date_column, row.get(date_column), str(error), file)
@@ -83,9 +88,8 @@ def ga4_traffic(blocks: list[Block], file: str) -> Imported:
             for line, row in block.rows:
                 found.read += 1
                 key = _GA4_EVENTS.get(row.get("Event name", "").strip())
-                value = number(row.get("Event count", ""), "Event count", line, file, count=True)
-                if key and value is not None:
-                    sums[month][key] = sums[month].get(key, 0.0) + value
+                if key:
+                    _add(sums, month, row, {key: "Event count"}, line, file)
                     lines.setdefault(month, line)
     _rows_by_month(found, sums, lines, {})
     return found
@@ -119,16 +123,10 @@ def google_ads(blocks: list[Block], file: str) -> Imported:
                 continue  # totals repeat the data rows
             found.read += 1
             try:
-                if "Currency code" in row and row["Currency code"].strip():
-                    code = row["Currency code"].strip().upper()
-                    if found.currency not in (None, code):
-                        raise KpiInputError(f"currency {code} differs from {found.currency} earlier in the file")
-                    found.currency = code
+                one_currency(found, row.get("Currency code", ""), line, file)
                 month = fixed or _dt.date(*timestamp(row[date_column]).timetuple()[:2], 1)
-                for key, column in (("spend", "Cost"), ("impressions", "Impr."), ("clicks", "Clicks")):
-                    value = number(row.get(column, ""), column, line, file, count=key != "spend")
-                    if value is not None:
-                        sums[month][key] = sums[month].get(key, 0.0) + value
+                _add(sums, month, row, {"spend": "Cost", "impressions": "Impr.", "clicks": "Clicks"}, line, file,
+                     money=("spend",))
                 lines.setdefault(month, line)
             except (KpiInputError, ValueError) as error:
                 found.reject(line, date_column, None, str(error), file)
@@ -152,10 +150,8 @@ def meta_ads(blocks: list[Block], file: str) -> Imported:
             try:
                 month = _single_month(timestamp(row["Reporting starts"]), timestamp(row["Reporting ends"]),
                                       f"line {line}'s reporting period")
-                for key, column in (("spend", spent), ("impressions", "Impressions"), ("clicks", clicks)):
-                    value = number(row.get(column, ""), column, line, file, count=key != "spend") if column else None
-                    if value is not None:
-                        sums[month][key] = sums[month].get(key, 0.0) + value
+                _add(sums, month, row, {"spend": spent, "impressions": "Impressions", "clicks": clicks}, line, file,
+                     money=("spend",))
                 lines.setdefault(month, line)
             except (KpiInputError, ValueError) as error:
                 found.reject(line, "Reporting starts", row.get("Reporting starts"), str(error), file)

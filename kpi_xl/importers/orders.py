@@ -16,7 +16,7 @@ from typing import Any, Callable
 from ..errors import InputProblem, KpiInputError
 from .csvfile import Block, number
 
-__all__ = ["Imported", "shopify_orders", "woocommerce_orders", "stripe_payments"]
+__all__ = ["Imported", "shopify_orders", "woocommerce_orders", "stripe_payments", "one_currency", "timestamp"]
 
 
 @dataclass
@@ -53,7 +53,8 @@ def timestamp(text: str) -> _dt.date:
     raise ValueError(f"{value!r} is not a date")
 
 
-def _one_currency(found: Imported, currency: str, line: int, file: str) -> None:
+def one_currency(found: Imported, currency: str, line: int, file: str) -> None:
+    """Record the file's currency; a second, different one is an error (amounts cannot be added up)."""
     code = currency.strip().upper()
     if not code:
         return
@@ -89,7 +90,7 @@ def shopify_orders(block: Block, file: str) -> Imported:
     found.read = len(orders)
     for name, (line, first, items) in orders.items():
         try:
-            _one_currency(found, first.get("Currency", ""), line, file)
+            one_currency(found, first.get("Currency", ""), line, file)
             status = first.get("Financial Status", "").strip().lower()
             cancelled = bool(first.get("Cancelled at", "").strip()) or status == "voided"
             if status in ("pending", "authorized", "expired") and not cancelled:
@@ -166,7 +167,7 @@ def stripe_payments(block: Block, file: str) -> Imported:
             if status in ("failed", "canceled", "requires_payment_method"):
                 found.reject(line, "Status", status, "is not a payment received: left out", file)
                 continue
-            _one_currency(found, row.get("Currency", ""), line, file)
+            one_currency(found, row.get("Currency", ""), line, file)
             amount = _money(row, "Amount", line, file)
             refunded = _money(row, "Amount Refunded", line, file)
             customer = row.get("Customer ID", "").strip() or row.get("Customer Email", "").strip().lower()
