@@ -83,13 +83,17 @@ def _ordered(valid: ValidOrders) -> pd.DataFrame:
 
 
 def _sort_by_customer(valid: ValidOrders) -> pd.DataFrame:
-    counted = valid.counted
-    if counted.empty:
+    """Only the columns the analytics read: sorting the texts along would cost more than the rest."""
+    paid = valid.frame["counts"].to_numpy()
+    if not paid.any():
         raise KpiInputError("orders: no paid order to count (every order is refunded or cancelled)")
-    codes, _ = pd.factorize(counted[CUSTOMER])
-    order = np.lexsort((_days(counted[DATE]), codes))
-    frame = counted.iloc[order]
-    return frame.assign(_code=codes[order], _day=_days(frame[DATE]))
+    codes, _ = pd.factorize(valid.frame[CUSTOMER].to_numpy()[paid])
+    days = _days(valid.frame[DATE].to_numpy()[paid])
+    order = np.lexsort((days, codes))
+    return pd.DataFrame({DATE: valid.frame[DATE].to_numpy()[paid][order],
+                         REVENUE: valid.frame[REVENUE].to_numpy()[paid][order],
+                         COGS: valid.frame[COGS].to_numpy()[paid][order],
+                         "_code": codes[order], "_day": days[order]})
 
 
 def period_summary(
@@ -160,21 +164,21 @@ def period_summary(
     ends = _days((periods + 1).start_time)
 
     slot = np.searchsorted(ends, counted["_day"].to_numpy(), side="right")
-    # min_count: a period holding an order of unknown cost has an unknown cost (NaN), not a partial sum
-    money = counted.groupby(slot)[[REVENUE, COGS]].sum(min_count=1).reindex(range(len(periods)))
-    money[REVENUE] = money[REVENUE].fillna(0.0)
-    unknown_cost = counted[COGS].isna().groupby(slot).any().reindex(range(len(periods)), fill_value=False)
-    money.loc[unknown_cost.to_numpy(), COGS] = np.nan
-    money[COGS] = money[COGS].where(unknown_cost.to_numpy() | money[COGS].notna(), 0.0)
+    count = len(periods)
+    cost = counted[COGS].to_numpy(dtype=float)
+    known = ~np.isnan(cost)
+    unknown_cost = np.bincount(slot[~known], minlength=count) > 0  # one unknown cost makes the period's unknown
     out = pd.DataFrame(index=periods)
-    out["orders"] = np.bincount(slot, minlength=len(periods))
-    out["revenue"] = money[REVENUE].to_numpy()
-    out["cost_of_goods_sold"] = money[COGS].to_numpy()
+    out["orders"] = np.bincount(slot, minlength=count)
+    out["revenue"] = np.bincount(slot, weights=counted[REVENUE].to_numpy(dtype=float), minlength=count)
+    out["cost_of_goods_sold"] = np.where(unknown_cost, np.nan,
+                                         np.bincount(slot[known], weights=cost[known], minlength=count))
 
     code = counted["_code"].to_numpy()
     first_of_customer = np.r_[True, code[1:] != code[:-1]]
-    active = pd.DataFrame({"slot": slot, "code": code}).drop_duplicates()
-    out["active_customers"] = np.bincount(active["slot"], minlength=len(periods))
+    # rows are sorted by customer then date, so a customer's orders of one period are consecutive
+    first_in_period = first_of_customer | np.r_[True, slot[1:] != slot[:-1]]
+    out["active_customers"] = np.bincount(slot[first_in_period], minlength=count)
     out["new_customers"] = np.bincount(slot[first_of_customer], minlength=len(periods))
     out["returning_customers"] = out["active_customers"] - out["new_customers"]
     second_order = np.r_[False, (code[1:] == code[:-1]) & first_of_customer[:-1]]
@@ -305,26 +309,26 @@ def cohort_matrix(
     counted = _ordered(valid)
     ordinal = counted[DATE].dt.to_period(freq).array.asi8
     code = counted["_code"].to_numpy()
-    first = pd.Series(ordinal).groupby(code).transform("min").to_numpy()
-    last = valid.as_of.to_period(freq).ordinal
     cohorts = pd.period_range(counted[DATE].min().to_period(freq), valid.as_of.to_period(freq),
                               freq=freq, name="cohort")
-    frame = pd.DataFrame({"cohort": first, "age": ordinal - first, "code": code,
-                          "revenue": counted[REVENUE].to_numpy()})
+    size = len(cohorts)
+    # rows are sorted by customer then date: a customer's first row holds their cohort
+    first_of_customer = np.r_[True, code[1:] != code[:-1]]
+    cohort = ordinal[first_of_customer][np.cumsum(first_of_customer) - 1] - cohorts[0].ordinal
+    age = ordinal - cohorts[0].ordinal - cohort
+    cell = cohort * size + age
     if measure == "revenue":
-        cells = frame.groupby(["cohort", "age"])["revenue"].sum()
-    else:
-        cells = frame.drop_duplicates(["cohort", "age", "code"]).groupby(["cohort", "age"]).size()
-    ages = range(len(cohorts))
-    table = cells.unstack("age").reindex(index=cohorts.asi8, columns=ages).astype(float)
-    reached = cohorts.asi8[:, None] + np.arange(len(cohorts))[None, :] <= last
-    table = table.fillna(0.0).where(reached)
+        flat = np.bincount(cell, weights=counted[REVENUE].to_numpy(dtype=float), minlength=size * size)
+    else:  # one count per customer and period: their rows of one period are consecutive
+        first_in_period = first_of_customer | np.r_[True, age[1:] != age[:-1]]
+        flat = np.bincount(cell[first_in_period], minlength=size * size).astype(float)
+    values = flat.reshape(size, size)
+    reached = np.arange(size)[:, None] + np.arange(size)[None, :] < size
+    values = np.where(reached, values, np.nan)
     if measure == "share":
-        table = pd.DataFrame(safe_divide(table.to_numpy(), table[[0]].to_numpy()), index=table.index,
-                             columns=table.columns)
-    table.index = cohorts
-    table.columns = pd.Index(list(ages), name="periods_since_first_order")
-    return table
+        values = safe_divide(values, values[:, [0]])
+    return pd.DataFrame(values, index=cohorts,
+                        columns=pd.Index(list(range(size)), name="periods_since_first_order"))
 
 
 def customer_summary(orders: pd.DataFrame | ValidOrders, **columns: Any) -> pd.DataFrame:
