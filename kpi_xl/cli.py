@@ -109,8 +109,7 @@ def _demo(args: argparse.Namespace) -> int:
     wanted = _parse_month(args.month)
     out = build_template(args.out, lang=args.lang)
     book = FileBook(out)
-    fill_inputs(book, {"orders": shop.orders, "traffic": shop.traffic, "marketing": shop.marketing,
-                       "social": shop.social, "custom": shop.custom}, args.lang)
+    fill_inputs(book, shop.tables(), args.lang)
     if wanted is not None:
         book.write("kpi_reporting_month", {(0, 0): wanted.start_time.to_pydatetime()})
     book.save()

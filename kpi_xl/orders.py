@@ -185,11 +185,12 @@ def period_summary(
     repeaters_to_date = np.cumsum(np.bincount(slot[second_order], minlength=len(periods)))
     customers_to_date = np.cumsum(out["new_customers"].to_numpy())
 
-    base = _customer_base(counted["_day"].to_numpy(), code, window, starts, ends, _days([valid.as_of])[0])
+    end_of_data = _days([valid.as_of])[0]
+    base = _customer_base(counted["_day"].to_numpy(), code, window, starts, ends, end_of_data)
     out = out.assign(**base)
     start_of_data = _days([pd.Timestamp(history_start) if history_start is not None else all_dates.min()])[0]
     status = np.where(starts - window < start_of_data, "no_history",
-                      np.where(ends - 1 > _days([valid.as_of])[0], "provisional", "final"))
+                      np.where(ends - 1 > end_of_data, "provisional", "final"))
     out["churn_status"] = status
 
     derived = [_period_kpis(row, repeat, seen) for row, repeat, seen in

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import kpis
-from ._numbers import safe_divide
+from ._numbers import _num, safe_divide
 from .errors import KpiInputError
 from .order_table import ValidOrders, prepare_orders
 from .orders import period_summary
@@ -107,10 +107,6 @@ def prepare_monthly(
         raise KpiInputError.from_problems(problems, what=kind)
     valid = clean[~report.bad]
     return valid.groupby("month")[spec["numbers"]].sum().astype(float), problems
-
-
-def _num(value: float) -> str:
-    return f"{value:g}"
 
 
 def _defined(func: Callable[..., float], *args: Any, **kwargs: Any) -> float:

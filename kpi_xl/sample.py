@@ -39,6 +39,11 @@ class SampleShop:
     social: pd.DataFrame
     custom: pd.DataFrame  # the shop's own KPIs (sheet "Mes indicateurs")
 
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The input tables by schema key, as :func:`kpi_xl.excel.refresh.fill_inputs` takes them."""
+        return {"orders": self.orders, "traffic": self.traffic, "marketing": self.marketing,
+                "social": self.social, "custom": self.custom}
+
 
 def sample_shop(seed: int = 2024, *, months: int = 24, start: str = "2024-01-01") -> SampleShop:
     """Generate the sample shop.

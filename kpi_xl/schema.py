@@ -9,9 +9,10 @@ English; dashboard areas by defined name.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["Column", "InputTable", "Sheet", "INPUT_TABLES", "SHEETS", "CHOICES", "SETTINGS", "NAMES",
-           "sheet_title", "table", "DASHBOARD", "TREND_COLUMNS", "TILE_KPIS", "NUMBER_FORMATS", "CUSTOM_SLOTS"]
+           "sheet_title", "table", "DASHBOARD", "TREND_COLUMNS", "TILE_KPIS", "NUMBER_FORMATS", "CUSTOM_SLOTS", "status_label"]
 
 
 @dataclass(frozen=True)
@@ -287,6 +288,16 @@ NAMES = {
     "checks_summary": "kpi_checks_summary",
     "targets": "tblTargets",
 }
+
+
+def status_label(status: Any, lang: str) -> Any:
+    """A canonical status (paid, refunded, cancelled) as the workbook's drop-down shows it; other values as they are.
+
+    >>> status_label("refunded", "fr"), status_label("remboursée", "fr")
+    ('remboursée', 'remboursée')
+    """
+    labels = dict(zip(CHOICES["status"]["en"], CHOICES["status"][lang], strict=True))
+    return labels.get(status, status) if isinstance(status, str) else status
 
 
 def sheet_title(key: str, lang: str) -> str:

@@ -18,23 +18,22 @@ def server_calls(payloads):
     return json.loads(run.stdout)
 
 
+def _remote(book, *args):
+    """JSON printed by xlwings_remote_refresh.py on ``book`` (xlwings' remote engine, its own process)."""
+    env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}
+    env.pop("XLWINGS_ON_SERVER", None)
+    run = subprocess.run([sys.executable, str(HERE / "xlwings_remote_refresh.py"), str(book), *args],
+                         capture_output=True, text=True, env=env, check=False)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
 def remote_refresh_actions(book, export=None):
     """The actions xlwings' remote engine would send to Excel for the ribbon's refresh of ``book``
     (or for the import of ``export`` into it)."""
-    env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}
-    env.pop("XLWINGS_ON_SERVER", None)
-    extra = [str(export)] if export else []
-    run = subprocess.run([sys.executable, str(HERE / "xlwings_remote_refresh.py"), str(book), *extra], capture_output=True,
-                         text=True, env=env, check=False)
-    assert run.returncode == 0, run.stderr
-    return json.loads(run.stdout)
+    return _remote(book, *([str(export)] if export else []))
 
 
 def remote_custom_value(book, name):
     """What =KPI_CUSTOM(name) shows in a cell of ``book``, through xlwings' remote engine."""
-    env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}
-    env.pop("XLWINGS_ON_SERVER", None)
-    run = subprocess.run([sys.executable, str(HERE / "xlwings_remote_refresh.py"), str(book), "--custom", name],
-                         capture_output=True, text=True, env=env, check=False)
-    assert run.returncode == 0, run.stderr
-    return json.loads(run.stdout)
+    return _remote(book, "--custom", name)

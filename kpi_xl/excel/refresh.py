@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import KpiInputError
-from ..schema import INPUT_TABLES
+from ..schema import INPUT_TABLES, status_label
 from .fill import DashboardFill, compute
 from .inputs import read_inputs
 from .package import Formula, Package
@@ -194,9 +194,6 @@ def read_kpis(path: str | os.PathLike) -> DashboardFill:
 
 def fill_inputs(book: FileBook | LiveBook, tables: dict[str, Any], lang: str = "fr") -> None:
     """Replace the input tables' rows with DataFrames holding the schema's columns (the sample shop)."""
-    from ..schema import CHOICES
-
-    statuses = dict(zip(CHOICES["status"]["en"], CHOICES["status"][lang], strict=True))
     for key, frame in tables.items():
         spec = INPUT_TABLES[key]
         rows = []
@@ -204,8 +201,8 @@ def fill_inputs(book: FileBook | LiveBook, tables: dict[str, Any], lang: str = "
             row = []
             for column in spec.columns:
                 value = record.get(column.key)
-                if column.key == "status" and value in statuses:
-                    value = statuses[value]
+                if column.key == "status":
+                    value = status_label(value, lang)
                 if hasattr(value, "to_pydatetime"):
                     value = value.to_pydatetime()
                 row.append(value.item() if hasattr(value, "item") else value)
@@ -262,8 +259,7 @@ def load_sample() -> None:
     def action(book: LiveBook) -> str:
         shop = sample_shop()
         lang = "en" if str(book.name_values("kpi_language")[0][0]).upper() == "EN" else "fr"
-        fill_inputs(book, {"orders": shop.orders, "traffic": shop.traffic, "marketing": shop.marketing,
-                           "social": shop.social, "custom": shop.custom}, lang)
+        fill_inputs(book, shop.tables(), lang)
         refresh_book(book)
         return ""
     _in_excel(action)

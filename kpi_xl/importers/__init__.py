@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputProblem, KpiInputError
-from ..schema import CHOICES, INPUT_TABLES
+from ..schema import INPUT_TABLES, status_label
 from .csvfile import Block, read_blocks
 from .monthly import ga4_traffic, google_ads, meta_ads
 from .orders import ORDER_PARSERS, Imported
@@ -96,9 +96,8 @@ def _key(table: str, values: dict[str, Any]) -> tuple:
 
 
 def _localized(table: str, values: dict[str, Any], lang: str) -> dict[str, Any]:
-    if table == "orders" and values.get("status") in CHOICES["status"]["en"]:
-        statuses = dict(zip(CHOICES["status"]["en"], CHOICES["status"][lang], strict=True))
-        values = {**values, "status": statuses[values["status"]]}
+    if table == "orders" and "status" in values:
+        values = {**values, "status": status_label(values["status"], lang)}
     return values
 
 
