@@ -168,6 +168,7 @@ def test_vba_project_stream_is_version_ffff_without_cache(template):
         assert f"Document={sheet.code_name}/&H00000000" in project
 
 
+@pytest.mark.soffice
 def test_libreoffice_imports_every_module(template, modules, tmp_path):
     office = soffice()
     run = subprocess.run([office, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
@@ -181,6 +182,7 @@ def test_libreoffice_imports_every_module(template, modules, tmp_path):
         assert "KpiRefresh" in ribbon_module
 
 
+@pytest.mark.soffice
 def test_libreoffice_renders_every_sheet(template, tmp_path):
     for sheet in SHEETS:
         png = render_sheet(template, sheet.fr, tmp_path / f"{sheet.key}.png", dpi=30)
