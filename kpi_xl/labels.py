@@ -8,7 +8,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-__all__ = ["Label", "KPI_LABELS", "DASHBOARD_KPIS", "format_value", "text", "LANGUAGES"]
+from .layout import CURRENCY_SYMBOLS
+
+__all__ = ["Label", "KPI_LABELS", "DASHBOARD_KPIS", "format_value", "text", "undefined_reason", "LANGUAGES"]
 
 LANGUAGES = ("fr", "en")
 
@@ -73,12 +75,42 @@ _TEXT = {
     "provisional": ("provisoire", "provisional"),
     "no_history": ("historique insuffisant", "not enough history"),
     "months": ("mois", "months"),
+    "provisional_note": ("provisoire : la fenêtre d'inactivité n'est pas écoulée", "provisional: the inactivity "
+                         "window has not run out"),
+    "no_history_note": ("historique insuffisant : moins d'une fenêtre de données", "not enough history: less than "
+                        "one window of data"),
+    "window_note": ("fenêtre d'inactivité {days} j", "{days}-day inactivity window"),
+    "ltv_note": ("formule simple, fenêtre {days} j", "simple formula, {days}-day window"),
+    "previous_month": ("Mois préc.", "Prev. month"),
+    "target": ("Objectif", "Target"),
+    "custom_hint": ("Ajoutez vos indicateurs : feuille Mes indicateurs", "Add your own KPIs: sheet My KPIs"),
+}
+
+#: Why a KPI is undefined (its denominator is zero or unknown), shown under an n.d. tile.
+UNDEFINED_REASONS = {
+    "average_order_value": ("aucune commande", "no order"),
+    "gross_margin": ("coût des marchandises inconnu", "cost of goods unknown"),
+    "conversion_rate": ("aucune session saisie", "no sessions entered"),
+    "repeat_purchase_rate": ("aucun client", "no customer"),
+    "customer_acquisition_cost": ("aucun nouveau client ou dépense non saisie", "no new customer or no spend entered"),
+    "lifetime_value": ("attrition nulle ou inconnue", "churn zero or unknown"),
+    "ltv_cac_ratio": ("LTV ou CAC n.d.", "LTV or CAC n/a"),
+    "click_through_rate": ("aucune impression saisie", "no impressions entered"),
+    "return_on_ad_spend": ("aucune dépense publicitaire saisie", "no ad spend entered"),
+    "engagement_rate": ("aucun abonné saisi", "no followers entered"),
+    "social_traffic_share": ("aucune visite saisie", "no visits entered"),
 }
 
 
-def text(key: str, lang: str) -> str:
-    """A short interface word in ``lang`` ("fr" or "en")."""
+def text(key: str, lang: str, **values: object) -> str:
+    """A short interface text in ``lang`` ("fr" or "en"), with ``{placeholders}`` filled from ``values``."""
     fr, en = _TEXT[key]
+    return (fr if lang == "fr" else en).format(**values)
+
+
+def undefined_reason(key: str, lang: str) -> str:
+    """Why a KPI can be undefined, in ``lang``; empty when the KPI has no such case."""
+    fr, en = UNDEFINED_REASONS.get(key, ("", ""))
     return fr if lang == "fr" else en
 
 
@@ -101,7 +133,7 @@ def format_value(value: float, kind: str, lang: str = "fr", currency: str = "EUR
     shown = f"{number:,.{digits}f}"
     if lang == "fr":
         shown = shown.replace(",", "\u202f").replace(".", ",")
-    symbol = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}.get(currency, currency)
+    symbol = CURRENCY_SYMBOLS.get(currency, currency)
     if kind == "percent":
         return f"{shown}\u00a0%" if lang == "fr" else f"{shown}%"
     if kind == "money":

@@ -287,6 +287,8 @@ NAMES = {
     "checks": "kpi_checks",
     "checks_summary": "kpi_checks_summary",
     "targets": "tblTargets",
+    "print_main": "kpi_print_main",  # the dashboard's two pages
+    "print_all": "kpi_print_all",  # the same and the data checks
 }
 
 

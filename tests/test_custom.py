@@ -5,13 +5,14 @@ import shutil
 
 import pandas as pd
 import pytest
+from workbook_cells import cell
 
 from kpi_xl.custom import FormulaError, evaluate, parse, variables
 from kpi_xl.excel.package import Package
 from kpi_xl.excel.refresh import FileBook, fill_inputs, refresh_file
 from kpi_xl.sample import sample_shop
 from kpi_xl.template.build import build_template
-from kpi_xl.template.dashboard import TILE_CELLS, custom_tile_name
+from kpi_xl.layout import TILE_CELLS, custom_tile_name
 
 MONTHS = pd.DataFrame({"revenue": [1000.0, 1500.0], "sessions": [500.0, 0.0], "orders": [20.0, 25.0],
                        "likes": [40.0, 60.0], "shares": [10.0, 15.0], "followers": [1000.0, 1200.0],
@@ -110,12 +111,17 @@ def test_the_dashboard_shows_custom_kpis_and_lists_broken_ones(demo, tmp_path):
     assert fill.custom[0].values.loc["2025-12"] == pytest.approx(december["revenue"] / december["sessions"])
     broken, = [p for p in fill.problems if p.sheet == "Mes indicateurs"]
     assert broken.row == 7 and broken.value == "revenu / sesions" and "did you mean revenue" in broken.message
-    package = Package(book)
-    sheet, (r1, c1, _r2, _c2) = package.name_target(custom_tile_name(1))
-    tile = package.area(sheet, r1, c1, r1 + 3, c1 + 2)
-    assert tile[0][0] == "CA par session"
-    shown = f"{december['revenue'] / december['sessions']:.2f}".replace(".", ",")
-    assert tile[TILE_CELLS["value"][0]][0].startswith(shown)  # French money format, e.g. "1,24 €"
+    assert cell(book, custom_tile_name(1), TILE_CELLS["label"]).value == "CA par session"
+    value = cell(book, custom_tile_name(1), TILE_CELLS["value"])
+    # a number (it can be summed and charted) in the workbook's currency, as the built-in money tiles
+    assert value.value == pytest.approx(december["revenue"] / december["sessions"])
+    assert value.number_format == '#,##0.00\\ "€"'
+    share = cell(book, custom_tile_name(2), TILE_CELLS["value"])
+    assert share.number_format == "0.0%" and 0 < share.value < 1
+    # the unused slots show nothing but a quiet hint in the first of them
+    assert cell(book, custom_tile_name(3), TILE_CELLS["label"]).value is None
+    assert cell(book, custom_tile_name(3), TILE_CELLS["note"]).value == "Ajoutez vos indicateurs : feuille Mes indicateurs"
+    assert cell(book, custom_tile_name(4), TILE_CELLS["note"]).value is None
     assert fill.kpis()["2025-12"]["custom"]["Part des dépenses Meta"] == pytest.approx(
         fill.custom[1].values.loc["2025-12"])
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import math
+import re
 import shutil
 import zipfile
 
@@ -16,7 +17,7 @@ from kpi_xl.report import monthly_kpis
 from kpi_xl.sample import sample_shop
 from kpi_xl.schema import DASHBOARD, NAMES, TILE_KPIS, TREND_COLUMNS
 from kpi_xl.template.build import build_template
-from kpi_xl.template.dashboard import TILE_CELLS, tile_name
+from kpi_xl.layout import TILE_CELLS, tile_name
 
 NOW = dt.datetime(2026, 1, 15, 9, 30)
 
@@ -105,7 +106,12 @@ def test_only_the_dashboard_changes(book):
     after = parts(book)
     assert set(before) == set(after)
     changed = {name for name in before if before[name] != after[name]}
-    assert changed <= {dashboard_part, "xl/workbook.xml"}, changed
+    assert changed <= {dashboard_part, "xl/workbook.xml", "xl/styles.xml"}, changed
+    # styles are only added (number formats of KPI cells): every cell style the inputs use means what it meant
+    old_xfs, new_xfs = (re.search(rb"<cellXfs.*?</cellXfs>", part["xl/styles.xml"], re.S).group(0)
+                        for part in (before, after))
+    old_records = re.findall(rb"<xf .*?(?:/>|</xf>)", old_xfs, re.S)
+    assert re.findall(rb"<xf .*?(?:/>|</xf>)", new_xfs, re.S)[:len(old_records)] == old_records
     assert dashboard_part in changed
     for title in ("Commandes", "Trafic", "Marketing", "Réseaux sociaux", "Paramètres"):
         assert before[package.sheets[title]] == after[package.sheets[title]], title  # input sheets untouched

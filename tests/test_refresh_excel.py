@@ -6,7 +6,8 @@ import shutil
 import pytest
 
 from kpi_xl.excel.fill import NOT_AVAILABLE
-from kpi_xl.excel.package import Formula, Package
+from kpi_xl.excel.package import Package
+from kpi_xl.excel.values import Formatted, Formula
 from kpi_xl.excel.refresh import FileBook, fill_inputs, refresh_file
 from kpi_xl.sample import sample_shop
 from kpi_xl.template.build import build_template
@@ -32,6 +33,8 @@ def written(actions):
     """The cells the actions set, by (sheet position, row, column), 1-based."""
     cells = {}
     for action in actions:
+        if action["func"] != "setValues":
+            continue
         for i, row in enumerate(action["values"]):
             for j, value in enumerate(row):
                 cells[(action["sheet_position"], action["start_row"] + i + 1, action["start_column"] + j + 1)] = value
@@ -40,7 +43,8 @@ def written(actions):
 
 def test_excel_writes_values_into_the_dashboard_only(book, actions):
     dashboard = list(Package(book).sheets).index("Tableau de bord")
-    assert actions and {a["func"] for a in actions} == {"setValues"}  # values only: formats come with the template
+    # values, the number formats of KPI cells (currency, custom KPIs) and the print area: nothing else
+    assert actions and {a["func"] for a in actions} == {"setValues", "setNumberFormat", "setPrintArea"}
     assert {a["sheet_position"] for a in actions} == {dashboard}  # input sheets are never touched
 
 
@@ -51,6 +55,8 @@ def test_excel_path_writes_what_the_headless_refresh_writes(book, actions, tmp_p
     package = Package(copy)
     dashboard = list(package.sheets).index("Tableau de bord")
     cells = written(actions)
+    formats = {(a["sheet_position"], a["start_row"] + 1, a["start_column"] + 1): a["args"][0]
+               for a in actions if a["func"] == "setNumberFormat"}
     checked = 0
     for name, values in fill.writes.items():
         if name == "kpi_refreshed_at":
@@ -58,6 +64,9 @@ def test_excel_path_writes_what_the_headless_refresh_writes(book, actions, tmp_p
         _sheet, (r1, c1, _r2, _c2) = package.name_target(name)
         for (dr, dc), value in values.items():
             remote = cells[(dashboard, r1 + dr, c1 + dc)]
+            if isinstance(value, Formatted):
+                assert formats[(dashboard, r1 + dr, c1 + dc)] == value.number_format, (name, dr, dc)
+                value = value.value
             if isinstance(value, Formula):
                 assert value == NOT_AVAILABLE and remote == "=NA()"
             elif isinstance(value, float):

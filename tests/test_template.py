@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from kpi_xl.schema import CUSTOM_SLOTS, DASHBOARD, INPUT_TABLES, NAMES, SETTINGS, SHEETS, TILE_KPIS, TREND_COLUMNS
 from kpi_xl.template.build import BUILT_WITH_NAME, RIBBON_XML, TEMPLATE_NAME, XLSM_CONTENT_TYPE, build_template
-from kpi_xl.template.dashboard import tile_name
+from kpi_xl.layout import tile_name
 from kpi_xl.template.sheets import INPUT_FIRST_ROW, XLWINGS_CONF
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,13 +104,31 @@ def test_dashboard_has_tiles_trend_charts_cohorts_and_checks(template, wb):
     assert ws.conditional_formatting  # tile colours and the cohort colour scale
     rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
     assert sum(rule.type == "colorScale" for rule in rules) == 1
-    assert sum(rule.type == "expression" for rule in rules) == 3 * (len(TILE_KPIS) + CUSTOM_SLOTS)
+    # a status colour rule per mark and tile; a custom tile's header and body, a custom trend header
+    # coloured only once the refresh names them
+    assert sum(rule.type == "expression" for rule in rules) == 3 * (len(TILE_KPIS) + CUSTOM_SLOTS) + 3 * CUSTOM_SLOTS
     with zipfile.ZipFile(template) as package:
         charts = [n for n in package.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]
         assert len(charts) == len(DASHBOARD.charts) == 6
-        for chart in charts:  # every series reads the trend table
+        for chart in charts:  # every series reads the trend table, as straight lines (no overshoot)
             xml = package.read(chart).decode()
             assert "'Tableau de bord'!$" in xml and "<lineChart>" in xml
+            assert '<smooth val="1"' not in xml and xml.count('<smooth val="0"/>') == xml.count("<ser>")
+            if "rétention" in xml:  # rates near 100 %: the axis stops at 100 %
+                assert '<max val="1"/>' in xml
+
+
+def test_dashboard_prints_on_two_pages(wb):
+    """Tiles and trend on page 1, charts and cohorts on page 2, fitted to the paper's width."""
+    ws = wb["Tableau de bord"]
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0  # as many pages as the breaks make
+    assert [b.id for b in ws.row_breaks.brk] == [DASHBOARD.trend_row + DASHBOARD.trend_rows,
+                                                 DASHBOARD.checks_row - 3]
+    last_row = DASHBOARD.cohort_row + DASHBOARD.cohort_size
+    assert ws.print_area == f"'Tableau de bord'!$A$1:$O${last_row}"  # no data checks until there are some
+    (_sheet, ref), = wb.defined_names[NAMES["print_all"]].destinations
+    assert ref == f"$A$1:$O${DASHBOARD.checks_row + DASHBOARD.checks_rows}"
 
 
 def test_xlwings_conf_sheet(wb):

@@ -65,7 +65,7 @@ def custom_kpis(inputs: Inputs, table: pd.DataFrame, marketing: pd.DataFrame | N
                                          row, str(text), sheet))
         target = record.get("target")
         direction = str(record.get("direction") or "")
-        goal = Target(float(target), direction not in lower, 0.1) if isinstance(target, (int, float)) else None
+        goal = Target(float(target), direction not in lower, None) if isinstance(target, (int, float)) else None
         kind = _KINDS.get(str(record.get("format") or "").strip(), "ratio")
         found.append(CustomKpi(str(name), str(text), kind, goal, values))
     return found, problems

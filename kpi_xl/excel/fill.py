@@ -16,16 +16,15 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputProblem, KpiInputError
-from ..labels import KPI_LABELS, format_value, text
+from ..labels import KPI_LABELS, text, undefined_reason
+from ..layout import CHECK_COLUMNS, STATUS_MARKS, TILE_CELLS, change_format, custom_tile_name, number_format, tile_name
 from ..order_table import prepare_orders
 from ..orders import cohort_matrix
 from ..report import monthly_kpis, prepare_monthly
 from ..schema import CUSTOM_SLOTS, DASHBOARD, INPUT_TABLES, NAMES, TILE_KPIS, TREND_COLUMNS
-from ..template.dashboard import (CHECK_COLUMNS, STATUS_MARKS, TILE_CELLS, custom_placeholder, custom_tile_name,
-                                  tile_name)
 from .custom_kpis import CustomKpi, custom_kpis
 from .inputs import Inputs, Target
-from .package import Formula
+from .values import Formatted, Formula
 
 __all__ = ["DashboardFill", "compute", "tile_status", "NOT_AVAILABLE", "advice", "ADVICE"]
 
@@ -45,6 +44,7 @@ class DashboardFill:
     rows_skipped: int
     writes: dict[str, dict[tuple[int, int], Any]] = field(default_factory=dict)
     custom: list[CustomKpi] = field(default_factory=list)
+    print_area: str = NAMES["print_main"]  # the data checks print only when there are some
 
     def kpis(self) -> dict[str, dict[str, Any]]:
         """Every KPI of every month, JSON-ready (nan as None); the shop's own KPIs under "custom"."""
@@ -121,74 +121,101 @@ def _missing_months(inputs: Inputs, kind: str, present: set, order_months: set, 
 
 
 def tile_status(value: float, target: Target | None) -> str:
-    """green, amber, red, or '' when there is no target or no value."""
+    """green, amber, red, or '' when there is no target or no value.
+
+    The tolerance is in the KPI's own unit (points for a rate, currency for money): churn 7 % against
+    5 % and retention 93 % against 95 % are the same fact and get the same colour. Without a
+    tolerance, 10 % of the target.
+    """
     if target is None or target.value is None or value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    goal, tolerance = target.value, abs(target.tolerance)
-    if target.higher_is_better:
-        return "green" if value >= goal else "amber" if value >= goal * (1 - tolerance) else "red"
-    return "green" if value <= goal else "amber" if value <= goal * (1 + tolerance) else "red"
+    goal = target.value
+    tolerance = abs(target.tolerance) if target.tolerance is not None else abs(goal) * 0.1
+    gap = value - goal if target.higher_is_better else goal - value  # >= 0 means on target
+    return "green" if gap >= 0 else "amber" if gap >= -tolerance - 1e-12 else "red"
 
 
-def _value(table: pd.DataFrame, month: pd.Period, key: str, lang: str) -> Any:
+def _number(table: pd.DataFrame, month: pd.Period, key: str) -> float | None:
+    """A KPI's value, or None when it is undefined (no such month, churn not final, zero denominator)."""
     if month not in table.index:
         return None
     if key in _CHURN_KPIS and table.at[month, "churn_status"] != "final":
-        return text(table.at[month, "churn_status"], lang)
-    value = table.at[month, key]
-    return text("undefined", lang) if isinstance(value, float) and math.isnan(value) else float(value)
+        return None
+    value = float(table.at[month, key])
+    return None if math.isnan(value) else value
 
 
-def _change(now: Any, before: Any, kind: str, lang: str) -> str:
-    if not isinstance(now, float) or not isinstance(before, float):
-        return ""
+def _note(table: pd.DataFrame, month: pd.Period, key: str, value: float | None, inputs: Inputs) -> str | None:
+    """What a tile says under its value: why it is n.d., or the variant it is (churn window, simple LTV)."""
+    lang, days = inputs.settings["language"], inputs.settings["inactivity_days"]
+    if value is None and key in _CHURN_KPIS and month in table.index and table.at[month, "churn_status"] != "final":
+        return text(f"{table.at[month, 'churn_status']}_note", lang)
+    if value is None:
+        return undefined_reason(key, lang) or None
+    if key in ("lifetime_value", "ltv_cac_ratio"):
+        return text("ltv_note", lang, days=days)
+    if key in _CHURN_KPIS:
+        return text("window_note", lang, days=days)
+    return None
+
+
+def _change(now: float | None, before: float | None, kind: str, lang: str) -> Formatted | None:
+    """The change from the month before as a number: points for a rate, a relative change otherwise."""
+    if now is None or before is None:
+        return None
     if kind == "percent":
-        points = (now - before) * 100
-        return f"{'+' if points >= 0 else ''}{format_value(points, 'ratio', lang)} pt"
+        return Formatted((now - before) * 100, change_format(kind, lang))
     if before == 0:
-        return ""
-    return f"{'+' if now >= before else ''}{format_value(now / before - 1, 'percent', lang)}"
+        return None
+    return Formatted(now / before - 1, change_format(kind, lang))
+
+
+def _tile(now: float | None, before: float | None, target: Target | None, kind: str, note: str | None,
+          inputs: Inputs) -> dict[tuple[int, int], Any]:
+    """The cells of one tile (value, month before, change, target, status, note)."""
+    lang = inputs.settings["language"]
+    fmt = number_format(kind, lang, inputs.settings["currency"])
+    goal = target.value if target is not None else None
+    return {TILE_CELLS["value"]: Formatted(now, fmt) if now is not None else text("undefined", lang),
+            TILE_CELLS["previous"]: Formatted(before, fmt) if before is not None else text("undefined", lang),
+            TILE_CELLS["change"]: _change(now, before, kind, lang),
+            TILE_CELLS["target"]: Formatted(goal, fmt) if goal is not None else None,
+            TILE_CELLS["status"]: STATUS_MARKS.get(tile_status(now, target)),
+            TILE_CELLS["note"]: note}
 
 
 def _tiles(fill: DashboardFill, inputs: Inputs) -> None:
-    lang, table, month = inputs.settings["language"], fill.table, fill.month
+    table, month = fill.table, fill.month
     for key, _default in TILE_KPIS:
-        label = KPI_LABELS[key]
-        now, before = _value(table, month, key, lang), _value(table, month - 1, key, lang)
-        target = inputs.targets.get(key)
-        status = tile_status(now if isinstance(now, float) else float("nan"), target)
-        cells = {TILE_CELLS["value"]: now, TILE_CELLS["previous"]: before,
-                 TILE_CELLS["change"]: _change(now, before, label.kind, lang),
-                 TILE_CELLS["target"]: target.value if target else None,
-                 TILE_CELLS["status"]: STATUS_MARKS.get(status)}
-        fill.writes[tile_name(key)] = cells
+        now, before = _number(table, month, key), _number(table, month - 1, key)
+        fill.writes[tile_name(key)] = _tile(now, before, inputs.targets.get(key), KPI_LABELS[key].kind,
+                                            _note(table, month, key, now, inputs), inputs)
 
 
-def _shown(value: Any, kind: str, inputs: Inputs) -> Any:
-    """A custom KPI's value as text in its format (the dashboard's cells for them have no number format)."""
-    if value is None:
-        return None
-    return format_value(float(value), kind, inputs.settings["language"], inputs.settings["currency"])
+def _defined(value: Any) -> float | None:
+    return None if value is None or math.isnan(value) else float(value)
 
 
 def _custom_tiles(fill: DashboardFill, inputs: Inputs) -> None:
+    """A tile per custom KPI; the unused slots stay empty, the first of them with a quiet hint."""
     lang, month = inputs.settings["language"], fill.month
     for slot in range(1, CUSTOM_SLOTS + 1):
-        cells: dict[tuple[int, int], Any] = {TILE_CELLS["label"]: custom_placeholder(slot, lang)}
-        cells.update({TILE_CELLS[part]: None for part in ("value", "previous", "change", "target", "status")})
         if slot <= len(fill.custom):
             kpi = fill.custom[slot - 1]
-            now, before = kpi.values.get(month), kpi.values.get(month - 1)
+            now, before = _defined(kpi.values.get(month)), _defined(kpi.values.get(month - 1))
+            cells = _tile(now, before, kpi.target, kpi.kind, None, inputs)
             cells[TILE_CELLS["label"]] = kpi.name
-            cells[TILE_CELLS["value"]] = _shown(now, kpi.kind, inputs)
-            cells[TILE_CELLS["previous"]] = _shown(before, kpi.kind, inputs)
-            cells[TILE_CELLS["change"]] = _change(now, before, kpi.kind, lang) if before is not None else ""
-            cells[TILE_CELLS["target"]] = _shown(kpi.target.value, kpi.kind, inputs) if kpi.target else None
-            cells[TILE_CELLS["status"]] = STATUS_MARKS.get(tile_status(now, kpi.target))
+            cells[TILE_CELLS["previous_label"]] = text("previous_month", lang)
+            cells[TILE_CELLS["target_label"]] = text("target", lang)
+        else:
+            cells = {TILE_CELLS[part]: None for part in TILE_CELLS}
+            if slot == len(fill.custom) + 1:
+                cells[TILE_CELLS["note"]] = text("custom_hint", lang)
         fill.writes[custom_tile_name(slot)] = cells
 
 
 def _trend(fill: DashboardFill, inputs: Inputs) -> None:
+    lang, currency = inputs.settings["language"], inputs.settings["currency"]
     months = [m for m in fill.table.index if fill.month - DASHBOARD.trend_rows < m <= fill.month]
     cells: dict[tuple[int, int], Any] = {}
     for r in range(DASHBOARD.trend_rows):
@@ -197,19 +224,21 @@ def _trend(fill: DashboardFill, inputs: Inputs) -> None:
     for r, month in enumerate(months, start=1):
         cells[(r, 0)] = month.start_time.to_pydatetime()
         for c, key in enumerate(TREND_COLUMNS, start=1):
-            value = fill.table.at[month, key]
-            defined = not (isinstance(value, float) and math.isnan(value))
-            cells[(r, c)] = float(value) if defined else NOT_AVAILABLE
+            value = _defined(fill.table.at[month, key])
+            fmt = number_format(KPI_LABELS[key].kind, lang, currency)
+            cells[(r, c)] = Formatted(value, fmt) if value is not None else NOT_AVAILABLE
     first = len(TREND_COLUMNS) + 1
     for slot in range(CUSTOM_SLOTS):
         kpi = fill.custom[slot] if slot < len(fill.custom) else None
-        cells[(0, first + slot)] = kpi.name if kpi else custom_placeholder(slot + 1, inputs.settings["language"])
+        cells[(0, first + slot)] = kpi.name if kpi else None
         for r in range(1, DASHBOARD.trend_rows + 1):
             month = months[r - 1] if r <= len(months) else None
-            value = kpi.values.get(month) if kpi is not None and month is not None else None
-            undefined = month is not None and kpi is not None and (value is None or math.isnan(value))
-            cells[(r, first + slot)] = text("undefined", inputs.settings["language"]) if undefined else \
-                _shown(value, kpi.kind, inputs) if kpi is not None and month is not None else None
+            if kpi is None or month is None:
+                cells[(r, first + slot)] = None
+                continue
+            value = _defined(kpi.values.get(month))
+            fmt = number_format(kpi.kind, lang, currency)
+            cells[(r, first + slot)] = Formatted(value, fmt) if value is not None else NOT_AVAILABLE
     fill.writes[NAMES["trend"]] = cells
 
 
@@ -283,6 +312,7 @@ def _checks(fill: DashboardFill, lang: str) -> None:
                    if count else f"No problem: {fill.rows_read} rows read.")
         summary += f" The first {DASHBOARD.checks_rows} below." if more > 0 else ""
     fill.writes[NAMES["checks_summary"]] = {(0, 0): summary}
+    fill.print_area = NAMES["print_all"] if count else NAMES["print_main"]
 
 
 def compute(inputs: Inputs, *, now: _dt.datetime | None = None) -> DashboardFill:

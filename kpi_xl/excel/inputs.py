@@ -38,7 +38,7 @@ class Target:
 
     value: float | None
     higher_is_better: bool
-    tolerance: float
+    tolerance: float | None  # in the KPI's unit; None: 10 % of the target
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def _targets(reader: BookReader) -> dict[str, Target]:
             continue
         label, target, direction, tolerance, key = row[:5]
         number = float(target) if isinstance(target, (int, float)) and not isinstance(target, bool) else None
-        tol = float(tolerance) if isinstance(tolerance, (int, float)) and not isinstance(tolerance, bool) else 0.1
+        tol = float(tolerance) if isinstance(tolerance, (int, float)) and not isinstance(tolerance, bool) else None
         out[str(key)] = Target(number, _norm(direction) not in lower, tol)
     return out
 

@@ -28,6 +28,8 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineWorkbook
 
 from ..errors import KpiInputError
+from .styles import CellFormats
+from .values import Formatted, Formula
 
 __all__ = ["Package", "TableRef", "Formula", "parse_ref"]
 
@@ -36,14 +38,6 @@ NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
 _M = "{%s}" % NS["m"]
 _EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
-
-
-@dataclass(frozen=True)
-class Formula:
-    """A formula to write into a cell (without the leading '='), with its cached error value if any."""
-
-    text: str
-    cached_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +80,7 @@ class Package:
         self._trees: dict[str, etree._ElementTree] = {}
         self._calamine: CalamineWorkbook | None = None
         self._values: dict[str, list[list[Any]]] = {}
+        self._cell_formats: CellFormats | None = None
         workbook = etree.fromstring(self.parts["xl/workbook.xml"])
         rels = self._rels("xl/workbook.xml")
         self.sheets: dict[str, str] = {}  # title -> part
@@ -130,6 +125,19 @@ class Package:
         if sheet not in self.sheets:
             raise KpiInputError(f"the name {name} points at a sheet {sheet!r} that does not exist")
         return sheet, parse_ref(ref)
+
+    def set_print_area(self, name: str) -> None:
+        """Make a defined name's area the print area of its sheet (``_xlnm.Print_Area``)."""
+        sheet, _area = self.name_target(name)
+        index = str(list(self.sheets).index(sheet))
+        root = self._tree("xl/workbook.xml").getroot()
+        names = root.find("m:definedNames", NS)
+        for defined in names.iterfind("m:definedName", NS):
+            if defined.get("name") == "_xlnm.Print_Area" and defined.get("localSheetId") == index:
+                defined.text = self.names[name]
+                return
+        etree.SubElement(names, _M + "definedName", name="_xlnm.Print_Area", localSheetId=index).text = \
+            self.names[name]
 
     def values(self, sheet: str) -> list[list[Any]]:
         """Every cell value of a sheet from A1, rows of equal length (calamine; blanks are '')."""
@@ -201,8 +209,17 @@ class Package:
                 else:
                     row.append(cell)
                 known[c] = cell
+            if isinstance(value, Formatted):
+                cell.set("s", str(self._formats().with_format(int(cell.get("s", "0")), value.number_format)))
+                value = value.value
             _set(cell, value)
         self._values.pop(sheet, None)
+
+    def _formats(self) -> CellFormats:
+        """The number formats of styles.xml, loaded on the first formatted write."""
+        if self._cell_formats is None:
+            self._cell_formats = CellFormats(self._tree("xl/styles.xml").getroot())
+        return self._cell_formats
 
     def set_table_area(self, table: str, last_row: int) -> None:
         """Move a table's last row (its data grew or shrank); the autofilter follows."""

@@ -25,7 +25,8 @@ from ..errors import KpiInputError
 from ..schema import INPUT_TABLES, status_label
 from .fill import DashboardFill, compute
 from .inputs import read_inputs
-from .package import Formula, Package
+from .package import Package
+from .values import Formatted, Formula
 
 __all__ = ["FileBook", "LiveBook", "refresh_book", "refresh_file", "read_kpis", "fill_inputs", "refresh",
            "validate", "load_sample", "import_chosen_file"]
@@ -52,6 +53,10 @@ class FileBook:
     def write(self, name: str, cells: dict[tuple[int, int], Any]) -> None:
         sheet, (r1, c1, _r2, _c2) = self.package.name_target(name)
         self.package.write_cells(sheet, {(r1 + dr, c1 + dc): value for (dr, dc), value in cells.items()})
+
+    def print_area(self, name: str) -> None:
+        """Print the area of a defined name on its sheet."""
+        self.package.set_print_area(name)
 
     def write_table(self, table: str, rows: list[list[Any]]) -> None:
         """Replace an input table's data rows (the sample shop, an import)."""
@@ -119,9 +124,23 @@ class LiveBook:
         if full:  # one call for a whole block
             block = [[_live(cells[(r, c)]) for c in cols] for r in rows]
             start.offset(rows[0], cols[0]).resize(len(rows), len(cols)).value = block
-            return
-        for (dr, dc), value in cells.items():
-            start.offset(dr, dc).value = _live(value)
+        else:
+            for (dr, dc), value in cells.items():
+                start.offset(dr, dc).value = _live(value)
+        formats: dict[str, list[tuple[int, int]]] = {}
+        for key, value in cells.items():
+            if isinstance(value, Formatted):
+                formats.setdefault(value.number_format, []).append(key)
+        for code, keys in formats.items():  # one call per format: most tiles share a few
+            for dr, dc in keys:
+                start.offset(dr, dc).number_format = code
+
+    def print_area(self, name: str) -> None:
+        area = self._name(name)
+        try:
+            area.sheet.page_setup.print_area = area.address
+        except (AttributeError, NotImplementedError):  # engines without page setup (xlwings' remote engine)
+            pass
 
     def write_table(self, table: str, rows: list[list[Any]]) -> None:
         _sheet, found = self._table(table)
@@ -160,6 +179,8 @@ class LiveBook:
 
 
 def _live(value: Any) -> Any:
+    if isinstance(value, Formatted):
+        return _live(value.value)
     return f"={value.text}" if isinstance(value, Formula) else value
 
 
@@ -174,6 +195,7 @@ def refresh_book(book: FileBook | LiveBook, *, now: _dt.datetime | None = None, 
         book.status("kpi_xl : remplissage du tableau de bord...")
         for name, cells in fill.writes.items():
             book.write(name, cells)
+        book.print_area(fill.print_area)
     status("")
     return fill
 

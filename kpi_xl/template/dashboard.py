@@ -14,57 +14,25 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..labels import KPI_LABELS
-from ..schema import CUSTOM_SLOTS, DASHBOARD, NAMES, NUMBER_FORMATS, TILE_KPIS, TREND_COLUMNS
+from ..labels import KPI_LABELS, text
+from ..layout import (CHECK_COLUMNS, STATUS_MARKS, TILE_CELLS, change_format, checks_origin, cohort_origin,
+                      custom_tile_name, first_custom_tile, number_format, tile_name, tile_origin, trend_origin)
+from ..schema import CUSTOM_SLOTS, DASHBOARD, NAMES, TILE_KPIS, TREND_COLUMNS
 
-__all__ = ["lay_out_dashboard", "STATUS_MARKS", "tile_origin", "TILE_CELLS", "trend_origin", "cohort_origin",
-           "checks_origin", "CHECK_COLUMNS", "tile_name", "custom_tile_name", "custom_placeholder"]
+__all__ = ["lay_out_dashboard"]
 
-#: What a tile's status cell holds: on target, within the amber tolerance, off target.
-STATUS_MARKS = {"green": "✓", "amber": "≈", "red": "✗"}
 _FILLS = {"green": "C6EFCE", "amber": "FFEB9C", "red": "FFC7CE"}
 _FONTS = {"green": "006100", "amber": "9C5700", "red": "9C0006"}
-#: Offsets (row, column) inside a tile of each value the refresh writes.
-TILE_CELLS = {"label": (0, 0), "value": (1, 0), "previous": (2, 1), "change": (2, 2), "target": (3, 1),
-              "status": (3, 2)}
-CHECK_COLUMNS = (("sheet", "Feuille", "Sheet", 18), ("row", "Ligne", "Row", 8), ("column", "Colonne", "Column", 20),
-                 ("value", "Valeur", "Value", 18), ("problem", "Problème", "Problem", 40),
-                 ("advice", "Que faire", "What to do", 60))
 NAVY, GREY = "1F3864", "F2F2F2"
 THIN = Side(style="thin", color="D9D9D9")
 
 
 def _t(lang: str, fr: str, en: str) -> str:
     return fr if lang == "fr" else en
-
-
-def tile_origin(index: int) -> tuple[int, int]:
-    """Top-left (row, column) of the tile of ``TILE_KPIS[index]``."""
-    layout = DASHBOARD
-    return (layout.tiles_row + (index // layout.tiles_per_row) * layout.tile_height,
-            layout.first_col + (index % layout.tiles_per_row) * layout.tile_width)
-
-
-def tile_name(key: str) -> str:
-    """The defined name of a KPI's tile."""
-    return f"kpi_tile_{key}"
-
-
-def trend_origin() -> tuple[int, int]:
-    """(row, column) of the trend table's header, whose first cell is the month column."""
-    return DASHBOARD.trend_row, DASHBOARD.first_col
-
-
-def cohort_origin() -> tuple[int, int]:
-    """(row, column) of the cohort heat map's header."""
-    return DASHBOARD.cohort_row, DASHBOARD.first_col
-
-
-def checks_origin() -> tuple[int, int]:
-    """(row, column) of the data checks' header."""
-    return DASHBOARD.checks_row, DASHBOARD.first_col
 
 
 def _ref(ws: Worksheet, row: int, col: int, row2: int | None = None, col2: int | None = None) -> str:
@@ -84,45 +52,53 @@ def _section(ws: Worksheet, row: int, col: int, text: str) -> None:
     cell.font = Font(bold=True, size=13, color=NAVY)
 
 
-def custom_tile_name(slot: int) -> str:
-    """The defined name of the tile of custom KPI number ``slot`` (1-based)."""
-    return f"kpi_custom_tile_{slot}"
-
-
-def custom_placeholder(slot: int, lang: str) -> str:
-    """A custom tile's or trend column's label while no custom KPI fills it."""
-    return _t(lang, f"Mon indicateur {slot}", f"My KPI {slot}")
-
-
-def _tile(wb: Workbook, ws: Worksheet, index: int, name: str, label: str, fmt: str, lang: str) -> None:
+def _tile(wb: Workbook, ws: Worksheet, index: int, name: str, label: str | None, kind: str, lang: str) -> None:
+    """One tile; a custom tile (``label`` None) shows its frame only once the refresh names it."""
     width = DASHBOARD.tile_width
     row, col = tile_origin(index)
     ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + width - 1)
     ws.merge_cells(start_row=row + 1, start_column=col, end_row=row + 1, end_column=col + width - 1)
+    ws.merge_cells(start_row=row + 4, start_column=col, end_row=row + 4, end_column=col + width - 1)
     head = ws.cell(row, col, label)
-    head.font, head.fill = Font(bold=True, color="FFFFFF", size=10), PatternFill("solid", fgColor=NAVY)
+    head.font = Font(bold=True, color="FFFFFF", size=10)
     head.alignment = Alignment(horizontal="center", vertical="center", shrink_to_fit=True)
     ws.row_dimensions[row + 1].height = 27
     value = ws.cell(row + 1, col)
     value.font = Font(bold=True, size=18, color=NAVY)
     value.alignment = Alignment(horizontal="center", vertical="center")
-    for r, c, text in ((2, 0, _t(lang, "Mois préc.", "Prev. month")), (3, 0, _t(lang, "Objectif", "Target"))):
-        cell = ws.cell(row + r, col + c, text)
+    note = ws.cell(row + 4, col)
+    note.font = Font(italic=True, size=8, color="595959")
+    note.alignment = Alignment(horizontal="center", vertical="top", shrink_to_fit=True)
+    for part, word in (("previous_label", "previous_month"), ("target_label", "target")):
+        dr, dc = TILE_CELLS[part]
+        cell = ws.cell(row + dr, col + dc, text(word, lang) if label is not None else None)
         cell.font = Font(size=9, color="595959")
+    fmt = number_format(kind, lang)
     for part in ("value", "previous", "target"):
         dr, dc = TILE_CELLS[part]
         ws.cell(row + dr, col + dc).number_format = fmt
+    dr, dc = TILE_CELLS["change"]
+    ws.cell(row + dr, col + dc).number_format = change_format(kind, lang)
     for part in ("previous", "change", "target", "status"):
         dr, dc = TILE_CELLS[part]
         ws.cell(row + dr, col + dc).alignment = Alignment(horizontal="center")
         ws.cell(row + dr, col + dc).font = Font(size=10)
+    frame = f"{get_column_letter(col)}{row}:{get_column_letter(col + width - 1)}{row + 3}"
+    if label is not None:
+        head.fill = PatternFill("solid", fgColor=NAVY)
+    else:  # a custom slot: header and body show only when the refresh wrote a name
+        named = f'LEN(${get_column_letter(col)}${row})>0'
+        ws.conditional_formatting.add(f"{get_column_letter(col)}{row}:{get_column_letter(col + width - 1)}{row}",
+                                      FormulaRule(formula=[named], fill=PatternFill("solid", bgColor=NAVY)))
+        ws.conditional_formatting.add(frame, FormulaRule(formula=[named], fill=PatternFill("solid", bgColor=GREY)))
     for r in range(4):
         for c in range(width):
             cell = ws.cell(row + r, col + c)
-            if r >= 1:
+            if r >= 1 and label is not None:
                 cell.fill = PatternFill("solid", fgColor=GREY)
-            cell.border = Border(left=THIN if c == 0 else None, right=THIN if c == width - 1 else None,
-                                 bottom=THIN if r == 3 else None)
+            if label is not None:
+                cell.border = Border(left=THIN if c == 0 else None, right=THIN if c == width - 1 else None,
+                                     bottom=THIN if r == 3 else None)
     dr, dc = TILE_CELLS["status"]
     status = f"${get_column_letter(col + dc)}${row + dr}"
     area = f"{get_column_letter(col)}{row + 1}:{get_column_letter(col + width - 1)}{row + 3}"
@@ -130,19 +106,17 @@ def _tile(wb: Workbook, ws: Worksheet, index: int, name: str, label: str, fmt: s
         ws.conditional_formatting.add(area, FormulaRule(
             formula=[f'{status}="{mark}"'], fill=PatternFill("solid", bgColor=_FILLS[colour]),
             font=Font(color=_FONTS[colour])))
-    _name(wb, name, _ref(ws, row, col, row + 3, col + width - 1))
+    _name(wb, name, _ref(ws, row, col, row + 4, col + width - 1))
 
 
 def _tiles(wb: Workbook, ws: Worksheet, lang: str) -> None:
     for index, (key, _target) in enumerate(TILE_KPIS):
         label = KPI_LABELS[key]
-        _tile(wb, ws, index, tile_name(key), label.name(lang), NUMBER_FORMATS.get(label.kind, "General"), lang)
-    first_custom = DASHBOARD.tiles_per_row * (DASHBOARD.tile_rows - 1)  # the custom KPIs' row
+        _tile(wb, ws, index, tile_name(key), label.name(lang), label.kind, lang)
     for slot in range(1, CUSTOM_SLOTS + 1):
-        _tile(wb, ws, first_custom + slot - 1, custom_tile_name(slot), custom_placeholder(slot, lang), "General",
-              lang)
+        _tile(wb, ws, first_custom_tile() + slot - 1, custom_tile_name(slot), None, "ratio", lang)
     first_row, first_col = tile_origin(0)
-    last_row = first_row + DASHBOARD.tile_rows * DASHBOARD.tile_height - 2
+    last_row = first_row + DASHBOARD.tile_rows * DASHBOARD.tile_height - 1
     last_col = first_col + DASHBOARD.tiles_per_row * DASHBOARD.tile_width - 1
     _name(wb, NAMES["tiles"], _ref(ws, first_row, first_col, last_row, last_col))
 
@@ -151,15 +125,22 @@ def _trend(wb: Workbook, ws: Worksheet, lang: str) -> None:
     row, col = trend_origin()
     _section(ws, row - 1, col, _t(lang, "Tendance sur 12 mois", "12-month trend"))
     headers = [_t(lang, "Mois", "Month")] + [KPI_LABELS[k].short_name(lang) for k in TREND_COLUMNS] + \
-        [custom_placeholder(slot, lang) for slot in range(1, CUSTOM_SLOTS + 1)]
+        [None] * CUSTOM_SLOTS
+    header_fill = PatternFill("solid", fgColor="2E75B6")
     for i, header in enumerate(headers):
         cell = ws.cell(row, col + i, header)
-        cell.font, cell.fill = Font(bold=True, color="FFFFFF", size=9), PatternFill("solid", fgColor="2E75B6")
+        cell.font = Font(bold=True, color="FFFFFF", size=9)
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
-        kind = "month" if i == 0 else KPI_LABELS[TREND_COLUMNS[i - 1]].kind if i <= len(TREND_COLUMNS) else "custom"
+        if header is not None:
+            cell.fill = header_fill
+        else:  # a custom KPI's column: coloured once the refresh names it
+            ref = f"{get_column_letter(col + i)}{row}"
+            ws.conditional_formatting.add(ref, FormulaRule(formula=[f"LEN({ref})>0"],
+                                                           fill=PatternFill("solid", bgColor="2E75B6")))
+        kind = "month" if i == 0 else KPI_LABELS[TREND_COLUMNS[i - 1]].kind if i <= len(TREND_COLUMNS) else "ratio"
         for r in range(1, DASHBOARD.trend_rows + 1):
             body = ws.cell(row + r, col + i)
-            body.number_format = NUMBER_FORMATS.get(kind, "General")
+            body.number_format = number_format(kind, lang)
             body.border = Border(bottom=THIN)
             body.alignment = Alignment(horizontal="center")
     ws.row_dimensions[row].height = 28
@@ -183,7 +164,12 @@ def _charts(ws: Worksheet, lang: str) -> None:
             chart.add_data(Reference(ws, min_col=data_col, min_row=row, max_row=row + DASHBOARD.trend_rows),
                            titles_from_data=True)
         chart.set_categories(months)
-        chart.y_axis.number_format = "0%" if KPI_LABELS[series[0]].kind == "percent" else "#,##0"
+        for line in chart.series:
+            line.smooth = False  # a smoothed line overshoots between the monthly points
+        rate = KPI_LABELS[series[0]].kind == "percent"
+        chart.y_axis.number_format = "0%" if rate else "#,##0"
+        if key == "churn_retention":  # rates near 100 %: an automatic axis would run to 120 %
+            chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
         chart.y_axis.majorGridlines = None
         chart.x_axis.number_format = "mmm yy"
         chart.y_axis.delete = False
@@ -196,7 +182,7 @@ def _charts(ws: Worksheet, lang: str) -> None:
 def _cohorts(wb: Workbook, ws: Worksheet, lang: str) -> None:
     row, col = cohort_origin()
     size = DASHBOARD.cohort_size
-    _section(ws, row - 1, col, _t(lang, "Cohortes : part des clients qui recommandent, par mois depuis la 1re commande",
+    _section(ws, row - 1, col, _t(lang, "Cohortes : part des clients qui commandent à nouveau, par mois depuis la 1re commande",
                                   "Cohorts: share of customers ordering, by months since their first order"))
     ws.cell(row, col, _t(lang, "Cohorte", "Cohort")).font = Font(bold=True, size=9)
     for age in range(size):
@@ -264,3 +250,22 @@ def lay_out_dashboard(wb: Workbook, ws: Worksheet, lang: str) -> None:
     _charts(ws, lang)
     _cohorts(wb, ws, lang)
     _checks(wb, ws, lang)
+    _print_setup(wb, ws)
+
+
+def _print_setup(wb: Workbook, ws: Worksheet) -> None:
+    """Two pages, whatever the paper (A4 or Letter): tiles and trend, then charts and cohorts; the data
+    checks on a third page, which the refresh adds to the print area only when there are some."""
+    last_col = DASHBOARD.first_col + max(DASHBOARD.tiles_per_row * DASHBOARD.tile_width,
+                                         1 + len(TREND_COLUMNS) + CUSTOM_SLOTS) - 1
+    checks_end = DASHBOARD.checks_row + DASHBOARD.checks_rows
+    _name(wb, NAMES["print_main"], _ref(ws, 1, 1, DASHBOARD.cohort_row + DASHBOARD.cohort_size, last_col))
+    _name(wb, NAMES["print_all"], _ref(ws, 1, 1, checks_end, last_col))
+    ws.print_area = f"A1:{get_column_letter(last_col)}{DASHBOARD.cohort_row + DASHBOARD.cohort_size}"
+    for last_row_of_page in (DASHBOARD.trend_row + DASHBOARD.trend_rows, DASHBOARD.checks_row - 3):
+        ws.row_breaks.append(Break(id=last_row_of_page))
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4

@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..definitions import DEFINITIONS
 from ..labels import KPI_LABELS
+from ..layout import number_format
 from ..schema import CHOICES, INPUT_TABLES, NAMES, NUMBER_FORMATS, SETTINGS, SHEETS, TILE_KPIS, InputTable
 from .udf_wrapper import UDF_MODULE
 
@@ -162,20 +163,21 @@ def _settings(wb: Workbook, ws: Worksheet, lang: str) -> None:
     row += 2
     ws.cell(row - 1, 2, _text(lang, "Objectifs", "Targets")).font = Font(bold=True, size=12, color=NAVY)
     headers = [_text(lang, "Indicateur", "KPI"), _text(lang, "Objectif", "Target"),
-               _text(lang, "Sens", "Direction"), _text(lang, "Tolérance orange", "Amber tolerance"), "kpi"]
+               _text(lang, "Sens", "Direction"), _text(lang, "Tolérance orange (même unité)", "Amber tolerance (same unit)"), "kpi"]
     for i, header in enumerate(headers, start=2):
         cell = ws.cell(row, i, header)
         cell.font, cell.fill = HEADER, PatternFill("solid", fgColor=BLUE)
     directions = CHOICES["direction"][lang]
     for i, (key, target) in enumerate(TILE_KPIS, start=1):
         label = KPI_LABELS[key]
-        values = [label.name(lang), target, directions[0] if label.higher_is_better else directions[1], 0.1, key]
+        values = [label.name(lang), target, directions[0] if label.higher_is_better else directions[1],
+                  _tolerance(key, target), key]
         for j, value in enumerate(values, start=2):
             cell = ws.cell(row + i, j, value)
             if j in (3, 4, 5):
                 cell.fill = PatternFill("solid", fgColor=INPUT_FILL)
-        ws.cell(row + i, 3).number_format = NUMBER_FORMATS.get(label.kind, "General")
-        ws.cell(row + i, 5).number_format = NUMBER_FORMATS["percent"]
+        for column in (3, 5):  # the tolerance is in the KPI's own unit: points for a rate
+            ws.cell(row + i, column).number_format = number_format(label.kind, lang)
     end = row + len(TILE_KPIS)
     table = Table(displayName=NAMES["targets"], ref=f"B{row}:F{end}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
@@ -184,6 +186,18 @@ def _settings(wb: Workbook, ws: Worksheet, lang: str) -> None:
     dv = DataValidation(type="list", formula1='"' + ",".join(directions) + '"')
     dv.add(f"D{row + 1}:D{end}")
     ws.add_data_validation(dv)
+
+
+#: Amber tolerances that differ from 10 % of the target: churn and retention state one fact, so they
+#: share one tolerance in points and can never disagree on its colour.
+_TOLERANCES = {"churn_rate": 0.01, "retention_rate": 0.01}
+
+
+def _tolerance(key: str, target: float | None) -> float | None:
+    """A tile's default amber tolerance, in the KPI's unit."""
+    if target is None:
+        return None
+    return _TOLERANCES.get(key, round(abs(target) * 0.1, 6))
 
 
 def _home(ws: Worksheet, lang: str) -> None:
