@@ -19,6 +19,7 @@ import pandas as pd
 from . import __version__
 from .errors import KpiInputError
 from .labels import DASHBOARD_KPIS, KPI_LABELS, LANGUAGES, format_value, text
+from .layout import CHANGE_UNITS
 from .sample import sample_shop
 
 __all__ = ["main"]
@@ -107,9 +108,13 @@ def _demo(args: argparse.Namespace) -> int:
 
     shop = sample_shop()
     wanted = _parse_month(args.month)
+    if wanted is not None:  # checked before anything is written
+        first, last = shop.orders["order_date"].min().to_period("M"), shop.as_of.to_period("M")
+        if not first <= wanted <= last:
+            raise KpiInputError(f"--month {wanted} is outside the data ({first} to {last})")
     out = build_template(args.out, lang=args.lang)
     book = FileBook(out)
-    fill_inputs(book, shop.tables(), args.lang)
+    fill_inputs(book, shop.tables(args.lang), args.lang)
     if wanted is not None:
         book.write("kpi_reporting_month", {(0, 0): wanted.start_time.to_pydatetime()})
     book.save()
@@ -173,7 +178,7 @@ def _kpis(args: argparse.Namespace) -> int:
                 "problems": [str(p) for p in fill.problems], "months": fill.kpis()}
         print(json.dumps(data, ensure_ascii=False, indent=1, default=str))
         return 0
-    print(_tiles(fill.table, fill.month, "fr", "EUR"))
+    print(_tiles(fill.table, fill.month, fill.language, fill.currency))
     return 0
 
 
@@ -227,7 +232,7 @@ def _change(now: float, before: float, kind: str, lang: str) -> str:
     if kind == "percent":
         points = (now - before) * 100
         shown = format_value(points, "ratio", lang)
-        return f"{'+' if points >= 0 else ''}{shown} pt"
+        return f"{'+' if points >= 0 else ''}{shown} {CHANGE_UNITS[lang]}"
     if before == 0:
         return ""
     return f"{'+' if now >= before else ''}{format_value(now / before - 1, 'percent', lang)}"

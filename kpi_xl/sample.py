@@ -39,10 +39,12 @@ class SampleShop:
     social: pd.DataFrame
     custom: pd.DataFrame  # the shop's own KPIs (sheet "Mes indicateurs")
 
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """The input tables by schema key, as :func:`kpi_xl.excel.refresh.fill_inputs` takes them."""
+    def tables(self, lang: str = "fr") -> dict[str, pd.DataFrame]:
+        """The input tables by schema key, as :func:`kpi_xl.excel.refresh.fill_inputs` takes them; the
+        custom KPIs named in ``lang``."""
+        custom = self.custom.assign(name=self.custom["name_en"]) if lang == "en" else self.custom
         return {"orders": self.orders, "traffic": self.traffic, "marketing": self.marketing,
-                "social": self.social, "custom": self.custom}
+                "social": self.social, "custom": custom.drop(columns="name_en")}
 
 
 def sample_shop(seed: int = 2024, *, months: int = 24, start: str = "2024-01-01") -> SampleShop:
@@ -74,10 +76,10 @@ def sample_shop(seed: int = 2024, *, months: int = 24, start: str = "2024-01-01"
     marketing = _marketing(rng, orders, channel_of, month_starts)
     social = _social(rng, month_starts, traffic)
     custom = pd.DataFrame([
-        {"name": "CA par session", "formula": "revenue / sessions", "format": "monnaie", "target": 1.2,
-         "direction": "plus haut = mieux"},
-        {"name": "Part des dépenses Meta", "formula": "spend_meta_ads / ad_spend", "format": "pourcentage",
-         "target": 0.5, "direction": "plus bas = mieux"},
+        {"name": "CA par session", "name_en": "Revenue per session", "formula": "revenue / sessions",
+         "format": "monnaie", "target": 1.2, "direction": "plus haut = mieux"},
+        {"name": "Part des dépenses Meta", "name_en": "Meta share of ad spend", "formula": "spend_meta_ads / ad_spend",
+         "format": "pourcentage", "target": 0.5, "direction": "plus bas = mieux"},
     ])
     return SampleShop("Maison Lumière", "EUR", opened, as_of, orders, traffic, marketing, social, custom)
 

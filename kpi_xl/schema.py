@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["Column", "InputTable", "Sheet", "INPUT_TABLES", "SHEETS", "CHOICES", "SETTINGS", "NAMES",
-           "sheet_title", "table", "DASHBOARD", "TREND_COLUMNS", "TILE_KPIS", "NUMBER_FORMATS", "CUSTOM_SLOTS", "status_label"]
+           "sheet_title", "table", "DASHBOARD", "TREND_COLUMNS", "TILE_KPIS", "NUMBER_FORMATS", "CUSTOM_SLOTS", "status_label",
+           "choice_label"]
 
 
 @dataclass(frozen=True)
@@ -199,14 +200,19 @@ class Setting:
     kind: str
     default: object = None
     choices: str | None = None
+    default_en: object = None  # the English workbook's default, when it differs
+
+    def default_for(self, lang: str) -> object:
+        """The value a new workbook in ``lang`` holds."""
+        return self.default_en if lang == "en" and self.default_en is not None else self.default
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("company", "kpi_company", "Société", "Company", "text", "Ma boutique"),
+    Setting("company", "kpi_company", "Société", "Company", "text", "Ma boutique", default_en="My shop"),
     Setting("currency", "kpi_currency", "Devise", "Currency", "choice", "EUR", "currency"),
     Setting("reporting_month", "kpi_reporting_month", "Mois de référence (vide = dernier mois)",
             "Reporting month (blank = latest)", "month"),
-    Setting("language", "kpi_language", "Langue", "Language", "choice", "FR", "language"),
+    Setting("language", "kpi_language", "Langue", "Language", "choice", "FR", "language", "EN"),
     Setting("inactivity_days", "kpi_inactivity_days", "Fenêtre d'inactivité (jours)", "Inactivity window (days)",
             "count", 365),
     Setting("default_cogs_rate", "kpi_default_cogs_rate", "Coût des marchandises par défaut (% du CA net, si non saisi)",
@@ -292,14 +298,28 @@ NAMES = {
 }
 
 
+def choice_label(choices: str, value: Any, lang: str) -> Any:
+    """A drop-down value (a key of :data:`CHOICES`) in ``lang``, from its label in either language; other
+    values as they are.
+
+    >>> choice_label("format", "monnaie", "en"), choice_label("direction", "higher is better", "fr")
+    ('money', 'plus haut = mieux')
+    """
+    if not isinstance(value, str):
+        return value
+    for source in CHOICES[choices].values():
+        if value in source:
+            return CHOICES[choices][lang][source.index(value)]
+    return value
+
+
 def status_label(status: Any, lang: str) -> Any:
     """A canonical status (paid, refunded, cancelled) as the workbook's drop-down shows it; other values as they are.
 
     >>> status_label("refunded", "fr"), status_label("remboursée", "fr")
     ('remboursée', 'remboursée')
     """
-    labels = dict(zip(CHOICES["status"]["en"], CHOICES["status"][lang], strict=True))
-    return labels.get(status, status) if isinstance(status, str) else status
+    return choice_label("status", status, lang)
 
 
 def sheet_title(key: str, lang: str) -> str:

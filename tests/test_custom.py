@@ -92,7 +92,7 @@ def test_variables_include_channels_and_platforms():
 def demo(tmp_path_factory):
     path = build_template(tmp_path_factory.mktemp("custom") / "demo.xlsm")
     shop = sample_shop()
-    custom = pd.concat([shop.custom, pd.DataFrame([{"name": "Cassé", "formula": "revenu / sesions"}])],
+    custom = pd.concat([shop.tables()["custom"], pd.DataFrame([{"name": "Cassé", "formula": "revenu / sesions"}])],
                        ignore_index=True)
     book = FileBook(path)
     fill_inputs(book, {"orders": shop.orders, "traffic": shop.traffic, "marketing": shop.marketing,

@@ -45,6 +45,8 @@ class DashboardFill:
     writes: dict[str, dict[tuple[int, int], Any]] = field(default_factory=dict)
     custom: list[CustomKpi] = field(default_factory=list)
     print_area: str = NAMES["print_main"]  # the data checks print only when there are some
+    language: str = "fr"  # the workbook's, from its Settings
+    currency: str = "EUR"
 
     def kpis(self) -> dict[str, dict[str, Any]]:
         """Every KPI of every month, JSON-ready (nan as None); the shop's own KPIs under "custom"."""
@@ -337,8 +339,9 @@ def compute(inputs: Inputs, *, now: _dt.datetime | None = None) -> DashboardFill
         month = table.index[-1]
     customs, custom_problems = custom_kpis(inputs, table, clean["marketing"], clean["social"])
     problems += custom_problems
-    fill = DashboardFill(month, table, problems, rows_read, rows_skipped, custom=customs)
     lang = inputs.settings["language"]
+    fill = DashboardFill(month, table, problems, rows_read, rows_skipped, custom=customs, language=lang,
+                         currency=inputs.settings["currency"])
     _tiles(fill, inputs)
     _custom_tiles(fill, inputs)
     _trend(fill, inputs)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import KpiInputError
-from ..schema import INPUT_TABLES, status_label
+from ..schema import INPUT_TABLES, choice_label
 from .fill import DashboardFill, compute
 from .inputs import read_inputs
 from .package import Package
@@ -223,8 +223,8 @@ def fill_inputs(book: FileBook | LiveBook, tables: dict[str, Any], lang: str = "
             row = []
             for column in spec.columns:
                 value = record.get(column.key)
-                if column.key == "status":
-                    value = status_label(value, lang)
+                if column.choices:  # drop-down values in the workbook's language
+                    value = choice_label(column.choices, value, lang)
                 if hasattr(value, "to_pydatetime"):
                     value = value.to_pydatetime()
                 row.append(value.item() if hasattr(value, "item") else value)
@@ -281,7 +281,7 @@ def load_sample() -> None:
     def action(book: LiveBook) -> str:
         shop = sample_shop()
         lang = "en" if str(book.name_values("kpi_language")[0][0]).upper() == "EN" else "fr"
-        fill_inputs(book, shop.tables(), lang)
+        fill_inputs(book, shop.tables(lang), lang)
         refresh_book(book)
         return ""
     _in_excel(action)

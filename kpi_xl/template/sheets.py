@@ -135,7 +135,7 @@ def _settings(wb: Workbook, ws: Worksheet, lang: str) -> None:
     row = 4
     for setting in SETTINGS:
         ws.cell(row, 2, _text(lang, setting.fr, setting.en)).font = Font(bold=True)
-        cell = ws.cell(row, 3, setting.default)
+        cell = ws.cell(row, 3, setting.default_for(lang))
         cell.fill = PatternFill("solid", fgColor=INPUT_FILL)
         cell.border = Border(THIN, THIN, THIN, THIN)
         if setting.kind == "month":
