@@ -15,7 +15,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-__all__ = ["render_sheet", "soffice", "RenderError"]
+__all__ = ["render_sheet", "sheet_pdf", "soffice", "RenderError"]
 
 
 class RenderError(RuntimeError):
@@ -60,12 +60,10 @@ def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("'", "&apos;").replace('"', "&quot;")
 
 
-def render_sheet(book: str | Path, sheet: str, out_png: str | Path, *, dpi: int = 70, first_page_only: bool = True) -> Path:
-    """Render ``sheet`` of ``book`` to ``out_png`` (its first page); returns the PNG's path."""
+def sheet_pdf(book: str | Path, sheet: str, out_pdf: str | Path) -> Path:
+    """Print ``sheet`` of ``book`` to a PDF as LibreOffice prints it (print area, page breaks, scaling)."""
     office = soffice()
-    if shutil.which("pdftoppm") is None:
-        raise RenderError("pdftoppm is not installed (Debian: apt-get install -y poppler-utils)")
-    out_png = Path(out_png)
+    out_pdf = Path(out_pdf)
     with tempfile.TemporaryDirectory(prefix="kpi-xl-render-") as tmp:
         work = Path(tmp) / "sheet.xlsm"
         _only_sheet(Path(book), work, sheet)
@@ -75,6 +73,17 @@ def render_sheet(book: str | Path, sheet: str, out_png: str | Path, *, dpi: int 
         pdf = Path(tmp) / "sheet.pdf"
         if run.returncode != 0 or not pdf.exists():
             raise RenderError(f"LibreOffice could not convert {book}: {run.stderr.strip() or run.stdout.strip()}")
+        shutil.move(pdf, out_pdf)
+    return out_pdf
+
+
+def render_sheet(book: str | Path, sheet: str, out_png: str | Path, *, dpi: int = 70, first_page_only: bool = True) -> Path:
+    """Render ``sheet`` of ``book`` to ``out_png`` (its first page, or ``out_png``'s stem + -N per page)."""
+    if shutil.which("pdftoppm") is None:
+        raise RenderError("pdftoppm is not installed (Debian: apt-get install -y poppler-utils)")
+    out_png = Path(out_png)
+    with tempfile.TemporaryDirectory(prefix="kpi-xl-render-") as tmp:
+        pdf = sheet_pdf(book, sheet, Path(tmp) / "sheet.pdf")
         args = ["pdftoppm", "-png", "-r", str(dpi)] + (["-f", "1", "-l", "1", "-singlefile"] if first_page_only else [])
         subprocess.run(args + [str(pdf), str(out_png.with_suffix(""))], check=True, timeout=120)
     return out_png

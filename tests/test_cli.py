@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from checkout import checkout_env, kpi_xl_command
 
 from kpi_xl.cli import main
 from kpi_xl.labels import DASHBOARD_KPIS, KPI_LABELS, format_value
@@ -21,8 +22,8 @@ def demo_table():
 
 
 def test_demo_runs_as_a_program_and_prints_every_tile(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "kpi_xl", "demo"], capture_output=True, text=True, check=False,
-                         cwd=tmp_path)
+    run = subprocess.run(kpi_xl_command("demo"), capture_output=True, text=True, check=False, cwd=tmp_path,
+                         env=checkout_env())
     assert run.returncode == 0, run.stderr
     for key in DASHBOARD_KPIS:
         assert KPI_LABELS[key].fr in run.stdout

@@ -1,5 +1,6 @@
 """Custom KPIs: the formula language, its errors, escape attempts, and the dashboard and formula that show them."""
 
+import ast
 import math
 import shutil
 
@@ -7,7 +8,7 @@ import pandas as pd
 import pytest
 from workbook_cells import cell
 
-from kpi_xl.custom import FormulaError, evaluate, parse, variables
+from kpi_xl.custom import Formula, FormulaError, evaluate, parse, variables
 from kpi_xl.excel.package import Package
 from kpi_xl.excel.refresh import FileBook, fill_inputs, refresh_file
 from kpi_xl.sample import sample_shop
@@ -71,9 +72,18 @@ def test_each_kind_of_error_says_what_is_wrong(text, words):
     "revenue[0]", "revenue if sessions else 0", "{'a': 1}", "f'{revenue}'", "revenue, sessions",
     "(" * 200 + "1" + ")" * 200, "1+" * 5000 + "1", "x" * 100_000,
 ])
-def test_escape_attempts_are_refused(text):
+def test_escape_attempts_are_refused_by_the_parser_alone(text):
+    """The parser is the gate: each of these must be refused before any evaluation."""
     with pytest.raises(FormulaError):
-        evaluate(parse(text, MONTHS.columns), MONTHS)
+        parse(text, MONTHS.columns)
+
+
+@pytest.mark.parametrize("text", ["revenue.__class__", "revenue[0]", "revenue if sessions else 0", "[revenue]"])
+def test_the_evaluator_refuses_them_too(text):
+    """A second, independent guard: a tree that never went through the parser is still refused."""
+    formula = Formula(text, ast.parse(text, mode="eval"), ("revenue", "sessions"))
+    with pytest.raises(FormulaError, match="is not allowed"):
+        evaluate(formula, MONTHS)
 
 
 def test_variables_include_channels_and_platforms():

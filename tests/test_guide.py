@@ -5,10 +5,10 @@ import re
 import shlex
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from checkout import checkout_env, kpi_xl_command
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDES = [ROOT / "docs" / "guide.en.md", ROOT / "docs" / "guide.md"]
@@ -23,18 +23,16 @@ def commands(guide: Path) -> list[str]:
 
 @pytest.mark.parametrize("guide", GUIDES, ids=lambda p: p.name)
 def test_every_command_of_the_guide_runs(guide, tmp_path):
+    """Each command as the guide types it, run on this checkout (the install step is checked, not run:
+    no test installs anything into the environment that runs the suite)."""
     shutil.copy(ROOT / "docs" / "examples" / "orders_export.csv", tmp_path)
-    kpi_xl = shutil.which("kpi-xl")
-    assert kpi_xl, "kpi-xl is not on PATH: install the package first (the guide's own first step)"
     found = commands(guide)
     assert found[0] == "python3 -m pip install ." and len(found) >= 8
-    for command in found:
+    for command in found[1:]:
         words = shlex.split(command)
-        if words[:3] == ["python3", "-m", "pip"]:  # the install, run from the kpi_xl folder
-            run = subprocess.run([sys.executable, *words[1:], "--quiet", "--no-deps"], cwd=ROOT, capture_output=True,
-                                 text=True, check=False)
-        else:
-            run = subprocess.run([kpi_xl, *words[1:]], cwd=tmp_path, capture_output=True, text=True, check=False)
+        assert words[0] == "kpi-xl", command
+        run = subprocess.run(kpi_xl_command(*words[1:]), cwd=tmp_path, env=checkout_env(), capture_output=True,
+                             text=True, check=False)
         assert run.returncode == 0, f"{command}\n{run.stdout}\n{run.stderr}"
         if "--json" in words:
             data = json.loads(run.stdout)

@@ -77,7 +77,7 @@ def test_ratios_are_scale_invariant(func, data, scale):
 def test_lifetime_value_scales_with_money_and_ratio_is_unitless(aov, freq, churn, scale):
     ltv = kpis.customer_lifetime_value(aov, freq, churn)
     assert math.isclose(kpis.customer_lifetime_value(aov * scale, freq, churn), ltv * scale, rel_tol=1e-9)
-    assert ltv >= 0
+    assert math.isclose(ltv, aov * freq / churn, rel_tol=1e-9)  # the definition: AOV x frequency / churn
     cac = max(aov, 1.0)
     assert math.isclose(kpis.ltv_cac_ratio(ltv * scale, cac * scale), kpis.ltv_cac_ratio(ltv, cac), rel_tol=1e-9)
 

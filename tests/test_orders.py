@@ -177,3 +177,57 @@ def test_an_unknown_cost_makes_its_month_margin_unknown_not_free(orders):
     assert summary["churn_rate"].iloc[1] == 0.5  # customers are unaffected
     table = customer_summary(orders)
     assert math.isnan(table.loc["B", "gross_profit"]) and table.loc["A", "gross_profit"] == 60
+
+
+# Churn at its edges, by hand. A customer's lapse day is their last order + the window; the loss belongs
+# to the month holding that day, is known only once the data reach it, and is not counted when the
+# customer joined in that same month (ChartMogul's rule; see kpi_xl.orders).
+CHURN_EDGES = [
+    # (case, orders as (date, customer), window, as_of, {month: (customers at start, lost, status)})
+    ("lost on the last day of the data", [("2024-02-15", "x")], 30, "2024-03-16",
+     {"2024-03": (1, 1, "provisional")}),  # lapse Mar 16 = as_of: known, counted
+    ("lapse one day after the data", [("2024-02-15", "x")], 30, "2024-03-15",
+     {"2024-03": (1, 0, "provisional")}),  # lapse Mar 16 > as_of Mar 15: not known yet
+    ("lapse on a month's last day", [("2024-01-30", "x")], 30, "2024-03-31",
+     {"2024-02": (1, 1, "final"), "2024-03": (0, 0, "final")}),  # Jan 30 + 30 = Feb 29 (2024)
+    ("next order exactly at the window", [("2024-01-10", "x"), ("2024-02-09", "x")], 30, "2024-03-31",
+     {"2024-02": (1, 0, "final"), "2024-03": (1, 1, "final")}),  # 30 days: kept; lapse Mar 10
+    ("next order one day before the window", [("2024-01-10", "x"), ("2024-02-08", "x")], 30, "2024-03-31",
+     {"2024-02": (1, 0, "final"), "2024-03": (1, 1, "final")}),  # lapse Mar 9
+    ("next order one day after the window", [("2024-01-10", "x"), ("2024-02-10", "x")], 30, "2024-03-31",
+     {"2024-02": (1, 1, "final"), "2024-03": (1, 1, "final")}),  # lost Feb 9, back Feb 10, lost Mar 11
+    ("joins and lapses in one month", [("2024-03-01", "x")], 30, "2024-04-30",
+     {"2024-03": (0, 0, "final"), "2024-04": (0, 0, "final")}),  # lapse Mar 31: never counted lost
+    ("period ends on the last day of the data", [("2024-02-15", "x")], 30, "2024-03-31",
+     {"2024-03": (1, 1, "final")}),
+    ("period ends one day after the data", [("2024-02-15", "x")], 30, "2024-03-30",
+     {"2024-03": (1, 1, "provisional")}),
+]
+
+
+@pytest.mark.parametrize("case, rows, window, as_of, expected", CHURN_EDGES, ids=[c[0] for c in CHURN_EDGES])
+def test_churn_edges(case, rows, window, as_of, expected):
+    table = pd.DataFrame({"order_date": [d for d, _ in rows], "order_id": [str(i) for i in range(len(rows))],
+                          "customer_id": [c for _, c in rows], "net_revenue": 10.0, "cost_of_goods_sold": 5.0})
+    summary = period_summary(table, inactivity_days=window, as_of=as_of, history_start="2023-01-01")
+    for month, (at_start, lost, status) in expected.items():
+        row = summary.loc[month]
+        assert (row["customers_at_start"], row["customers_lost"], row["churn_status"]) == (at_start, lost, status), \
+            (case, month)
+
+
+def test_a_customer_back_after_being_lost_is_returning_not_new():
+    # lost on Feb 9 (Jan 10 + 30), back on Feb 10: February has one returning customer and no new one
+    table = pd.DataFrame({"order_date": ["2024-01-10", "2024-02-10"], "order_id": ["1", "2"],
+                          "customer_id": ["x", "x"], "net_revenue": 10.0, "cost_of_goods_sold": 5.0})
+    summary = period_summary(table, inactivity_days=30, as_of="2024-02-29", history_start="2023-01-01")
+    assert summary.loc["2024-02", ["new_customers", "returning_customers", "customers_lost"]].tolist() == [0, 1, 1]
+
+
+@pytest.mark.parametrize("window, status", [(31, "final"), (32, "no_history")])
+def test_the_no_history_boundary(window, status):
+    # data from Jan 1: February (Feb 1) is one full window in with 31 days, not with 32
+    table = pd.DataFrame({"order_date": ["2024-01-01", "2024-02-15"], "order_id": ["1", "2"],
+                          "customer_id": ["x", "y"], "net_revenue": 10.0, "cost_of_goods_sold": 5.0})
+    summary = period_summary(table, inactivity_days=window, as_of="2024-03-31")
+    assert summary.loc["2024-02", "churn_status"] == status

@@ -123,6 +123,7 @@ def test_dashboard_prints_on_two_pages(wb):
     ws = wb["Tableau de bord"]
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
     assert ws.page_setup.fitToHeight == 0  # as many pages as the breaks make
+    assert ws.page_setup.paperSize is None  # the printer's own paper, A4 or Letter
     assert [b.id for b in ws.row_breaks.brk] == [DASHBOARD.trend_row + DASHBOARD.trend_rows,
                                                  DASHBOARD.checks_row - 3]
     last_row = DASHBOARD.cohort_row + DASHBOARD.cohort_size

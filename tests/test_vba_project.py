@@ -13,7 +13,7 @@ from hypothesis import given, settings, strategies as st
 from oletools.olevba import VBA_Parser, decompress_stream
 
 from kpi_xl.excel import udfs
-from kpi_xl.render import render_sheet, soffice
+from kpi_xl.render import render_sheet, sheet_pdf, soffice
 from kpi_xl.schema import SHEETS
 from kpi_xl.template.build import TEMPLATE_NAME, build_template
 from kpi_xl.template.cfb import Storage, write_cfb
@@ -184,6 +184,15 @@ def test_libreoffice_imports_every_module(template, modules, tmp_path):
 
 @pytest.mark.soffice
 def test_libreoffice_renders_every_sheet(template, tmp_path):
+    """Each sheet prints, and its printed page holds the words the sheet shows (read back by pdftotext)."""
     for sheet in SHEETS:
-        png = render_sheet(template, sheet.fr, tmp_path / f"{sheet.key}.png", dpi=30)
-        assert png.exists() and png.stat().st_size > 1000, sheet.fr
+        pdf = sheet_pdf(template, sheet.fr, tmp_path / f"{sheet.key}.pdf")
+        printed = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                                 check=True).stdout
+        expected = {"home": "Indicateurs de la boutique", "settings": "Fenêtre d'inactivité",
+                    "orders": "N° de commande", "traffic": "Sessions", "marketing": "Dépenses",
+                    "social": "Abonnés", "custom": "Formule", "dashboard": "Tendance sur 12 mois",
+                    "definitions": "attrition", "xlwings_conf": "UDF Modules"}[sheet.key]
+        assert expected in printed, (sheet.fr, printed[:300])
+    png = render_sheet(template, SHEETS[0].fr, tmp_path / "home.png", dpi=30)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -265,6 +265,7 @@ def _print_setup(wb: Workbook, ws: Worksheet) -> None:
     for last_row_of_page in (DASHBOARD.trend_row + DASHBOARD.trend_rows, DASHBOARD.checks_row - 3):
         ws.row_breaks.append(Break(id=last_row_of_page))
     ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = None  # the printer's paper: A4 or Letter, the width is fitted either way
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_options.horizontalCentered = True

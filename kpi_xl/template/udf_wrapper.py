@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 __all__ = ["UdfWrapper", "generate_udf_wrapper", "UDF_MODULE"]
 
@@ -41,6 +42,8 @@ def generate_udf_wrapper(module: str = UDF_MODULE, workbook_name: str = "workboo
         When the generator fails; the message holds its error output.
     """
     env = {k: v for k, v in os.environ.items() if k not in ("XLWINGS_ON_SERVER", "XLWINGS_LICENSE_KEY")}
+    here = str(Path(__file__).resolve().parents[2])  # the child imports this same kpi_xl
+    env["PYTHONPATH"] = os.pathsep.join([here, *filter(None, [os.environ.get("PYTHONPATH")])])
     run = subprocess.run([sys.executable, "-m", "kpi_xl.template._wrapper_child", module, workbook_name],
                          capture_output=True, text=True, env=env, check=False)
     if run.returncode != 0:

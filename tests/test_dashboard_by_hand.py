@@ -1,0 +1,365 @@
+"""The refresh of a small hand-made workbook: every dashboard value worked out by hand, read back
+from the written file as Excel would show it (value and number format).
+
+The shop: 14 orders from 2 January to 31 March 2025, a 30-day inactivity window. The hand
+computation of the customer base, with stints (first order of a run of orders no more than 30 days
+apart, to its lapse day = last order + 30 days):
+
+    A  Jan 2, Feb 1 (30 days later: the same stint), Mar 10 (37 days: a new stint)
+       -> A1 [Jan 2 .. lapse Mar 3], A2 [Mar 10 .. Apr 9]
+    B  Jan 10 (its Mar 15 order is cancelled)             -> [Jan 10 .. Feb 9]
+    C  Jan 20, Feb 20 (31 days: a new stint)              -> C1 [Jan 20 .. Feb 19], C2 [Feb 20 .. Mar 22]
+    D  refunded only: never a customer
+    E  Feb 14, Mar 10                                     -> [Feb 14 .. Apr 9]
+    I  Feb 5                                              -> [Feb 5 .. Mar 7]
+    H  Mar 1 (joins and lapses within March, on the last day of the data) -> [Mar 1 .. Mar 31]
+    F  Mar 2                                              -> [Mar 2 .. Apr 1]
+    G  Mar 31                                             -> [Mar 31 .. Apr 30]
+
+    in the base at      Feb 1: A1 B C1 = 3      Mar 1: A1 E I C2 = 4      Apr 1: A2 E F G = 4
+    lost in Feb: B (Feb 9), C1 (Feb 19) = 2 of 3 -> churn 2/3
+    lost in Mar: A1 (Mar 3), I (Mar 7), C2 (Mar 22) = 3 of 4 -> churn 3/4; H lapses in March but
+    joined in March: not counted (ChartMogul's rule); F lapses on Apr 1, after the data.
+    January starts less than one window after the first order (Jan 2): not enough history.
+"""
+
+import datetime as dt
+import re
+import shutil
+
+import pandas as pd
+import pytest
+from workbook_cells import cell
+
+from kpi_xl.excel.refresh import FileBook, fill_inputs, refresh_file
+from kpi_xl.labels import text
+from kpi_xl.layout import STATUS_MARKS, TILE_CELLS, tile_name
+from kpi_xl.schema import DASHBOARD, NAMES, TILE_KPIS, TREND_COLUMNS
+from kpi_xl.template.build import build_template
+
+NOW = dt.datetime(2026, 1, 15, 9, 30)
+ORDERS = [  # date, number, customer, net revenue, cost of goods, status, channel
+    ("2025-01-02", "#1001", "A", 100, 60, "paid", "Google Ads"),
+    ("2025-01-10", "#1002", "B", 50, 30, "paid", "Meta Ads"),
+    ("2025-01-20", "#1003", "C", 80, 40, "paid", "Email"),
+    ("2025-01-25", "#1004", "D", 40, 20, "refunded", "Google Ads"),
+    ("2025-02-01", "#1005", "A", 60, 30, "paid", None),
+    ("2025-02-05", "#1014", "I", 35, 20, "paid", "Meta Ads"),
+    ("2025-02-14", "#1006", "E", 90, 50, "paid", "Meta Ads"),
+    ("2025-02-20", "#1007", "C", 30, 15, "paid", None),
+    ("2025-03-01", "#1008", "H", 25, 15, "paid", "Google Ads"),
+    ("2025-03-02", "#1009", "F", 70, 35, "paid", "Google Ads"),
+    ("2025-03-10", "#1010", "A", 50, 25, "paid", None),
+    ("2025-03-10", "#1011", "E", 40, 20, "paid", None),
+    ("2025-03-15", "#1012", "B", 20, 10, "cancelled", None),
+    ("2025-03-31", "#1013", "G", 60, 30, "paid", "Email"),
+]
+TRAFFIC = [("2025-01-01", 150, 200, 3, 10, 2), ("2025-02-01", 160, 200, 4, 12, 3), ("2025-03-01", 300, 400, 5, 15, 4)]
+MARKETING = [  # month, channel, spend, impressions, clicks, new customers attributed
+    ("2025-01-01", "Google Ads", 60, 4000, 80, 1), ("2025-01-01", "Meta Ads", 30, 2000, 20, 1),
+    ("2025-02-01", "Google Ads", 50, 2500, 50, 1), ("2025-02-01", "Meta Ads", 40, 2500, 25, 1),
+    ("2025-03-01", "Google Ads", 75, 5000, 60, 2), ("2025-03-01", "Meta Ads", 45, 3000, 36, 0),
+]
+SOCIAL = [  # month, platform, followers, reach, impressions, likes, comments, shares, site visits
+    ("2025-01-01", "Instagram", 1000, 3000, 5000, 40, 5, 5, 20),
+    ("2025-02-01", "Instagram", 1100, 3000, 5000, 33, 6, 5, 30),
+    ("2025-03-01", "Instagram", 1200, 4000, 6000, 60, 10, 2, 40),
+]
+
+# Worked out by hand from the tables above (March, then February).
+MARCH = {
+    "revenue": 245.0,  # 25 + 70 + 50 + 40 + 60
+    "orders": 5.0,
+    "average_order_value": 49.0,  # 245 / 5
+    "gross_margin": 120 / 245,  # (245 - 125) / 245
+    "conversion_rate": 5 / 400,  # purchases / sessions
+    "new_customers": 3.0,  # H, F, G
+    "churn_rate": 3 / 4,
+    "retention_rate": 1 / 4,  # (4 at end - 3 entered: F, A2, G) / 4 at start
+    "repeat_purchase_rate": 3 / 8,  # A, C, E of A B C I E H F G
+    "customer_acquisition_cost": 40.0,  # spend 120 / 3 new customers
+    "lifetime_value": 40.0,  # gross profit 120 / mean base (4 + 4) / 2 / churn 0.75
+    "ltv_cac_ratio": 1.0,
+    "click_through_rate": 96 / 8000,
+    "return_on_ad_spend": 245 / 120,
+    "engagement_rate": 72 / 1200,  # (60 + 10 + 2) / followers
+    "social_traffic_share": 40 / 400,  # site visits from social / sessions
+}
+FEBRUARY = {
+    "revenue": 215.0, "orders": 4.0, "average_order_value": 53.75, "gross_margin": 100 / 215,
+    "conversion_rate": 4 / 200, "new_customers": 2.0, "churn_rate": 2 / 3, "retention_rate": 1 / 3,
+    "repeat_purchase_rate": 2 / 5,  # A and C of A B C I E
+    "customer_acquisition_cost": 45.0,  # 90 / 2
+    "lifetime_value": 100 / 3.5 / (2 / 3),  # gross profit / mean base (3 + 4) / 2 / churn
+    "ltv_cac_ratio": 100 / 3.5 / (2 / 3) / 45, "click_through_rate": 75 / 5000, "return_on_ad_spend": 215 / 90,
+    "engagement_rate": 44 / 1100, "social_traffic_share": 30 / 200,
+}
+# Status with the template's targets (tolerance in the KPI's unit: 10 % of the target, 1 pt for churn
+# and retention): margin 49.0 % >= 45 %; conversion 1.25 % < 2 % - 0.2 pt; churn 75 % > 5 % + 1 pt;
+# retention 25 % < 95 % - 1 pt; repeat 37.5 % >= 30 %; CAC 40 > 30 + 3; LTV:CAC 1.0 < 3 - 0.3;
+# CTR 1.2 % < 1.5 % - 0.15 pt; ROAS 2.04 < 4 - 0.4; engagement 6 % >= 3 %; social share 10 % >= 5 %.
+MARCH_STATUS = {"gross_margin": "green", "conversion_rate": "red", "churn_rate": "red", "retention_rate": "red",
+                "repeat_purchase_rate": "green", "customer_acquisition_cost": "red", "ltv_cac_ratio": "red",
+                "click_through_rate": "red", "return_on_ad_spend": "red", "engagement_rate": "green",
+                "social_traffic_share": "green"}
+RATES = {"gross_margin", "conversion_rate", "churn_rate", "retention_rate", "repeat_purchase_rate",
+         "click_through_rate", "engagement_rate", "social_traffic_share"}
+
+
+def frames():
+    orders = pd.DataFrame(ORDERS, columns=["order_date", "order_id", "customer_id", "net_revenue",
+                                           "cost_of_goods_sold", "status", "channel"])
+    orders["order_date"] = pd.to_datetime(orders["order_date"])
+    traffic = pd.DataFrame(TRAFFIC, columns=["month", "visitors", "sessions", "purchases", "newsletter_signups",
+                                             "whitepaper_downloads"])
+    marketing = pd.DataFrame(MARKETING, columns=["month", "channel", "spend", "impressions", "clicks",
+                                                 "new_customers"])
+    social = pd.DataFrame(SOCIAL, columns=["month", "platform", "followers", "reach", "impressions", "likes",
+                                           "comments", "shares", "site_visits"])
+    for frame in (traffic, marketing, social):
+        frame["month"] = pd.to_datetime(frame["month"])
+    return {"orders": orders, "traffic": traffic, "marketing": marketing, "social": social}
+
+
+@pytest.fixture(scope="module", params=["fr", "en"])
+def blank(request, tmp_path_factory):
+    """The template in one language, filled with the hand-made shop, not refreshed."""
+    lang = request.param
+    path = build_template(tmp_path_factory.mktemp(f"hand_{lang}") / "hand.xlsm", lang=lang)
+    book = FileBook(path)
+    fill_inputs(book, frames(), lang)
+    book.write("kpi_inactivity_days", {(0, 0): 30})
+    book.save()
+    return path, lang
+
+
+def refreshed(blank, tmp_path, **settings):
+    """A copy of the hand-made workbook with some settings changed, refreshed."""
+    source, lang = blank
+    path = tmp_path / "book.xlsm"
+    shutil.copy(source, path)
+    book = FileBook(path)
+    for name, value in settings.items():
+        book.write(name, {(0, 0): value})
+    book.save()
+    refresh_file(path, now=NOW)
+    return path, lang
+
+
+def tile(path, key, part):
+    return cell(path, tile_name(key), TILE_CELLS[part])
+
+
+def test_every_tile_of_march(blank, tmp_path):
+    path, lang = refreshed(blank, tmp_path)
+    money = '#,##0.00\\ "€"' if lang == "fr" else '"€"#,##0.00'
+    for key, _target in TILE_KPIS:
+        now, before = tile(path, key, "value"), tile(path, key, "previous")
+        assert now.value == pytest.approx(MARCH[key], abs=1e-9), key
+        assert before.value == pytest.approx(FEBRUARY[key], abs=1e-9), key
+        if key in ("revenue", "average_order_value", "customer_acquisition_cost", "lifetime_value"):
+            assert now.number_format == money, key
+        change = tile(path, key, "change").value
+        if key in RATES:  # the change of a rate is in points
+            assert change == pytest.approx((MARCH[key] - FEBRUARY[key]) * 100), key
+        else:
+            assert change == pytest.approx(MARCH[key] / FEBRUARY[key] - 1), key
+        status = tile(path, key, "status").value
+        assert status == STATUS_MARKS.get(MARCH_STATUS.get(key)), key
+    # the tiles whose value depends on the churn window say which window, and which LTV
+    assert tile(path, "churn_rate", "note").value == text("window_note", lang, days=30)
+    assert tile(path, "lifetime_value", "note").value == text("ltv_note", lang, days=30)
+    assert tile(path, "revenue", "note").value is None
+
+
+def test_trend_table_and_months(blank, tmp_path):
+    path, lang = refreshed(blank, tmp_path)
+    shown = cell(path, NAMES["shown_month"], (0, 0)).value
+    assert (shown.year, shown.month) == (2025, 3)
+    assert cell(path, NAMES["refreshed_at"], (0, 0)).value == NOW
+    january_by_hand = {"revenue": 230.0, "conversion_rate": 3 / 200, "customer_acquisition_cost": 30.0,
+                       "gross_margin": 100 / 230, "click_through_rate": 100 / 6000, "engagement_rate": 50 / 1000}
+    for row, (month, values) in enumerate((("2025-01", january_by_hand), ("2025-02", FEBRUARY),
+                                           ("2025-03", MARCH)), start=1):
+        stamp = cell(path, NAMES["trend"], (row, 0)).value
+        assert f"{stamp:%Y-%m}" == month
+        for column, key in enumerate(TREND_COLUMNS, start=1):
+            found = cell(path, NAMES["trend"], (row, column)).value
+            if key in values:
+                assert found == pytest.approx(values[key]), (month, key)
+            else:  # January's churn, retention and LTV: not enough history, #N/A for the charts
+                assert month == "2025-01" and found == "=NA()", key
+    assert cell(path, NAMES["trend"], (4, 0)).value is None  # only three months of data
+    assert cell(path, NAMES["trend"], (0, len(TREND_COLUMNS) + 1)).value is None  # no custom KPI, no header
+
+
+def test_cohort_heat_map_positions(blank, tmp_path):
+    path, _lang = refreshed(blank, tmp_path)
+    # cohorts by first paid order: Jan A B C, Feb I E, Mar H F G; share of each ordering again, by age
+    expected = {(1, 0): "2025-01", (1, 1): 1.0, (1, 2): 2 / 3, (1, 3): 1 / 3,  # A and C in Feb, A in Mar
+                (2, 0): "2025-02", (2, 1): 1.0, (2, 2): 1 / 2,  # E in March
+                (3, 0): "2025-03", (3, 1): 1.0}
+    for (row, column), value in expected.items():
+        found = cell(path, NAMES["cohorts"], (row, column)).value
+        if column == 0:
+            assert f"{found:%Y-%m}" == value
+        else:
+            assert found == pytest.approx(value), (row, column)
+    for row, column in ((1, 4), (2, 3), (3, 2), (4, 0), (4, 1)):  # not reached yet, or no cohort
+        assert cell(path, NAMES["cohorts"], (row, column)).value is None, (row, column)
+
+
+def test_no_problem_is_said_and_the_checks_stay_off_the_print(blank, tmp_path):
+    path, lang = refreshed(blank, tmp_path)
+    summary = cell(path, NAMES["checks_summary"], (0, 0)).value
+    # 14 orders + 3 traffic + 6 marketing + 3 social rows
+    assert summary == ("Aucun problème : 26 lignes lues." if lang == "fr" else "No problem: 26 rows read.")
+    assert cell(path, NAMES["checks"], (1, 0)).value is None
+    from workbook_cells import workbook
+    last = DASHBOARD.cohort_row + DASHBOARD.cohort_size
+    assert workbook(path)[cell_sheet(lang)].print_area.endswith(f"${last}")
+
+
+def cell_sheet(lang):
+    return "Tableau de bord" if lang == "fr" else "Dashboard"
+
+
+def test_a_bad_amount_is_a_check_row_and_is_left_out(blank, tmp_path):
+    source, lang = blank
+    path = tmp_path / "book.xlsm"
+    shutil.copy(source, path)
+    book = FileBook(path)
+    orders_table = book.package.tables["tblOrders"]
+    # order #1013 (G, 60 on Mar 31) is the 14th data row; its revenue column is the 4th of the table
+    book.package.write_cells(orders_table.sheet, {(orders_table.first_row + 14, orders_table.first_col + 3): "abc"})
+    book.save()
+    refresh_file(path, now=NOW)
+    row = [cell(path, NAMES["checks"], (1, c)).value for c in range(6)]
+    sheet, revenue = ("Commandes", "CA net") if lang == "fr" else ("Orders", "Net revenue")
+    assert row[:4] == [sheet, orders_table.first_row + 14, revenue, "abc"]
+    assert row[4].startswith("is not a number")
+    assert row[5] == ("Saisissez un nombre (ex. 12,50)" if lang == "fr" else "Enter a number (e.g. 12.50)")
+    assert tile(path, "revenue", "value").value == pytest.approx(245 - 60)  # G's order left out
+    # with a problem listed, the data checks are printed too (a third page)
+    from workbook_cells import workbook
+    assert workbook(path)[cell_sheet(lang)].print_area.endswith(f"${DASHBOARD.checks_row + DASHBOARD.checks_rows}")
+
+
+def test_the_reporting_month_setting_is_read(blank, tmp_path):
+    path, _lang = refreshed(blank, tmp_path, kpi_reporting_month=dt.datetime(2025, 2, 1))
+    shown = cell(path, NAMES["shown_month"], (0, 0)).value
+    assert (shown.year, shown.month) == (2025, 2)
+    assert tile(path, "revenue", "value").value == pytest.approx(215.0)
+    assert tile(path, "revenue", "previous").value == pytest.approx(230.0)
+    assert tile(path, "churn_rate", "value").value == pytest.approx(2 / 3)
+    assert cell(path, NAMES["trend"], (3, 0)).value is None  # the trend stops at February
+
+
+def test_january_says_not_enough_history(blank, tmp_path):
+    path, lang = refreshed(blank, tmp_path, kpi_reporting_month=dt.datetime(2025, 1, 1))
+    for key in ("churn_rate", "retention_rate", "lifetime_value", "ltv_cac_ratio"):
+        assert tile(path, key, "value").value == text("undefined", lang), key
+        assert tile(path, key, "note").value == text("no_history_note", lang), key
+        assert tile(path, key, "status").value is None, key
+    assert tile(path, "revenue", "previous").value == text("undefined", lang)  # no December
+
+
+def test_a_longer_window_is_read_from_the_settings(blank, tmp_path):
+    # 60 days: March starts 60 days before ... Dec 31, before the first order (Jan 2): not enough history
+    path, lang = refreshed(blank, tmp_path, kpi_inactivity_days=60)
+    assert tile(path, "churn_rate", "value").value == text("undefined", lang)
+    assert tile(path, "churn_rate", "note").value == text("no_history_note", lang)
+    assert tile(path, "revenue", "value").value == pytest.approx(245.0)  # the window changes no sale
+
+
+def test_a_provisional_month_is_said(blank, tmp_path):
+    source, lang = blank
+    path = tmp_path / "book.xlsm"
+    shutil.copy(source, path)
+    book = FileBook(path)
+    orders = frames()["orders"].iloc[:-1]  # without G's order of Mar 31: the data end on Mar 15
+    fill_inputs(book, {"orders": orders}, lang)
+    book.save()
+    refresh_file(path, now=NOW)
+    assert tile(path, "churn_rate", "value").value == text("undefined", lang)
+    assert tile(path, "churn_rate", "note").value == text("provisional_note", lang)
+    assert tile(path, "churn_rate", "previous").value == pytest.approx(2 / 3)  # February is final
+
+
+@pytest.mark.parametrize("target, tolerance, status", [
+    (40.0, None, "green"),  # CAC 40 on a target of 40, lower is better
+    (38.0, None, "amber"),  # 40 <= 38 + 3.8 (10 % of the target)
+    (38.0, 1.0, "red"),  # 40 > 38 + 1
+    (36.0, 5.0, "amber"),  # 40 <= 36 + 5
+])
+def test_targets_and_tolerances_are_read(blank, tmp_path, target, tolerance, status):
+    source, _lang = blank
+    path = tmp_path / "book.xlsm"
+    shutil.copy(source, path)
+    book = FileBook(path)
+    row = [k for k, _ in TILE_KPIS].index("customer_acquisition_cost") + 1
+    book.write_table_cells("tblTargets", {(row, 1): target, (row, 3): tolerance}, last_offset=len(TILE_KPIS))
+    book.save()
+    refresh_file(path, now=NOW)
+    assert tile(path, "customer_acquisition_cost", "target").value == pytest.approx(target)
+    assert tile(path, "customer_acquisition_cost", "status").value == STATUS_MARKS[status]
+
+
+@pytest.mark.parametrize("currency, fr, en", [("USD", '#,##0.00\\ "$"', '"$"#,##0.00'),
+                                              ("GBP", '#,##0.00\\ "£"', '"£"#,##0.00')])
+def test_money_cells_carry_the_workbook_currency(blank, tmp_path, currency, fr, en):
+    path, lang = refreshed(blank, tmp_path, kpi_currency=currency)
+    expected = fr if lang == "fr" else en
+    for key in ("revenue", "average_order_value", "customer_acquisition_cost", "lifetime_value"):
+        assert tile(path, key, "value").number_format == expected, key
+        assert tile(path, key, "target").number_format == expected or tile(path, key, "target").value is None
+    assert cell(path, NAMES["trend"], (3, 1 + TREND_COLUMNS.index("revenue"))).number_format == expected
+
+
+def printed_pages(book, sheet, tmp_path, paper=None):
+    """The text of each printed page of a sheet (LibreOffice's PDF, read back by pdftotext)."""
+    import subprocess
+    import zipfile
+
+    from kpi_xl.render import sheet_pdf
+
+    if paper is not None:  # the same workbook on another paper size (9 = A4, 1 = Letter)
+        copy = tmp_path / f"paper{paper}.xlsm"
+        with zipfile.ZipFile(book) as source, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if b"<pageSetup " in data and item.filename.startswith("xl/worksheets/"):
+                    data = re.sub(rb' paperSize="\d+"', b"", data)
+                    data = data.replace(b"<pageSetup ", b'<pageSetup paperSize="%d" ' % paper, 1)
+                target.writestr(item, data)
+        book = copy
+    pdf = sheet_pdf(book, sheet, tmp_path / "dashboard.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+
+
+@pytest.mark.soffice
+@pytest.mark.parametrize("paper", [9, 1], ids=["A4", "Letter"])
+def test_the_dashboard_prints_on_two_pages(blank, tmp_path, paper):
+    path, lang = refreshed(blank, tmp_path)
+    pages = printed_pages(path, cell_sheet(lang), tmp_path, paper)
+    assert len(pages) == 2, [p[:80] for p in pages]
+    trend, cohorts = ("Tendance sur 12 mois", "Cohortes") if lang == "fr" else ("12-month trend", "Cohorts")
+    assert trend in pages[0] and cohorts not in pages[0]
+    assert cohorts in pages[1] and trend not in pages[1]
+    checks = "Contrôle des données" if lang == "fr" else "Data checks"
+    assert all(checks not in page for page in pages)  # nothing to check: not printed
+
+
+@pytest.mark.soffice
+def test_the_data_checks_print_on_a_third_page_when_there_are_some(blank, tmp_path):
+    source, lang = blank
+    path = tmp_path / "book.xlsm"
+    shutil.copy(source, path)
+    book = FileBook(path)
+    orders_table = book.package.tables["tblOrders"]
+    book.package.write_cells(orders_table.sheet, {(orders_table.first_row + 14, orders_table.first_col + 3): "abc"})
+    book.save()
+    refresh_file(path, now=NOW)
+    pages = printed_pages(path, cell_sheet(lang), tmp_path)
+    assert len(pages) == 3 and "abc" in pages[2]
