@@ -31,6 +31,12 @@ def main() -> None:
             print(f"wrote docs/{picture}")
         render_sheet(demo, sheet_title("orders", "fr"), docs / "demo_orders.png", dpi=80)
         print("wrote docs/demo_orders.png")
+        demo_en = Path(tmp) / "kpi_xl_demo_en.xlsm"
+        kpi_xl(["demo", str(demo_en), "--lang", "en"])
+        render_sheet(demo_en, sheet_title("dashboard", "en"), Path(tmp) / "demo_en.png", dpi=80, first_page_only=False)
+        for page, picture in ((1, "demo_dashboard_en.png"), (2, "demo_dashboard_charts_en.png")):
+            (Path(tmp) / f"demo_en-{page}.png").replace(docs / picture)
+            print(f"wrote docs/{picture}")
 
 
 if __name__ == "__main__":

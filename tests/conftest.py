@@ -10,7 +10,8 @@ import pytest
 # Tests marked ``soffice`` need LibreOffice and poppler's pdftoppm. On a machine without them they are
 # skipped with the reason, so the README's test command passes on a fresh machine; CI sets
 # KPI_XL_REQUIRE_SOFFICE=1 (after installing both), and then a missing LibreOffice fails them instead.
-_OFFICE_MISSING = not (shutil.which("soffice") or shutil.which("libreoffice")) or not shutil.which("pdftoppm")
+_OFFICE_MISSING = not (shutil.which("soffice") or shutil.which("libreoffice")) or not shutil.which("pdftoppm") \
+    or not shutil.which("pdftotext")
 _OFFICE_REQUIRED = os.environ.get("KPI_XL_REQUIRE_SOFFICE", "") not in ("", "0")
 
 
