@@ -121,9 +121,14 @@ def _check(node: ast.AST, known: set[str], names: list[str]) -> None:
                        f"{', '.join(FUNCTIONS)}")
 
 
+_MAX_DIGITS = 15  # a double holds about 15 significant digits
+
+
 def evaluate(formula: Formula, months: pd.DataFrame) -> pd.Series:
-    """The formula's value for every month (nan where a division by zero or an undefined input occurs)."""
-    result = _value(formula.tree.body, months)
+    """The formula's value for every month (nan where a division by zero or an undefined input occurs;
+    an overflow gives an infinite value, which the caller reports)."""
+    with np.errstate(all="ignore"):
+        result = _value(formula.tree.body, months)
     values = np.broadcast_to(np.asarray(result, dtype=float), (len(months),)).copy()
     return pd.Series(values, index=months.index, name=formula.text)
 
@@ -161,8 +166,11 @@ def _call(name: str, args: list[Any]) -> Any:
     if name == "round":
         if len(args) not in (1, 2):
             raise FormulaError("round() takes a value and, optionally, a number of decimals")
-        digits = int(np.asarray(args[1]).flat[0]) if len(args) == 2 else 0
-        return np.round(args[0], digits)
+        digits = np.asarray(args[1], dtype=float).ravel() if len(args) == 2 else np.zeros(1)
+        if len(np.unique(digits)) != 1 or not digits[0].is_integer() or abs(digits[0]) > _MAX_DIGITS:
+            raise FormulaError(f"round() takes a whole number of decimals between -{_MAX_DIGITS} and {_MAX_DIGITS}, "
+                               "the same every month")
+        return np.round(args[0], int(digits[0]))
     _arity(name, args, 2)  # if_zero(value, fallback)
     value, fallback = np.asarray(args[0], dtype=float), args[1]
     return np.where((value == 0) | np.isnan(value), fallback, value)

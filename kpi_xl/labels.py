@@ -98,7 +98,8 @@ UNDEFINED_REASONS = {
     "click_through_rate": ("aucune impression saisie", "no impressions entered"),
     "return_on_ad_spend": ("aucune dépense publicitaire saisie", "no ad spend entered"),
     "engagement_rate": ("aucun abonné saisi", "no followers entered"),
-    "social_traffic_share": ("aucune visite saisie", "no visits entered"),
+    "social_traffic_share": ("aucune session, ou plus de visites des réseaux que de sessions",
+                             "no sessions, or more social visits than sessions"),
 }
 
 

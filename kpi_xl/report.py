@@ -211,5 +211,8 @@ def _month_kpis(row: Any, previous_followers: float) -> dict[str, float]:
         "engagement_rate": _defined(kpis.engagement_rate, row.interactions, row.followers),
         "engagement_rate_by_reach": _defined(kpis.engagement_rate, row.interactions, row.reach),
         "follower_growth_rate": _defined(kpis.follower_growth_rate, row.followers, previous_followers),
-        "social_traffic_share": _defined(kpis.social_traffic_share, row.social_site_visits, row.sessions),
+        # undefined when the platforms count more visits than the site's analytics (GA4 under cookie consent
+        # misses some): a share above 100 % would be nonsense; the refresh lists such months
+        "social_traffic_share": np.nan if row.social_site_visits > row.sessions else
+        _defined(kpis.social_traffic_share, row.social_site_visits, row.sessions),
     }

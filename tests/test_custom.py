@@ -143,3 +143,32 @@ def test_kpi_custom_formula_reads_its_workbook(demo):
     expected = fill.custom[0].values.loc["2025-12"]
     assert remote_custom_value(demo, "CA par session") == pytest.approx(expected)
     assert remote_custom_value(demo, "Inconnu").startswith("#KPI! name is 'Inconnu': not one of your KPIs")
+
+
+def test_one_bad_custom_kpi_never_stops_the_others(tmp_path):
+    """Overflow, absurd rounding and a repeated name are problems of their own row; the rest is computed."""
+    path = build_template(tmp_path / "book.xlsm")
+    shop = sample_shop()
+    custom = pd.DataFrame([
+        {"name": "Huge", "formula": "revenue * 1e308"},  # rows 5.. of the sheet, in this order
+        {"name": "Rounded", "formula": "round(revenue, 1000000000)"},
+        {"name": "Per session", "formula": "revenue / sessions", "format": "ratio"},
+        {"name": "Per session", "formula": "orders / sessions"},
+    ])
+    book = FileBook(path)
+    fill_inputs(book, {"orders": shop.orders, "traffic": shop.traffic, "marketing": shop.marketing,
+                       "social": shop.social, "custom": custom})
+    book.save()
+    fill = refresh_file(path)
+    mine = {p.row: p for p in fill.problems if p.sheet == "Mes indicateurs"}
+    first = min(mine)
+    assert "gives a number too large to show in 2024-01" in mine[first].message
+    assert "round() takes a whole number of decimals" in mine[first + 1].message
+    assert "the name is used by row" in mine[first + 3].message and mine[first + 3].value == "Per session"
+    values = {kpi.name: kpi.values for kpi in fill.custom}
+    assert set(values) == {"Huge", "Per session"}  # the repeated name keeps its first formula
+    assert values["Huge"].isna().all()  # infinite everywhere: n.d., never "inf" in a cell
+    december = fill.table.loc["2025-12"]
+    assert values["Per session"].loc["2025-12"] == pytest.approx(december["revenue"] / december["sessions"])
+    assert fill.kpis()["2025-12"]["custom"]["Huge"] is None
+    assert cell(path, custom_tile_name(1), TILE_CELLS["value"]).value == "n.d."

@@ -363,3 +363,31 @@ def test_the_data_checks_print_on_a_third_page_when_there_are_some(blank, tmp_pa
     refresh_file(path, now=NOW)
     pages = printed_pages(path, cell_sheet(lang), tmp_path)
     assert len(pages) == 3 and "abc" in pages[2]
+
+
+def test_contradictions_and_risky_settings_are_checks_not_failures(blank, tmp_path):
+    """More social visits than sessions (GA4 under cookie consent), a cost above the revenue and a very short
+    window are listed with their place; every KPI is still computed."""
+    source, lang = blank
+    path = tmp_path / "book.xlsm"
+    shutil.copy(source, path)
+    book = FileBook(path)
+    social = frames()["social"]
+    social.loc[2, "site_visits"] = 450  # March: 450 visits from social, 400 sessions on the site
+    orders = frames()["orders"]
+    orders.loc[1, "cost_of_goods_sold"] = 70  # B's order #1002: revenue 50
+    fill_inputs(book, {"social": social, "orders": orders}, lang)
+    book.write("kpi_inactivity_days", {(0, 0): 20})
+    book.save()
+    fill = refresh_file(path, now=NOW)
+    social_sheet, orders_sheet, settings_sheet = (("Réseaux sociaux", "Commandes", "Paramètres") if lang == "fr"
+                                                  else ("Social", "Orders", "Settings"))
+    visits = [p for p in fill.problems if p.sheet == social_sheet]
+    assert len(visits) == 1 and visits[0].value == 450 and "2025-03" in visits[0].message
+    cost = [p for p in fill.problems if p.sheet == orders_sheet]
+    assert len(cost) == 1 and cost[0].row == 6 and cost[0].value == 70  # the header is on row 4: #1002 on 6
+    assert [p.value for p in fill.problems if p.sheet == settings_sheet] == [20]
+    assert tile(path, "social_traffic_share", "value").value == text("undefined", lang)
+    assert tile(path, "revenue", "value").value == pytest.approx(245.0)  # nothing left out
+    rows = [[cell(path, NAMES["checks"], (r, c)).value for c in range(6)] for r in range(1, 4)]
+    assert all(row[5] for row in rows)  # each says what to do

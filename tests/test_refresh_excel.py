@@ -94,3 +94,25 @@ def test_the_ribbon_import_writes_rows_into_the_orders_table_only(tmp_path):
     ids = [cells[(orders, row, 2)] for row in range(5, 9)]
     assert ids == ["#1001", "#1002", "#1003", "#1004"]
     assert cells[(orders, 6, 7)] == "remboursée" and cells[(orders, 8, 4)] == 60.0
+
+
+def test_text_from_data_reaches_excel_as_text(tmp_path):
+    """A customer named like a formula (a DDE or HYPERLINK payload in an export) and an order number like
+    00123 must reach Excel as text: xlwings would hand Excel "=..." as a formula and "00123" as 123, so the
+    add-in writes them with Excel's text prefix (the apostrophe, which is not part of the value)."""
+    from test_importers import SHOPIFY_2025, write_csv
+
+    payload = '=HYPERLINK("http://attacker.example","click")'
+    rows = [{"Name": "00123", "Email": payload, "Financial Status": "paid", "Currency": "EUR", "Subtotal": "50.00",
+             "Created at": "2025-12-07 19:08:25 +0100", "Lineitem quantity": "1", "Lineitem price": "50.00"},
+            {"Name": "#1002", "Email": "-cmd|' /C calc'!A0", "Financial Status": "paid", "Currency": "EUR",
+             "Subtotal": "20.00", "Created at": "2025-12-08 10:00:00 +0100", "Lineitem quantity": "1",
+             "Lineitem price": "20.00"}]
+    template = build_template(tmp_path / "empty.xlsm")
+    export = write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, rows)
+    actions = remote_refresh_actions(template, export)
+    values = [v for a in actions if a["func"] == "setValues" for row in a["values"] for v in row]
+    assert "'" + payload.lower() in values and payload.lower() not in values  # e-mails are kept in lower case
+    assert "'-cmd|' /c calc'!a0" in values
+    assert "'00123" in values and "00123" not in values and 123 not in values
+    assert "#1002" in values  # text Excel keeps as it is goes unchanged

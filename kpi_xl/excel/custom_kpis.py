@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..custom import FormulaError, evaluate, parse, variables
@@ -43,6 +44,7 @@ def custom_kpis(inputs: Inputs, table: pd.DataFrame, marketing: pd.DataFrame | N
     names = variables(table, marketing, social)
     lower = {v for lang in ("fr", "en") for v in CHOICES["direction"][lang][1:]}
     found, problems = [], []
+    seen: dict[str, int] = {}  # name -> its row
     for row, record in frame.iterrows():
         name, text = record.get("name"), record.get("formula")
         if name is None or text is None:
@@ -56,13 +58,20 @@ def custom_kpis(inputs: Inputs, table: pd.DataFrame, marketing: pd.DataFrame | N
         except FormulaError as error:
             problems.append(InputProblem(f"({name}): {error}", labels.get("formula"), row, str(text), sheet))
             continue
+        if str(name) in seen:
+            problems.append(InputProblem(f"({name}): the name is used by row {seen[str(name)]} already: give each "
+                                         "KPI its own name", labels.get("name"), row, str(name), sheet))
+            continue
+        seen[str(name)] = row
         defined_inputs = names[list(formula.names)].notna().all(axis=1) if formula.names else \
             pd.Series(True, index=names.index)
-        by_zero = [str(m) for m in values.index[values.isna() & defined_inputs]]
-        if by_zero:
-            shown = ", ".join(by_zero[:3]) + (f" (+{len(by_zero) - 3})" if len(by_zero) > 3 else "")
-            problems.append(InputProblem(f"({name}): divides by zero in {shown}: n.d. there", labels.get("formula"),
-                                         row, str(text), sheet))
+        for months, why in ((values.index[values.isna() & defined_inputs], "divides by zero"),
+                            (values.index[np.isinf(values.to_numpy())], "gives a number too large to show")):
+            if len(months):
+                shown = ", ".join(map(str, months[:3])) + (f" (+{len(months) - 3})" if len(months) > 3 else "")
+                problems.append(InputProblem(f"({name}): {why} in {shown}: n.d. there", labels.get("formula"),
+                                             row, str(text), sheet))
+        values = values.where(np.isfinite(values.to_numpy()))
         target = record.get("target")
         direction = str(record.get("direction") or "")
         goal = Target(float(target), direction not in lower, None) if isinstance(target, (int, float)) else None

@@ -21,7 +21,7 @@ from ..layout import CHECK_COLUMNS, STATUS_MARKS, TILE_CELLS, change_format, cus
 from ..order_table import prepare_orders
 from ..orders import cohort_matrix
 from ..report import monthly_kpis, prepare_monthly
-from ..schema import CUSTOM_SLOTS, DASHBOARD, INPUT_TABLES, NAMES, TILE_KPIS, TREND_COLUMNS
+from ..schema import CUSTOM_SLOTS, DASHBOARD, INPUT_TABLES, NAMES, TILE_KPIS, TREND_COLUMNS, sheet_title
 from .custom_kpis import CustomKpi, custom_kpis
 from .inputs import Inputs, Target
 from .values import Formatted, Formula
@@ -77,12 +77,42 @@ def _orders(inputs: Inputs):
     frame, notes = _default_costs(frame, inputs)
     valid = prepare_orders(frame, status_col="status" if "status" in frame else None, skip_invalid=True,
                            sheet=sheet)
+    counted = valid.counted
+    dear = counted.index[(counted["cost_of_goods_sold"] > counted["net_revenue"]).to_numpy()]
+    cost_label = inputs.labels["orders"].get("cost_of_goods_sold", "cost_of_goods_sold")
+    for row in dear[:_MAX_WARNINGS]:  # kept, and said: a sale at a loss, or a cost typed in the wrong row
+        notes.append(InputProblem(f"is more than the net revenue ({counted.at[row, 'net_revenue']:g}): a sale at a "
+                                  "loss? the order is counted", cost_label, row,
+                                  counted.at[row, "cost_of_goods_sold"], sheet))
     unknown = int(valid.counted["cost_of_goods_sold"].isna().sum())
     if unknown:
         label = inputs.labels["orders"].get("cost_of_goods_sold", "cost_of_goods_sold")
         notes.append(InputProblem(f"is empty in {unknown} paid orders: the gross margin and the LTV of their months "
                                   "are n.d.", label, None, None, sheet))
     return valid, notes + _relabel(list(valid.problems), inputs.labels["orders"])
+
+
+_MAX_WARNINGS = 10  # warnings of one kind listed on the dashboard
+
+
+def _consistency(table: pd.DataFrame, inputs: Inputs) -> list[InputProblem]:
+    """Months whose figures contradict each other across sheets, and settings that mislead."""
+    found = []
+    over = table.index[(table["social_site_visits"] > table["sessions"]).to_numpy()]
+    label = inputs.labels["social"].get("site_visits", "site_visits")
+    sessions = inputs.labels["traffic"].get("sessions", "sessions")
+    for month in over[:_MAX_WARNINGS]:
+        found.append(InputProblem(
+            f"is more than the {sessions} of sheet {inputs.sheets['traffic']} "
+            f"({table.at[month, 'sessions']:g}) in {month}: the platforms count visits the site's analytics missed "
+            "(cookie consent); traffic from social media is n.d. that month", label, None,
+            table.at[month, "social_site_visits"], inputs.sheets["social"]))
+    days = inputs.settings["inactivity_days"]
+    if days < 30:
+        found.append(InputProblem(f"the inactivity window is {days} days: under 30, most customers count as lost "
+                                  "between two orders and churn looks much worse than it is", None, None, days,
+                                  sheet_title("settings", inputs.settings["language"])))
+    return found
 
 
 def _default_costs(frame: pd.DataFrame, inputs: Inputs) -> tuple[pd.DataFrame, list[InputProblem]]:
@@ -274,8 +304,14 @@ ADVICE = (
     ("is empty", "Complétez la cellule ou supprimez la ligne", "Fill in the cell or delete the row"),
     ("repeats", "Supprimez le doublon ou corrigez le numéro", "Delete the duplicate or correct the number"),
     ("is not a known status", "Choisissez payée, remboursée ou annulée", "Pick paid, refunded or cancelled"),
+    ("is more than the net revenue", "Vérifiez le coût saisi", "Check the cost entered"),
+    ("is more than the Sessions", "Normal si votre outil d'analyse perd des visites ; sinon corrigez",
+     "Normal if your analytics misses visits; otherwise correct it"),
     ("is more than", "Vérifiez les deux valeurs de la ligne", "Check the row's two values"),
+
     ("has orders but no row", "Ajoutez la ligne de ce mois", "Add the row for this month"),
+    ("the inactivity window", "Une fenêtre de 90 à 365 jours convient à la plupart des boutiques",
+     "A window of 90 to 365 days suits most shops"),
     ("the ", "Remplissez la feuille ou importez un export", "Fill in the sheet or import an export"),
     ("(", "Corrigez la formule (noms : feuille Définitions)", "Correct the formula (names: Definitions sheet)"),
     ("is outside the data", "Videz ou corrigez le mois de référence (Paramètres)",
@@ -332,6 +368,7 @@ def compute(inputs: Inputs, *, now: _dt.datetime | None = None) -> DashboardFill
         problems += _missing_months(inputs, kind, present, order_months, read)
     table = monthly_kpis(valid, clean["traffic"], clean["marketing"], clean["social"],
                          inactivity_days=inputs.settings["inactivity_days"])
+    problems += _consistency(table, inputs)
     month = inputs.settings.get("reporting_month") or table.index[-1]
     if month not in table.index:
         problems.append(InputProblem(f"is outside the data ({table.index[0]} to {table.index[-1]}): the latest "

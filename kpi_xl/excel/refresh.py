@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -149,7 +150,7 @@ class LiveBook:
             body.clear_contents()
         if rows:
             found.resize(found.range[0, 0].resize(len(rows) + 1, found.range.columns.count))
-            found.range[1, 0].value = rows
+            found.range[1, 0].value = [[_live(value) for value in row] for row in rows]
 
     def write_table_cells(self, table: str, cells: dict[tuple[int, int], Any], *, last_offset: int) -> None:
         """As :meth:`FileBook.write_table_cells`: new rows below the table go in one block, then the table grows."""
@@ -159,11 +160,11 @@ class LiveBook:
         new = {k: v for k, v in cells.items() if k[0] > body_rows}
         for (r, c), value in cells.items():
             if r <= body_rows:
-                top.offset(r, c).value = value
+                top.offset(r, c).value = _live(value)
         if new:
             first, last = min(r for r, _ in new), max(r for r, _ in new)
             width = found.range.columns.count
-            block = [[new.get((r, c)) for c in range(width)] for r in range(first, last + 1)]
+            block = [[_live(new.get((r, c))) for c in range(width)] for r in range(first, last + 1)]
             top.offset(first, 0).resize(len(block), width).value = block
         if last_offset > body_rows:
             found.resize(top.resize(last_offset + 1, found.range.columns.count))
@@ -178,10 +179,23 @@ class LiveBook:
         """Excel saves when the user does."""
 
 
+#: Text that Excel would turn into something else when it is set as a cell's value: a formula or a DDE
+#: payload (= + - @ and control characters first), a number ("00123", "1e5", "12,5", "10 %"), a date
+#: or a time ("3/4", "2025-01-02", "12:30"). Such text is written with Excel's text prefix, the
+#: apostrophe, which Excel keeps out of the value: the cell holds exactly the user's data.
+_EXCEL_WOULD_CONVERT = re.compile(r"[=+\-@\t\r\n]|\s*[$€£(]?\s*[\d.,\s]*\d[\d.,\s]*(?:e[+-]?\d+)?\s*[%)€]?\s*$|"
+                                  r"\s*\d{1,4}\s*[-/.]\s*\d{1,2}|\s*\d{1,2}\s*:\s*\d{2}", re.IGNORECASE)
+
+
 def _live(value: Any) -> Any:
+    """A value as it must be handed to Excel so that the cell holds it unchanged."""
     if isinstance(value, Formatted):
         return _live(value.value)
-    return f"={value.text}" if isinstance(value, Formula) else value
+    if isinstance(value, Formula):
+        return f"={value.text}"
+    if isinstance(value, str) and _EXCEL_WOULD_CONVERT.match(value):
+        return "'" + value
+    return value
 
 
 def refresh_book(book: FileBook | LiveBook, *, now: _dt.datetime | None = None, write: bool = True) -> DashboardFill:
