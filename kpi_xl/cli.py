@@ -103,7 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from .excel.refresh import FileBook, fill_inputs, refresh_file
+    from .excel.books import FileBook, fill_inputs
+    from .excel.refresh import refresh_file
     from .template.build import build_template
 
     shop = sample_shop()

@@ -40,7 +40,7 @@ class SampleShop:
     custom: pd.DataFrame  # the shop's own KPIs (sheet "Mes indicateurs")
 
     def tables(self, lang: str = "fr") -> dict[str, pd.DataFrame]:
-        """The input tables by schema key, as :func:`kpi_xl.excel.refresh.fill_inputs` takes them; the
+        """The input tables by schema key, as :func:`kpi_xl.excel.books.fill_inputs` takes them; the
         custom KPIs named in ``lang``."""
         custom = self.custom.assign(name=self.custom["name_en"]) if lang == "en" else self.custom
         return {"orders": self.orders, "traffic": self.traffic, "marketing": self.marketing,

@@ -3,7 +3,6 @@
 import json
 import math
 import subprocess
-import sys
 
 import pytest
 from checkout import checkout_env, kpi_xl_command

@@ -9,8 +9,8 @@ import pytest
 from workbook_cells import cell
 
 from kpi_xl.custom import Formula, FormulaError, evaluate, parse, variables
-from kpi_xl.excel.package import Package
-from kpi_xl.excel.refresh import FileBook, fill_inputs, refresh_file
+from kpi_xl.excel.books import FileBook, fill_inputs
+from kpi_xl.excel.refresh import refresh_file
 from kpi_xl.sample import sample_shop
 from kpi_xl.template.build import build_template
 from kpi_xl.layout import TILE_CELLS, custom_tile_name

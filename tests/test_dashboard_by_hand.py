@@ -31,7 +31,8 @@ import pandas as pd
 import pytest
 from workbook_cells import cell
 
-from kpi_xl.excel.refresh import FileBook, fill_inputs, refresh_file
+from kpi_xl.excel.books import FileBook, fill_inputs
+from kpi_xl.excel.refresh import refresh_file
 from kpi_xl.labels import text
 from kpi_xl.layout import STATUS_MARKS, TILE_CELLS, tile_name
 from kpi_xl.schema import DASHBOARD, NAMES, TILE_KPIS, TREND_COLUMNS

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import json
-import math
 import re
 import shutil
 import zipfile
@@ -14,7 +13,8 @@ from kpi_xl.cli import main as kpi_xl
 from kpi_xl.errors import KpiInputError
 from kpi_xl.excel.fill import NOT_AVAILABLE
 from kpi_xl.excel.package import Package
-from kpi_xl.excel.refresh import FileBook, fill_inputs, read_kpis, refresh_file
+from kpi_xl.excel.books import FileBook, fill_inputs
+from kpi_xl.excel.refresh import refresh_file
 from kpi_xl.labels import text
 from kpi_xl.report import monthly_kpis
 from kpi_xl.sample import sample_shop

@@ -8,7 +8,8 @@ import pytest
 from kpi_xl.excel.fill import NOT_AVAILABLE
 from kpi_xl.excel.package import Package
 from kpi_xl.excel.values import Formatted, Formula
-from kpi_xl.excel.refresh import FileBook, fill_inputs, refresh_file
+from kpi_xl.excel.books import FileBook, fill_inputs
+from kpi_xl.excel.refresh import refresh_file
 from kpi_xl.sample import sample_shop
 from kpi_xl.template.build import build_template
 from xlwings_paths import remote_refresh_actions

@@ -18,7 +18,8 @@ import xlwings as xw
 from openpyxl.utils import get_column_letter
 
 from kpi_xl.excel.package import Package
-from kpi_xl.excel.refresh import LiveBook, refresh_book
+from kpi_xl.excel.books import LiveBook
+from kpi_xl.excel.refresh import refresh_book
 
 
 def _address(r1, c1, r2, c2):

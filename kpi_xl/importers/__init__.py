@@ -156,7 +156,7 @@ def _same(old: Any, new: Any) -> bool:
 
 def import_file(source: str, path: str | Path, book_path: str | Path) -> ImportReport:
     """Import an export into a workbook file; the file is replaced only after a successful save."""
-    from ..excel.refresh import FileBook
+    from ..excel.books import FileBook
 
     found = parse(source, path)
     book = FileBook(book_path)

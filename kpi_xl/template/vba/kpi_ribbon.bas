@@ -42,13 +42,13 @@ Private Sub RunKpiCommand(command As String, message As String)
     Application.StatusBar = message
     Select Case command
         Case "refresh"
-            RunPython "import kpi_xl.excel.refresh as kpi; kpi.refresh()"
+            RunPython "import kpi_xl.excel.ribbon as kpi; kpi.refresh()"
         Case "validate"
-            RunPython "import kpi_xl.excel.refresh as kpi; kpi.validate()"
+            RunPython "import kpi_xl.excel.ribbon as kpi; kpi.validate()"
         Case "load_sample"
-            RunPython "import kpi_xl.excel.refresh as kpi; kpi.load_sample()"
+            RunPython "import kpi_xl.excel.ribbon as kpi; kpi.load_sample()"
         Case "import"
-            RunPython "import kpi_xl.excel.refresh as kpi; kpi.import_chosen_file()"
+            RunPython "import kpi_xl.excel.ribbon as kpi; kpi.import_chosen_file()"
     End Select
     Application.StatusBar = False
 End Sub

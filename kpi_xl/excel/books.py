@@ -1,0 +1,209 @@
+"""The book adapters: one small interface over a workbook, whatever holds it.
+
+* :class:`FileBook`, a workbook file on disk (``kpi-xl refresh BOOK.xlsm``): values
+  read with python-calamine, cells written into their sheet's XML only, saved
+  through a temporary file; the input sheets, VBA, ribbon and charts are left
+  byte for byte as they were;
+* :class:`LiveBook`, an open Excel workbook through xlwings (classic COM, or the
+  Office.js engine of xlwings Lite and xlwings Server).
+
+The refresh (:mod:`kpi_xl.excel.refresh`) and the imports (:mod:`kpi_xl.importers`)
+both stand on these adapters, never on each other.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from ..errors import KpiInputError
+from ..schema import INPUT_TABLES, choice_label
+from .package import Package
+from .values import Formatted, Formula
+
+__all__ = ["FileBook", "LiveBook", "fill_inputs"]
+
+
+class FileBook:
+    """A workbook file, read and written as a package of parts."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.package = Package(path)
+
+    def table_values(self, table: str) -> tuple[str, int, list[list[Any]]]:
+        if table not in self.package.tables:
+            raise KpiInputError(f"{self.package.path.name} has no table {table!r}: was its sheet deleted or the "
+                                "table converted to a range? Take a fresh copy of the template.")
+        ref = self.package.tables[table]
+        return ref.sheet, ref.first_row, self.package.area(ref.sheet, ref.first_row, ref.first_col, ref.last_row,
+                                                           ref.last_col)
+
+    def name_values(self, name: str) -> list[list[Any]]:
+        sheet, (r1, c1, r2, c2) = self.package.name_target(name)
+        return self.package.area(sheet, r1, c1, r2, c2)
+
+    def write(self, name: str, cells: dict[tuple[int, int], Any]) -> None:
+        sheet, (r1, c1, _r2, _c2) = self.package.name_target(name)
+        self.package.write_cells(sheet, {(r1 + dr, c1 + dc): value for (dr, dc), value in cells.items()})
+
+    def print_area(self, name: str) -> None:
+        """Print the area of a defined name on its sheet."""
+        self.package.set_print_area(name)
+
+    def write_table(self, table: str, rows: list[list[Any]]) -> None:
+        """Replace an input table's data rows (the sample shop, an import)."""
+        ref = self.package.tables[table]
+        old_last = ref.last_row
+        cells = {}
+        for i, row in enumerate(rows, start=ref.first_row + 1):
+            for j, value in enumerate(row, start=ref.first_col):
+                cells[(i, j)] = value
+        for i in range(ref.first_row + 1 + len(rows), old_last + 1):
+            for j in range(ref.first_col, ref.last_col + 1):
+                cells[(i, j)] = None
+        self.package.write_cells(ref.sheet, cells)
+        self.package.set_table_area(table, ref.first_row + max(len(rows), 1))
+
+    def write_table_cells(self, table: str, cells: dict[tuple[int, int], Any], *, last_offset: int) -> None:
+        """Write cells of a table by (row below the header, column of the table); the table grows to
+        ``last_offset`` rows below its header when that is more."""
+        ref = self.package.tables[table]
+        self.package.write_cells(ref.sheet, {(ref.first_row + r, ref.first_col + c): value
+                                             for (r, c), value in cells.items()})
+        if ref.first_row + last_offset > ref.last_row:
+            self.package.set_table_area(table, ref.first_row + last_offset)
+
+    def status(self, message: str) -> None:
+        """Nothing to show without Excel."""
+
+    def save(self, path: str | os.PathLike | None = None, *, recalculate: bool = True) -> Path:
+        return self.package.save(path, recalculate=recalculate)
+
+
+class LiveBook:
+    """An open Excel workbook, through xlwings."""
+
+    def __init__(self, book: Any):
+        self.book = book
+
+    def _table(self, table: str):
+        for sheet in self.book.sheets:
+            if table in [t.name for t in sheet.tables]:
+                return sheet, sheet.tables[table]
+        raise KpiInputError(f"the workbook has no table {table!r}: was its sheet deleted or the table converted "
+                            "to a range? Take a fresh copy of the template.")
+
+    def table_values(self, table: str) -> tuple[str, int, list[list[Any]]]:
+        sheet, found = self._table(table)
+        area = found.range
+        return sheet.name, area.row, area.options(ndim=2).value
+
+    def _name(self, name: str):
+        try:
+            return self.book.names[name].refers_to_range
+        except Exception:  # xlwings raises KeyError or a COM error depending on the platform
+            raise KpiInputError(f"the workbook has no name {name!r}: is it a kpi_xl workbook?") from None
+
+    def name_values(self, name: str) -> list[list[Any]]:
+        return self._name(name).options(ndim=2).value
+
+    def write(self, name: str, cells: dict[tuple[int, int], Any]) -> None:
+        start = self._name(name)[0, 0]  # offsets count from the top-left cell; an area would keep its size
+        rows = sorted({r for r, _ in cells})
+        cols = sorted({c for _, c in cells})
+        full = len(cells) == len(rows) * len(cols) and rows == list(range(rows[0], rows[-1] + 1)) \
+            and cols == list(range(cols[0], cols[-1] + 1))
+        if full:  # one call for a whole block
+            block = [[_live(cells[(r, c)]) for c in cols] for r in rows]
+            start.offset(rows[0], cols[0]).resize(len(rows), len(cols)).value = block
+        else:
+            for (dr, dc), value in cells.items():
+                start.offset(dr, dc).value = _live(value)
+        formats: dict[str, list[tuple[int, int]]] = {}
+        for key, value in cells.items():
+            if isinstance(value, Formatted):
+                formats.setdefault(value.number_format, []).append(key)
+        for code, keys in formats.items():  # one call per format: most tiles share a few
+            for dr, dc in keys:
+                start.offset(dr, dc).number_format = code
+
+    def print_area(self, name: str) -> None:
+        area = self._name(name)
+        try:
+            area.sheet.page_setup.print_area = area.address
+        except (AttributeError, NotImplementedError):  # engines without page setup (xlwings' remote engine)
+            pass
+
+    def write_table(self, table: str, rows: list[list[Any]]) -> None:
+        _sheet, found = self._table(table)
+        body = found.data_body_range
+        if body is not None:
+            body.clear_contents()
+        if rows:
+            found.resize(found.range[0, 0].resize(len(rows) + 1, found.range.columns.count))
+            found.range[1, 0].value = [[_live(value) for value in row] for row in rows]
+
+    def write_table_cells(self, table: str, cells: dict[tuple[int, int], Any], *, last_offset: int) -> None:
+        """As :meth:`FileBook.write_table_cells`: new rows below the table go in one block, then the table grows."""
+        _sheet, found = self._table(table)
+        top = found.range[0, 0]
+        body_rows = found.range.rows.count - 1
+        new = {k: v for k, v in cells.items() if k[0] > body_rows}
+        for (r, c), value in cells.items():
+            if r <= body_rows:
+                top.offset(r, c).value = _live(value)
+        if new:
+            first, last = min(r for r, _ in new), max(r for r, _ in new)
+            width = found.range.columns.count
+            block = [[_live(new.get((r, c))) for c in range(width)] for r in range(first, last + 1)]
+            top.offset(first, 0).resize(len(block), width).value = block
+        if last_offset > body_rows:
+            found.resize(top.resize(last_offset + 1, found.range.columns.count))
+
+    def status(self, message: str) -> None:
+        try:
+            self.book.app.status_bar = message or False
+        except NotImplementedError:  # engines without a status bar (xlwings' remote engine)
+            pass
+
+    def save(self, path: Any = None) -> None:
+        """Excel saves when the user does."""
+
+
+#: Text that Excel would turn into something else when it is set as a cell's value: a formula or a DDE
+#: payload (= + - @ and control characters first), a number ("00123", "1e5", "12,5", "10 %"), a date
+#: or a time ("3/4", "2025-01-02", "12:30"). Such text is written with Excel's text prefix, the
+#: apostrophe, which Excel keeps out of the value: the cell holds exactly the user's data.
+_EXCEL_WOULD_CONVERT = re.compile(r"[=+\-@\t\r\n]|\s*[$€£(]?\s*[\d.,\s]*\d[\d.,\s]*(?:e[+-]?\d+)?\s*[%)€]?\s*$|"
+                                  r"\s*\d{1,4}\s*[-/.]\s*\d{1,2}|\s*\d{1,2}\s*:\s*\d{2}", re.IGNORECASE)
+
+
+def _live(value: Any) -> Any:
+    """A value as it must be handed to Excel so that the cell holds it unchanged."""
+    if isinstance(value, Formatted):
+        return _live(value.value)
+    if isinstance(value, Formula):
+        return f"={value.text}"
+    if isinstance(value, str) and _EXCEL_WOULD_CONVERT.match(value):
+        return "'" + value
+    return value
+
+
+def fill_inputs(book: FileBook | LiveBook, tables: dict[str, Any], lang: str = "fr") -> None:
+    """Replace the input tables' rows with DataFrames holding the schema's columns (the sample shop)."""
+    for key, frame in tables.items():
+        spec = INPUT_TABLES[key]
+        rows = []
+        for record in frame.to_dict("records"):
+            row = []
+            for column in spec.columns:
+                value = record.get(column.key)
+                if column.choices:  # drop-down values in the workbook's language
+                    value = choice_label(column.choices, value, lang)
+                if hasattr(value, "to_pydatetime"):
+                    value = value.to_pydatetime()
+                row.append(value.item() if hasattr(value, "item") else value)
+            rows.append(row)
+        book.write_table(spec.table, rows)
