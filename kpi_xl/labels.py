@@ -79,6 +79,8 @@ _TEXT = {
                          "window has not run out"),
     "no_history_note": ("historique insuffisant : moins d'une fenêtre de données", "not enough history: less than "
                         "one window of data"),
+    "earlier_customers_note": ("historique insuffisant : des clients antérieurs manquent",
+                               "not enough history: earlier customers are missing"),
     "window_note": ("fenêtre d'inactivité {days} j", "{days}-day inactivity window"),
     "ltv_note": ("formule simple, fenêtre {days} j", "simple formula, {days}-day window"),
     "previous_month": ("Mois préc.", "Prev. month"),

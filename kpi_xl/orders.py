@@ -102,6 +102,7 @@ def period_summary(
     period: str = "month",
     inactivity_days: int = 365,
     history_start: Any = None,
+    earlier_customers: bool = False,
     **columns: Any,
 ) -> pd.DataFrame:
     """KPIs per period computed from an orders table.
@@ -115,6 +116,13 @@ def period_summary(
         Days without an order after which a customer is lost (default 365).
     history_start : date-like, optional
         When the data really starts; default: the first order's date.
+    earlier_customers : bool
+        True when the shop had customers before ``history_start`` whose orders
+        are missing (an export of the last year only). For one window after
+        ``history_start`` a customer's first order in the data may not be
+        their first: ``acquisition_status`` is then ``"no_history"`` and the
+        new and returning counts of those periods are not to be trusted.
+        False (the default): the data start with the shop's first customer.
     **columns
         Column names and options passed to ``prepare_orders`` (``date_col``,
         ``customer_id_col``, ``as_of``, ...).
@@ -128,7 +136,7 @@ def period_summary(
         ``average_order_value``, ``active_customers``, ``new_customers``,
         ``returning_customers``, ``customers_at_start``, ``customers_lost``,
         ``customers_at_end``, ``churn_rate``, ``retention_rate``,
-        ``churn_status``, ``repeat_purchase_rate`` (customers with 2+ orders to
+        ``churn_status``, ``acquisition_status``, ``repeat_purchase_rate`` (customers with 2+ orders to
         date / customers to date), ``purchase_frequency`` (orders / active
         customers) and ``lifetime_value``: margin-adjusted,
         AOV x orders per customer of the base x gross margin / churn, where
@@ -192,6 +200,7 @@ def period_summary(
     status = np.where(starts - window < start_of_data, "no_history",
                       np.where(ends - 1 > end_of_data, "provisional", "final"))
     out["churn_status"] = status
+    out["acquisition_status"] = np.where(earlier_customers & (starts - window < start_of_data), "no_history", "final")
 
     derived = [_period_kpis(row, repeat, seen) for row, repeat, seen in
                zip(out.itertuples(index=False), repeaters_to_date, customers_to_date, strict=True)]
@@ -201,7 +210,7 @@ def period_summary(
 _SUMMARY_COLUMNS = [
     "orders", "revenue", "cost_of_goods_sold", "gross_profit", "gross_margin", "average_order_value",
     "active_customers", "new_customers", "returning_customers", "customers_at_start", "customers_lost",
-    "customers_at_end", "churn_rate", "retention_rate", "churn_status", "repeat_purchase_rate",
+    "customers_at_end", "churn_rate", "retention_rate", "churn_status", "acquisition_status", "repeat_purchase_rate",
     "purchase_frequency", "lifetime_value",
 ]
 

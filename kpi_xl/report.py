@@ -123,6 +123,7 @@ def monthly_kpis(
     *,
     inactivity_days: int = 365,
     history_start: Any = None,
+    earlier_customers: bool = False,
     **order_options: Any,
 ) -> pd.DataFrame:
     """Every KPI of every month.
@@ -134,8 +135,11 @@ def monthly_kpis(
     traffic, marketing, social : pandas.DataFrame, optional
         The monthly tables (see :func:`prepare_monthly`); a missing table
         leaves its KPIs undefined (nan).
-    inactivity_days, history_start
-        Passed to :func:`~kpi_xl.orders.period_summary`.
+    inactivity_days, history_start, earlier_customers
+        Passed to :func:`~kpi_xl.orders.period_summary`. Where earlier customers
+        make a month's new customers unknown (``acquisition_status``), its new
+        and returning customers and every KPI built on them (CAC, paid CAC,
+        LTV:CAC, CAC payback) are nan, not a flattering number.
     **order_options
         Passed to :func:`~kpi_xl.order_table.prepare_orders` (column names,
         ``as_of``, ...).
@@ -171,7 +175,8 @@ def monthly_kpis(
     (24, '2025-12')
     """
     valid = prepare_orders(orders, **order_options)
-    summary = period_summary(valid, inactivity_days=inactivity_days, history_start=history_start)
+    summary = period_summary(valid, inactivity_days=inactivity_days, history_start=history_start,
+                             earlier_customers=earlier_customers)
     summary.index = summary.index.rename("month")
     inputs = {kind: prepare_monthly(frame, kind)[0] if frame is not None else
               pd.DataFrame(columns=MONTHLY_TABLES[kind]["numbers"], dtype=float,
@@ -188,7 +193,17 @@ def monthly_kpis(
     table.index.name = "month"
     derived = [_month_kpis(row, previous_followers)
                for row, previous_followers in zip(table.itertuples(), table["followers"].shift(1), strict=True)]
-    return table.join(pd.DataFrame(derived, index=table.index))
+    table = table.join(pd.DataFrame(derived, index=table.index))
+    unknown = (table["acquisition_status"] == "no_history").to_numpy()
+    if unknown.any():
+        for column in _ACQUISITION_KPIS:
+            table[column] = table[column].astype(float).mask(unknown)
+    return table
+
+
+#: What earlier customers, missing from the data, make unknown.
+_ACQUISITION_KPIS = ["new_customers", "returning_customers", "customer_acquisition_cost",
+                     "paid_customer_acquisition_cost", "ltv_cac_ratio", "cac_payback_months"]
 
 
 def _month_kpis(row: Any, previous_followers: float) -> dict[str, float]:

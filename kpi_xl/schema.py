@@ -215,6 +215,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("language", "kpi_language", "Langue", "Language", "choice", "FR", "language", "EN"),
     Setting("inactivity_days", "kpi_inactivity_days", "Fenêtre d'inactivité (jours)", "Inactivity window (days)",
             "count", 365),
+    Setting("history_start", "kpi_history_start",
+            "Commandes complètes depuis (vide = l'ouverture)", "Orders complete since (blank = opening)", "date"),
     Setting("default_cogs_rate", "kpi_default_cogs_rate", "Coût des marchandises par défaut (% du CA net, si non saisi)",
             "Default cost of goods (% of net revenue, when not entered)", "percent"),
     Setting("import_path", "kpi_import_path", "Dernier fichier importé (rempli par le bouton Importer)",

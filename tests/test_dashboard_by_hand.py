@@ -392,3 +392,28 @@ def test_contradictions_and_risky_settings_are_checks_not_failures(blank, tmp_pa
     assert tile(path, "revenue", "value").value == pytest.approx(245.0)  # nothing left out
     rows = [[cell(path, NAMES["checks"], (r, c)).value for c in range(6)] for r in range(1, 4)]
     assert all(row[5] for row in rows)  # each says what to do
+
+
+def test_history_that_starts_mid_life_is_marked(blank, tmp_path):
+    """'Orders complete since' Feb 1: customers may have bought before it, so a first order in February or
+    March (both start less than one 30-day window after Feb 1) may not be a first: new customers, CAC,
+    LTV:CAC and churn say so instead of flattering numbers."""
+    path, lang = refreshed(blank, tmp_path, kpi_history_start=dt.datetime(2025, 2, 1))
+    for key in ("new_customers", "customer_acquisition_cost"):
+        assert tile(path, key, "value").value == text("undefined", lang), key
+        assert tile(path, key, "note").value == text("earlier_customers_note", lang), key
+        assert tile(path, key, "previous").value == text("undefined", lang), key
+    assert tile(path, "churn_rate", "note").value == text("no_history_note", lang)
+    assert tile(path, "revenue", "value").value == pytest.approx(245.0)  # sales are what they are
+    cac = 1 + TREND_COLUMNS.index("customer_acquisition_cost")
+    assert cell(path, NAMES["trend"], (3, cac)).value == "=NA()"
+
+
+def test_history_complete_from_the_first_order_marks_nothing_more(blank, tmp_path):
+    # complete since Jan 2 (the first order): only January is within one window of it
+    path, lang = refreshed(blank, tmp_path, kpi_history_start=dt.datetime(2025, 1, 2))
+    assert tile(path, "new_customers", "value").value == pytest.approx(3.0)  # March
+    assert tile(path, "new_customers", "previous").value == pytest.approx(2.0)  # February
+    cac = 1 + TREND_COLUMNS.index("customer_acquisition_cost")
+    assert cell(path, NAMES["trend"], (1, cac)).value == "=NA()"  # January: 90 / 3 would flatter
+    assert cell(path, NAMES["trend"], (2, cac)).value == pytest.approx(45.0)

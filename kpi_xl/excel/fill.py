@@ -31,6 +31,8 @@ __all__ = ["DashboardFill", "compute", "tile_status", "NOT_AVAILABLE", "advice",
 #: A trend cell with no value: Excel's #N/A, which charts leave out (text or a blank would plot as 0 or a gap).
 NOT_AVAILABLE = Formula("NA()", "#N/A")
 _CHURN_KPIS = {"churn_rate", "retention_rate", "lifetime_value", "ltv_cac_ratio"}
+#: KPIs that customers missing from the data (before "orders complete since") make unknown.
+_ACQUISITION_KPIS = {"new_customers", "customer_acquisition_cost", "ltv_cac_ratio"}
 
 
 @dataclass
@@ -182,6 +184,9 @@ def _note(table: pd.DataFrame, month: pd.Period, key: str, value: float | None, 
     lang, days = inputs.settings["language"], inputs.settings["inactivity_days"]
     if value is None and key in _CHURN_KPIS and month in table.index and table.at[month, "churn_status"] != "final":
         return text(f"{table.at[month, 'churn_status']}_note", lang)
+    if value is None and key in _ACQUISITION_KPIS and month in table.index and \
+            table.at[month, "acquisition_status"] != "final":
+        return text("earlier_customers_note", lang)
     if value is None:
         return undefined_reason(key, lang) or None
     if key in ("lifetime_value", "ltv_cac_ratio"):
@@ -366,8 +371,10 @@ def compute(inputs: Inputs, *, now: _dt.datetime | None = None) -> DashboardFill
         rows_read += read
         rows_skipped += len({p.row for p in found if p.row is not None})
         problems += _missing_months(inputs, kind, present, order_months, read)
+    start = inputs.settings.get("history_start")
     table = monthly_kpis(valid, clean["traffic"], clean["marketing"], clean["social"],
-                         inactivity_days=inputs.settings["inactivity_days"])
+                         inactivity_days=inputs.settings["inactivity_days"], history_start=start,
+                         earlier_customers=start is not None)
     problems += _consistency(table, inputs)
     month = inputs.settings.get("reporting_month") or table.index[-1]
     if month not in table.index:

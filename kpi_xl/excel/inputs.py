@@ -120,6 +120,13 @@ def _settings(reader: BookReader) -> dict[str, Any]:
                 raise KpiInputError(f"Settings: the reporting month is {month!r}: enter a date or leave it blank") \
                     from None
         out["reporting_month"] = pd.Period(pd.Timestamp(month), freq="M")
+    start = out.get("history_start")
+    if start is not None:
+        try:
+            out["history_start"] = pd.Timestamp(start.strip() if isinstance(start, str) else start).normalize()
+        except (TypeError, ValueError):
+            raise KpiInputError(f"Settings: 'orders complete since' is {start!r}: enter a date or leave it blank") \
+                from None
     out["currency"] = str(out.get("currency") or "EUR").strip().upper()
     rate = out.get("default_cogs_rate")
     if rate is not None:

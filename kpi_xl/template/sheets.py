@@ -128,10 +128,10 @@ def _settings(wb: Workbook, ws: Worksheet, lang: str) -> None:
     _title(ws, _text(lang, "Paramètres", "Settings"),
            _text(lang, "Les valeurs en jaune se modifient ; le reste est calculé.", "Yellow cells are yours to change."))
     ws.column_dimensions["A"].width = 2
-    ws.column_dimensions["B"].width = 42
+    ws.column_dimensions["B"].width = 52
     ws.column_dimensions["C"].width = 22
     ws.column_dimensions["D"].width = 20
-    ws.column_dimensions["E"].width = 22
+    ws.column_dimensions["E"].width = 30
     row = 4
     for setting in SETTINGS:
         ws.cell(row, 2, _text(lang, setting.fr, setting.en)).font = Font(bold=True)
@@ -141,6 +141,9 @@ def _settings(wb: Workbook, ws: Worksheet, lang: str) -> None:
         if setting.kind == "month":
             cell.number_format = NUMBER_FORMATS["month"]
             dv = DataValidation(type="list", formula1=_month_list(wb, ws), allow_blank=True)
+        elif setting.kind == "date":
+            cell.number_format = NUMBER_FORMATS["date"]
+            dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
         elif setting.kind == "count":
             dv = DataValidation(type="whole", operator="between", formula1="1", formula2="3650")
         elif setting.kind == "path":
