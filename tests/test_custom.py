@@ -34,6 +34,8 @@ VALID = [
     ("min(likes, 50, shares * 5)", [40.0, 50.0]),                   # three values
     ("abs(likes - 50)", [10.0, 10.0]),                              # |40-50|, |60-50|
     ("round(revenue / 3, 1)", [333.3, 500.0]),                      # 333.33.. -> 333.3
+    ("round(revenue / 7)", [143.0, 214.0]),                         # 142.86 -> 143, 214.29 -> 214
+    ("round(revenue, -2)", [1000.0, 1500.0]),                       # to the hundred
     ("1 / churn_rate", [20.0, math.nan]),                           # undefined input stays undefined
     ("12", [12.0, 12.0]),                                           # a constant
 ]
@@ -55,6 +57,12 @@ ERRORS = [
     ("'text'", "is not a number"),
     ("foo(revenue)", "'foo' is not a function"),
     ("round(revenue, 1, 2)", "round() takes a value"),
+    ("round(revenue, 0.5)", "round() takes a whole number of decimals between -15 and 15"),
+    ("min(revenue)", "min() needs at least two values"),
+    ("max(revenue)", "max() needs at least two values"),
+    ("abs(revenue, 1)", "abs() takes 1 value, not 2"),
+    ("if_zero(revenue)", "if_zero() takes 2 values, not 1"),
+    ("if_zero(revenue, 1, 2)", "if_zero() takes 2 values, not 3"),
     ("", "the formula is empty"),
 ]
 
