@@ -225,19 +225,26 @@ def cell_sheet(lang):
     return "Tableau de bord" if lang == "fr" else "Dashboard"
 
 
-def test_a_bad_amount_is_a_check_row_and_is_left_out(blank, tmp_path):
+def with_a_bad_amount(blank, tmp_path):
+    """The hand-made workbook with "abc" as the revenue of order #1013 (G, 60 on Mar 31), refreshed;
+    the order's sheet row."""
     source, lang = blank
     path = tmp_path / "book.xlsm"
     shutil.copy(source, path)
     book = FileBook(path)
     orders_table = book.package.tables["tblOrders"]
-    # order #1013 (G, 60 on Mar 31) is the 14th data row; its revenue column is the 4th of the table
+    # #1013 is the 14th data row; the revenue column is the table's 4th
     book.package.write_cells(orders_table.sheet, {(orders_table.first_row + 14, orders_table.first_col + 3): "abc"})
     book.save()
     refresh_file(path, now=NOW)
+    return path, lang, orders_table.first_row + 14
+
+
+def test_a_bad_amount_is_a_check_row_and_is_left_out(blank, tmp_path):
+    path, lang, sheet_row = with_a_bad_amount(blank, tmp_path)
     row = [cell(path, NAMES["checks"], (1, c)).value for c in range(6)]
     sheet, revenue = ("Commandes", "CA net") if lang == "fr" else ("Orders", "Net revenue")
-    assert row[:4] == [sheet, orders_table.first_row + 14, revenue, "abc"]
+    assert row[:4] == [sheet, sheet_row, revenue, "abc"]
     assert row[4].startswith("is not a number")
     assert row[5] == ("Saisissez un nombre (ex. 12,50)" if lang == "fr" else "Enter a number (e.g. 12.50)")
     assert tile(path, "revenue", "value").value == pytest.approx(245 - 60)  # G's order left out
@@ -354,14 +361,7 @@ def test_the_dashboard_prints_on_two_pages(blank, tmp_path, paper):
 
 @pytest.mark.soffice
 def test_the_data_checks_print_on_a_third_page_when_there_are_some(blank, tmp_path):
-    source, lang = blank
-    path = tmp_path / "book.xlsm"
-    shutil.copy(source, path)
-    book = FileBook(path)
-    orders_table = book.package.tables["tblOrders"]
-    book.package.write_cells(orders_table.sheet, {(orders_table.first_row + 14, orders_table.first_col + 3): "abc"})
-    book.save()
-    refresh_file(path, now=NOW)
+    path, lang, _row = with_a_bad_amount(blank, tmp_path)
     pages = printed_pages(path, cell_sheet(lang), tmp_path)
     assert len(pages) == 3 and "abc" in pages[2]
 
