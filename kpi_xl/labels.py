@@ -55,8 +55,11 @@ KPI_LABELS: dict[str, Label] = {
     "lifetime_value": Label("Valeur vie client (LTV)", "Customer lifetime value (LTV)", "money", short=("LTV", "LTV")),
     "ltv_cac_ratio": Label("Ratio LTV / CAC", "LTV:CAC ratio", "ratio"),
     "cac_payback_months": Label("Retour sur CAC", "CAC payback", "months", False),
-    "click_through_rate": Label("Taux de clic (CTR)", "Click-through rate (CTR)", "percent", short=("CTR", "CTR")),
-    "return_on_ad_spend": Label("ROAS", "Return on ad spend (ROAS)", "ratio"),
+    "click_through_rate": Label("Taux de clic des pubs (CTR)", "Ads click-through rate (CTR)", "percent",
+                                short=("CTR pubs", "Ads CTR")),
+    "marketing_efficiency_ratio": Label("MER (CA / dépenses marketing)", "MER (revenue / marketing spend)", "ratio",
+                                        short=("MER", "MER")),
+    "email_click_rate": Label("Taux de clic e-mail", "E-mail click rate", "percent"),
     "engagement_rate": Label("Taux d'engagement (abonnés)", "Engagement rate (followers)", "percent",
                              short=("Engagement", "Engagement")),
     "follower_growth_rate": Label("Croissance des abonnés", "Follower growth", "percent"),
@@ -67,7 +70,8 @@ KPI_LABELS: dict[str, Label] = {
 DASHBOARD_KPIS = [
     "revenue", "orders", "average_order_value", "gross_margin", "conversion_rate", "new_customers",
     "churn_rate", "retention_rate", "repeat_purchase_rate", "customer_acquisition_cost", "lifetime_value",
-    "ltv_cac_ratio", "click_through_rate", "return_on_ad_spend", "engagement_rate", "social_traffic_share",
+    "ltv_cac_ratio", "click_through_rate", "email_click_rate", "marketing_efficiency_ratio", "engagement_rate",
+    "social_traffic_share",
 ]
 
 _TEXT = {
@@ -97,8 +101,9 @@ UNDEFINED_REASONS = {
     "customer_acquisition_cost": ("aucun nouveau client ou dépense non saisie", "no new customer or no spend entered"),
     "lifetime_value": ("attrition nulle ou inconnue", "churn zero or unknown"),
     "ltv_cac_ratio": ("LTV ou CAC n.d.", "LTV or CAC n/a"),
-    "click_through_rate": ("aucune impression saisie", "no impressions entered"),
-    "return_on_ad_spend": ("aucune dépense publicitaire saisie", "no ad spend entered"),
+    "click_through_rate": ("aucune impression de pub saisie", "no ad impressions entered"),
+    "email_click_rate": ("aucun e-mail saisi (canal Email)", "no e-mails entered (channel Email)"),
+    "marketing_efficiency_ratio": ("aucune dépense marketing saisie", "no marketing spend entered"),
     "engagement_rate": ("aucun abonné saisi", "no followers entered"),
     "social_traffic_share": ("aucune session, ou plus de visites des réseaux que de sessions",
                              "no sessions, or more social visits than sessions"),

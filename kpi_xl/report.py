@@ -30,7 +30,7 @@ from .order_table import ValidOrders, prepare_orders
 from .orders import period_summary
 from .table_checks import TableReport, check_amounts, check_dates, check_duplicates, check_ids, require_columns
 
-__all__ = ["MONTHLY_TABLES", "prepare_monthly", "monthly_kpis"]
+__all__ = ["MONTHLY_TABLES", "prepare_monthly", "monthly_kpis", "is_paid_channel", "is_email_channel"]
 
 #: For each monthly table: its key columns and its numeric columns, and
 #: (part, whole) column pairs where the part may not exceed the whole.
@@ -154,11 +154,14 @@ def monthly_kpis(
         ``conversion_rate`` purchases / sessions (Shopify's definition);
         ``visitor_conversion_rate`` purchases / visitors; ``newsletter_rate``
         and ``whitepaper_rate`` sign-ups and downloads / visitors;
-        ``click_through_rate`` ad clicks / ad impressions;
+        ``click_through_rate`` ad clicks / ad impressions of the paid channels
+        (:func:`is_paid_channel`); ``email_click_rate`` e-mail clicks / e-mails
+        (the Marketing sheet's impressions of the e-mail channel);
         ``customer_acquisition_cost`` ad spend / all new customers (blended
         CAC, the one comparable with an LTV over all customers);
         ``paid_customer_acquisition_cost`` ad spend / new customers the
-        channels claim; ``return_on_ad_spend`` revenue / ad spend (blended);
+        channels claim; ``marketing_efficiency_ratio`` (MER) net revenue / all
+        marketing spend (a blended figure, not a channel's ROAS);
         ``ltv_cac_ratio``; ``cac_payback_months`` CAC / monthly gross profit per
         customer of the base; ``engagement_rate`` interactions (likes +
         comments + shares) / followers; ``engagement_rate_by_reach``
@@ -185,6 +188,7 @@ def monthly_kpis(
     marketing_sums = inputs["marketing"].rename(columns={
         "spend": "ad_spend", "impressions": "ad_impressions", "clicks": "ad_clicks",
         "new_customers": "attributed_new_customers"})
+    marketing_sums = marketing_sums.join(_channel_sums(marketing, months_of=marketing_sums.index))
     social_sums = inputs["social"].rename(columns={"impressions": "social_impressions",
                                                    "site_visits": "social_site_visits"})
     social_sums["interactions"] = social_sums[["likes", "comments", "shares"]].sum(axis=1)
@@ -206,6 +210,40 @@ _ACQUISITION_KPIS = ["new_customers", "returning_customers", "customer_acquisiti
                      "paid_customer_acquisition_cost", "ltv_cac_ratio", "cac_payback_months"]
 
 
+def is_paid_channel(channel: Any) -> bool:
+    """A paid advertising channel: its name says "ads" (Google Ads, Meta Ads, TikTok Ads, Bing Ads...).
+
+    >>> is_paid_channel("Meta Ads"), is_paid_channel("Email"), is_paid_channel("Organique")
+    (True, False, False)
+    """
+    return "ads" in str(channel).casefold().replace("-", " ").split()
+
+
+def is_email_channel(channel: Any) -> bool:
+    """An e-mail channel (newsletters, e-mail campaigns).
+
+    >>> is_email_channel("E-mail"), is_email_channel("Newsletter"), is_email_channel("Google Ads")
+    (True, True, False)
+    """
+    return str(channel).casefold().replace("-", "").strip() in {"email", "emailing", "newsletter", "mail", "courriel"}
+
+
+def _channel_sums(marketing: pd.DataFrame | None, *, months_of: pd.PeriodIndex) -> pd.DataFrame:
+    """Spend, impressions and clicks of the paid channels and of e-mail, per month (0 where a month has none)."""
+    out = pd.DataFrame(0.0, index=months_of, columns=["paid_spend", "paid_impressions", "paid_clicks",
+                                                       "email_impressions", "email_clicks"])
+    if marketing is None or marketing.empty:
+        return out
+    for prefix, keep in (("paid", is_paid_channel), ("email", is_email_channel)):
+        rows = marketing[marketing["channel"].map(keep).astype(bool)]
+        if len(rows):
+            sums = prepare_monthly(rows, "marketing")[0]
+            for column in ("spend", "impressions", "clicks"):
+                if f"{prefix}_{column}" in out:
+                    out[f"{prefix}_{column}"] = sums[column].reindex(months_of).fillna(0.0)
+    return out
+
+
 def _month_kpis(row: Any, previous_followers: float) -> dict[str, float]:
     """The KPIs of one month from its inputs, each by its core function."""
     cac = _defined(kpis.customer_acquisition_cost, row.ad_spend, row.new_customers)
@@ -216,11 +254,15 @@ def _month_kpis(row: Any, previous_followers: float) -> dict[str, float]:
         "visitor_conversion_rate": _defined(kpis.conversion_rate, row.purchases, row.visitors),
         "newsletter_rate": _defined(kpis.conversion_rate, row.newsletter_signups, row.visitors),
         "whitepaper_rate": _defined(kpis.conversion_rate, row.whitepaper_downloads, row.visitors),
-        "click_through_rate": _defined(kpis.click_through_rate, row.ad_clicks, row.ad_impressions),
+        # ads only: e-mail clicks per e-mail sent are another order of magnitude and would dilute it
+        "click_through_rate": _defined(kpis.click_through_rate, row.paid_clicks, row.paid_impressions),
+        "email_click_rate": _defined(kpis.click_through_rate, row.email_clicks, row.email_impressions),
         "customer_acquisition_cost": cac,
         "paid_customer_acquisition_cost": _defined(kpis.customer_acquisition_cost, row.ad_spend,
                                                    row.attributed_new_customers),
-        "return_on_ad_spend": _defined(kpis.return_on_ad_spend, row.revenue, row.ad_spend),
+        # every sale over every marketing spend: the marketing efficiency ratio, not a ROAS (that needs the
+        # revenue attributed to each channel)
+        "marketing_efficiency_ratio": _defined(kpis.return_on_ad_spend, row.revenue, row.ad_spend),
         "ltv_cac_ratio": _defined(kpis.ltv_cac_ratio, row.lifetime_value, cac),
         "cac_payback_months": _defined(kpis.cac_payback_periods, cac, profit_per_customer),
         "engagement_rate": _defined(kpis.engagement_rate, row.interactions, row.followers),

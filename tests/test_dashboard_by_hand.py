@@ -60,6 +60,7 @@ MARKETING = [  # month, channel, spend, impressions, clicks, new customers attri
     ("2025-01-01", "Google Ads", 60, 4000, 80, 1), ("2025-01-01", "Meta Ads", 30, 2000, 20, 1),
     ("2025-02-01", "Google Ads", 50, 2500, 50, 1), ("2025-02-01", "Meta Ads", 40, 2500, 25, 1),
     ("2025-03-01", "Google Ads", 75, 5000, 60, 2), ("2025-03-01", "Meta Ads", 45, 3000, 36, 0),
+    ("2025-02-01", "Email", 10, 400, 20, 0), ("2025-03-01", "Email", 10, 500, 40, 0),  # impressions = e-mails sent
 ]
 SOCIAL = [  # month, platform, followers, reach, impressions, likes, comments, shares, site visits
     ("2025-01-01", "Instagram", 1000, 3000, 5000, 40, 5, 5, 20),
@@ -78,11 +79,12 @@ MARCH = {
     "churn_rate": 3 / 4,
     "retention_rate": 1 / 4,  # (4 at end - 3 entered: F, A2, G) / 4 at start
     "repeat_purchase_rate": 3 / 8,  # A, C, E of A B C I E H F G
-    "customer_acquisition_cost": 40.0,  # spend 120 / 3 new customers
+    "customer_acquisition_cost": 130 / 3,  # all spend (ads 120 + e-mail 10) / 3 new customers
     "lifetime_value": 40.0,  # gross profit 120 / mean base (4 + 4) / 2 / churn 0.75
-    "ltv_cac_ratio": 1.0,
-    "click_through_rate": 96 / 8000,
-    "return_on_ad_spend": 245 / 120,
+    "ltv_cac_ratio": 40 / (130 / 3),
+    "click_through_rate": 96 / 8000,  # the ads only: (60 + 36) / (5000 + 3000)
+    "email_click_rate": 40 / 500,
+    "marketing_efficiency_ratio": 245 / 130,  # every sale over every spend
     "engagement_rate": 72 / 1200,  # (60 + 10 + 2) / followers
     "social_traffic_share": 40 / 400,  # site visits from social / sessions
 }
@@ -90,21 +92,23 @@ FEBRUARY = {
     "revenue": 215.0, "orders": 4.0, "average_order_value": 53.75, "gross_margin": 100 / 215,
     "conversion_rate": 4 / 200, "new_customers": 2.0, "churn_rate": 2 / 3, "retention_rate": 1 / 3,
     "repeat_purchase_rate": 2 / 5,  # A and C of A B C I E
-    "customer_acquisition_cost": 45.0,  # 90 / 2
+    "customer_acquisition_cost": 50.0,  # (90 + 10) / 2
     "lifetime_value": 100 / 3.5 / (2 / 3),  # gross profit / mean base (3 + 4) / 2 / churn
-    "ltv_cac_ratio": 100 / 3.5 / (2 / 3) / 45, "click_through_rate": 75 / 5000, "return_on_ad_spend": 215 / 90,
+    "ltv_cac_ratio": 100 / 3.5 / (2 / 3) / 50, "click_through_rate": 75 / 5000, "email_click_rate": 20 / 400,
+    "marketing_efficiency_ratio": 215 / 100,
     "engagement_rate": 44 / 1100, "social_traffic_share": 30 / 200,
 }
 # Status with the template's targets (tolerance in the KPI's unit: 10 % of the target, 1 pt for churn
 # and retention): margin 49.0 % >= 45 %; conversion 1.25 % < 2 % - 0.2 pt; churn 75 % > 5 % + 1 pt;
-# retention 25 % < 95 % - 1 pt; repeat 37.5 % >= 30 %; CAC 40 > 30 + 3; LTV:CAC 1.0 < 3 - 0.3;
-# CTR 1.2 % < 1.5 % - 0.15 pt; ROAS 2.04 < 4 - 0.4; engagement 6 % >= 3 %; social share 10 % >= 5 %.
+# retention 25 % < 95 % - 1 pt; repeat 37.5 % >= 30 %; CAC 43.33 > 30 + 3; LTV:CAC 0.92 < 3 - 0.3;
+# CTR 1.2 % < 1.5 % - 0.15 pt; e-mail 8 % >= 2 %; MER 1.88 < 4 - 0.4; engagement 6 % >= 3 %; social 10 % >= 5 %.
 MARCH_STATUS = {"gross_margin": "green", "conversion_rate": "red", "churn_rate": "red", "retention_rate": "red",
                 "repeat_purchase_rate": "green", "customer_acquisition_cost": "red", "ltv_cac_ratio": "red",
-                "click_through_rate": "red", "return_on_ad_spend": "red", "engagement_rate": "green",
+                "click_through_rate": "red", "email_click_rate": "green", "marketing_efficiency_ratio": "red",
+                "engagement_rate": "green",
                 "social_traffic_share": "green"}
 RATES = {"gross_margin", "conversion_rate", "churn_rate", "retention_rate", "repeat_purchase_rate",
-         "click_through_rate", "engagement_rate", "social_traffic_share"}
+         "click_through_rate", "email_click_rate", "engagement_rate", "social_traffic_share"}
 
 
 def frames():
@@ -213,8 +217,8 @@ def test_cohort_heat_map_positions(blank, tmp_path):
 def test_no_problem_is_said_and_the_checks_stay_off_the_print(blank, tmp_path):
     path, lang = refreshed(blank, tmp_path)
     summary = cell(path, NAMES["checks_summary"], (0, 0)).value
-    # 14 orders + 3 traffic + 6 marketing + 3 social rows
-    assert summary == ("Aucun problème : 26 lignes lues." if lang == "fr" else "No problem: 26 rows read.")
+    # 14 orders + 3 traffic + 8 marketing + 3 social rows
+    assert summary == ("Aucun problème : 28 lignes lues." if lang == "fr" else "No problem: 28 rows read.")
     assert cell(path, NAMES["checks"], (1, 0)).value is None
     from workbook_cells import workbook
     last = DASHBOARD.cohort_row + DASHBOARD.cohort_size
@@ -295,10 +299,10 @@ def test_a_provisional_month_is_said(blank, tmp_path):
 
 
 @pytest.mark.parametrize("target, tolerance, status", [
-    (40.0, None, "green"),  # CAC 40 on a target of 40, lower is better
-    (38.0, None, "amber"),  # 40 <= 38 + 3.8 (10 % of the target)
-    (38.0, 1.0, "red"),  # 40 > 38 + 1
-    (36.0, 5.0, "amber"),  # 40 <= 36 + 5
+    (43.5, None, "green"),  # CAC 43.33 on a target of 43.50, lower is better
+    (40.0, None, "amber"),  # 43.33 <= 40 + 4 (10 % of the target)
+    (40.0, 1.0, "red"),  # 43.33 > 40 + 1
+    (38.0, 6.0, "amber"),  # 43.33 <= 38 + 6
 ])
 def test_targets_and_tolerances_are_read(blank, tmp_path, target, tolerance, status):
     source, _lang = blank
@@ -416,4 +420,4 @@ def test_history_complete_from_the_first_order_marks_nothing_more(blank, tmp_pat
     assert tile(path, "new_customers", "previous").value == pytest.approx(2.0)  # February
     cac = 1 + TREND_COLUMNS.index("customer_acquisition_cost")
     assert cell(path, NAMES["trend"], (1, cac)).value == "=NA()"  # January: 90 / 3 would flatter
-    assert cell(path, NAMES["trend"], (2, cac)).value == pytest.approx(45.0)
+    assert cell(path, NAMES["trend"], (2, cac)).value == pytest.approx(50.0)  # (90 + 10) / 2

@@ -48,8 +48,22 @@ def test_marketing_kpis(table):
     assert col(table, "customer_acquisition_cost") == pytest.approx([40, 60, 60])
     # paid CAC = spend / customers the channels claim (3, 2, 2)
     assert col(table, "paid_customer_acquisition_cost") == pytest.approx([160 / 3, 60, 60])
-    # ROAS = revenue (340, 250, 260) / spend
-    assert col(table, "return_on_ad_spend") == pytest.approx([340 / 160, 250 / 120, 260 / 120])
+    # MER = revenue (340, 250, 260) / all marketing spend
+    assert col(table, "marketing_efficiency_ratio") == pytest.approx([340 / 160, 250 / 120, 260 / 120])
+
+
+def test_ads_ctr_leaves_email_out_and_email_has_its_own_rate(orders):
+    email = pd.DataFrame([("2024-01", "Email", 20, 2000, 140, 0), ("2024-02", "E-mail", 10, 1000, 30, 0)],
+                         columns=MARKETING.columns)
+    table = monthly_kpis(orders, TRAFFIC, pd.concat([MARKETING, email]), SOCIAL, inactivity_days=30,
+                         history_start="2024-01-01")
+    # ads: 300 / 30000 and 220 / 20000 as without e-mail; e-mail: 140 / 2000, 30 / 1000; none in March
+    assert col(table, "click_through_rate") == pytest.approx([0.01, 0.011, 0.03])
+    assert col(table, "email_click_rate")[:2] == pytest.approx([0.07, 0.03])
+    assert math.isnan(col(table, "email_click_rate")[2])
+    # spend counts every channel: CAC and MER include the e-mail spend (180 and 130 in Jan and Feb)
+    assert col(table, "customer_acquisition_cost")[:2] == pytest.approx([180 / 4, 130 / 2])
+    assert col(table, "marketing_efficiency_ratio")[:2] == pytest.approx([340 / 180, 250 / 130])
 
 
 def test_ltv_against_cac(table):

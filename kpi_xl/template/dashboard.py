@@ -152,7 +152,7 @@ def _charts(ws: Worksheet, lang: str) -> None:
     months = Reference(ws, min_col=col, min_row=row + 1, max_row=row + DASHBOARD.trend_rows)
     titles = {"conversion": ("Taux de conversion", "Conversion rate"), "cac_ltv": ("CAC et LTV", "CAC and LTV"),
               "churn_retention": ("Attrition et rétention", "Churn and retention"),
-              "margin": ("Taux de marge brute", "Gross margin"), "ctr": ("Taux de clic (CTR)", "Click-through rate"),
+              "margin": ("Taux de marge brute", "Gross margin"), "ctr": ("Taux de clic des pubs (CTR)", "Ads click-through rate"),
               "engagement": ("Taux d'engagement", "Engagement rate")}
     for i, (key, series) in enumerate(DASHBOARD.charts):
         chart = LineChart()
