@@ -27,6 +27,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .errors import InputProblem, KpiInputError
@@ -197,12 +198,11 @@ def prepare_orders(
 
 
 def _statuses(values: pd.Series, column: str, report: TableReport) -> pd.Series:
-    labels = values.astype("string")
-    distinct = pd.Series(labels.unique(), dtype="string")  # a handful of labels: clean each once
-    meaning = dict(zip(distinct, distinct.str.strip().str.lower().map(STATUS_ALIASES), strict=True))
-    canonical = labels.map(meaning)
+    """Each status label's meaning; a handful of distinct labels, so each is cleaned once."""
+    codes, labels = pd.factorize(values, use_na_sentinel=True)
+    meaning = pd.Series(labels, dtype=object).map(
+        lambda label: STATUS_ALIASES.get(str(label).strip().lower())).to_numpy(dtype=object)
+    canonical = np.where(codes >= 0, meaning[np.maximum(codes, 0)], None)
     known = ", ".join(sorted(set(STATUS_ALIASES) - {"payé", "remboursé", "annulé", "canceled"}))
-    report.add(canonical.isna().to_numpy(), column, values, f"is not a known status ({known})")
-    return canonical.astype(object)
-
-
+    report.add(pd.isna(canonical), column, values, f"is not a known status ({known})")
+    return pd.Series(canonical, index=values.index, dtype=object)

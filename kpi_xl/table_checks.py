@@ -9,6 +9,7 @@ All checks are vectorised: a million rows take well under a second.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from typing import Any, Callable
 
 import numpy as np
@@ -55,32 +56,70 @@ def is_blank(value: Any) -> bool:
         return False
 
 
-_SPACES = (" ", "\t", "\n", "\r", "\x0b", "\x0c", "\xa0", "\u2007", "\u2009", "\u202f", "\u3000")
+#: A text that starts with white space (``str.strip``'s), in texts joined by NUL characters; searched
+#: in the joined texts and in them reversed (for a text that ends with it), a literal-led regex scans fast.
+_LEADING_SPACE = re.compile(r"\x00\s")
+#: An empty or all-space text between two NUL separators.
+_EMPTY_TEXT = re.compile(r"\x00(?=\s*\x00)")
+#: What :func:`pandas.api.types.infer_dtype` says of a column with no text, no boolean and no date.
+_NUMBER_KINDS = frozenset({"floating", "integer", "mixed-integer-float", "decimal", "empty"})
+#: Kinds of columns that hold no text at all.
+_TEXTLESS_KINDS = _NUMBER_KINDS | {"boolean", "datetime", "datetime64", "date", "time", "timedelta", "period"}
+
+
+def _joined(texts: Any) -> str:
+    """Texts between NUL characters, for a single C-speed regex scan of all of them."""
+    return "\x00" + "\x00".join(texts) + "\x00"
+
+
+def _kind(values: pd.Series) -> str:
+    """The kind of an object column's non-missing cells (a C-level scan): 'string', 'floating', 'mixed', ..."""
+    return pd.api.types.infer_dtype(values, skipna=True)
 
 
 def stripped(texts: pd.Series) -> pd.Series:
     """Texts without surrounding spaces; skips the per-cell work when no text has any (the usual case).
 
+    A column of texts only (no missing cell). One regex scan finds whether any text
+    starts or ends with a space; string (Arrow) columns are stripped in C directly.
+
     >>> stripped(pd.Series(["a", " b "])).tolist(), stripped(pd.Series(["a", "b"])).tolist()
     (['a', 'b'], ['a', 'b'])
     """
-    joined = "\x00" + "\x00".join(texts.tolist()) + "\x00"  # one C-speed scan per kind of space
-    if not any(f"\x00{space}" in joined or f"{space}\x00" in joined for space in _SPACES):
+    if texts.dtype != object:
+        return texts.str.strip()
+    joined = _joined(texts.tolist())
+    if not _LEADING_SPACE.search(joined) and not _LEADING_SPACE.search(joined[::-1]):
         return texts
     return texts.str.strip()
 
 
 def blank_mask(values: pd.Series) -> np.ndarray:
-    """True where a cell is empty: None, NaN, or a text of spaces only."""
-    if values.dtype == object:
-        values = values.infer_objects()  # numbers held as objects need no text check
+    """True where a cell is empty: None, NaN, or a text of spaces only.
+
+    Columns of one kind (numbers, texts, dates) are checked with whole-column
+    operations; only a column mixing texts with other values looks at each cell's type.
+
+    >>> blank_mask(pd.Series(["a", " ", None, 3.0], dtype=object)).tolist()
+    [False, True, True, False]
+    """
     blank = values.isna().to_numpy(dtype=bool).copy()
-    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
-        return blank | stripped(values.fillna("")).eq("").to_numpy(dtype=bool)
-    if values.dtype == object:
+    if values.dtype != object:
+        if pd.api.types.is_string_dtype(values.dtype):
+            return blank | values.str.strip().eq("").to_numpy(dtype=bool, na_value=False)
+        return blank
+    kind = _kind(values)
+    if kind == "string":
+        is_text = ~blank
+        texts = values[is_text]
+        if not _EMPTY_TEXT.search(_joined(texts.tolist())):
+            return blank
+    elif kind in _TEXTLESS_KINDS:
+        return blank
+    else:  # texts mixed with other values: the fallback that looks at each cell's type
         is_text = values.map(type).eq(str).to_numpy(dtype=bool)
-        if is_text.any():  # strip only the texts, not every cell
-            blank[is_text] = stripped(values[is_text]).eq("").to_numpy(dtype=bool)
+        texts = values[is_text]
+    blank[is_text] = stripped(texts).eq("").to_numpy(dtype=bool)
     return blank
 
 
@@ -95,10 +134,7 @@ def check_dates(values: pd.Series, column: str, report: TableReport, today: pd.T
         parsed = values.dt.tz_localize(None) if values.dt.tz is not None else values
     else:
         parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
-        kinds = values.map(type)
-        stamp_kinds = {k for k in set(kinds) if issubclass(k, (_dt.date, np.datetime64))}
-        stamps = np.flatnonzero(kinds.isin(stamp_kinds).to_numpy(bool))
-        texts = np.flatnonzero(kinds.eq(str).to_numpy(bool))
+        stamps, texts = _date_and_text_positions(values)
         if stamps.size:
             chosen = values.iloc[stamps]
             try:  # vectorised for naive dates and datetimes (what Excel files hold)
@@ -116,6 +152,24 @@ def check_dates(values: pd.Series, column: str, report: TableReport, today: pd.T
     report.add((parsed < EARLIEST_DATE).to_numpy(), column, values,
                f"is before {EARLIEST_DATE.year}: check the year")
     return parsed
+
+
+def _date_and_text_positions(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the date (or datetime) cells and of the text cells of a column that is not datetime64."""
+    present = np.flatnonzero(values.notna().to_numpy(dtype=bool))
+    none = np.array([], dtype=np.intp)
+    if values.dtype != object:
+        return (none, present) if pd.api.types.is_string_dtype(values.dtype) else (none, none)
+    kind = _kind(values)
+    if kind in ("datetime", "datetime64", "date"):
+        return present, none
+    if kind == "string":
+        return none, present
+    if kind in _TEXTLESS_KINDS:
+        return none, none
+    kinds = values.map(type)  # a column mixing kinds: look at each cell's type
+    stamp_kinds = {k for k in set(kinds) if issubclass(k, (_dt.date, np.datetime64))}
+    return np.flatnonzero(kinds.isin(stamp_kinds).to_numpy(bool)), np.flatnonzero(kinds.eq(str).to_numpy(bool))
 
 
 def _naive(value: Any) -> pd.Timestamp:
@@ -152,12 +206,22 @@ def ids_as_text(values: pd.Series) -> pd.Series:
         return pd.Series(out, index=values.index, dtype=object)
     if pd.api.types.is_integer_dtype(values.dtype):
         return values.astype(str).astype(object)
-    if values.map(type).eq(str).all():
-        texts = stripped(values)
-        texts = texts.where(texts != "")
-    else:
-        texts = values.map(_id_text)
-    out = texts.to_numpy(dtype=object, na_value=None)  # blanks as None, whatever the string dtype
+    text_dtype = values.dtype != object and pd.api.types.is_string_dtype(values.dtype)
+    kind = "string" if text_dtype else _kind(values)
+    out = None
+    if kind == "floating":  # numbers held as objects (a column read cell by cell)
+        numbers = values.to_numpy(dtype=float, na_value=np.nan)
+        if np.abs(numbers[np.isfinite(numbers)]).max(initial=0) < 2.0 ** 53:  # whole numbers print exactly through int64
+            return ids_as_text(pd.Series(numbers, index=values.index))
+    elif kind == "string":
+        present = values.notna().to_numpy(dtype=bool)
+        texts = values[present] if not present.all() else values
+        texts = stripped(texts)
+        out = np.full(len(values), None, dtype=object)
+        out[present] = texts.to_numpy(dtype=object)
+        out[out == ""] = None
+    if out is None:
+        out = values.map(_id_text).to_numpy(dtype=object, na_value=None)
     return pd.Series(out, index=values.index, dtype=object)
 
 
@@ -176,8 +240,7 @@ def check_amounts(values: pd.Series, column: str, report: TableReport, *, blank_
         flags = np.ones(len(values), dtype=bool)
     else:
         numbers = pd.to_numeric(values, errors="coerce").astype(float)
-        flags = values.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool) \
-            if values.dtype == object else np.zeros(len(values), dtype=bool)
+        flags = _boolean_cells(values)
     blank = blank_mask(values)
     if not blank_ok:
         report.add(blank, column, values, "is empty: enter the amount, 0 if there is none")
@@ -185,6 +248,18 @@ def check_amounts(values: pd.Series, column: str, report: TableReport, *, blank_
     report.add((numbers.isna() | ~np.isfinite(numbers)).to_numpy() & ~blank, column, values, "is not a number")
     report.add((numbers < 0).to_numpy(), column, values, "is negative")
     return numbers
+
+
+def _boolean_cells(values: pd.Series) -> np.ndarray:
+    """True where a cell holds True or False (in a column that is not of dtype bool)."""
+    if values.dtype != object:
+        return np.zeros(len(values), dtype=bool)
+    kind = _kind(values)
+    if kind == "boolean":
+        return values.notna().to_numpy(dtype=bool)
+    if kind in _TEXTLESS_KINDS or kind == "string":
+        return np.zeros(len(values), dtype=bool)
+    return values.map(type).isin((bool, np.bool_)).to_numpy(dtype=bool)  # a column mixing kinds: each cell
 
 
 def check_duplicates(keys: pd.Series, raw: pd.Series, column: str, report: TableReport,
