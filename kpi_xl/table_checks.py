@@ -40,11 +40,18 @@ class TableReport:
         mask = np.asarray(mask, dtype=bool) & ~self.bad  # one problem per row is enough
         for pos in np.flatnonzero(mask):
             value = values.iloc[pos]
-            shown = None if is_blank(value) else value
+            shown = None if is_blank(value) else _as_read(value)
             text = message(pos) if callable(message) else message
             problem = InputProblem(text, column, self.index[pos], shown, self.sheet)
             self._found.append((int(pos), len(self._found), problem))
         self.bad |= mask
+
+
+def _as_read(value: Any) -> Any:
+    """A value as a cell reader shows it: a timestamp at midnight is a date (as calamine reads a date cell)."""
+    if isinstance(value, pd.Timestamp) and value.tzinfo is None and value == value.normalize():
+        return value.date()
+    return value
 
 
 def is_blank(value: Any) -> bool:

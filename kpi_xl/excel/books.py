@@ -40,6 +40,10 @@ class FileBook:
         return ref.sheet, ref.first_row, self.package.area(ref.sheet, ref.first_row, ref.first_col, ref.last_row,
                                                            ref.last_col)
 
+    def table_columns(self, table: str) -> tuple[str, int, list[Any], list[Any]] | None:
+        """A table as typed columns, or None when it must be read cell by cell (see Package.table_columns)."""
+        return self.package.table_columns(table)
+
     def name_values(self, name: str) -> list[list[Any]]:
         sheet, (r1, c1, r2, c2) = self.package.name_target(name)
         return self.package.area(sheet, r1, c1, r2, c2)

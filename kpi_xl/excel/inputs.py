@@ -61,9 +61,20 @@ def _blank(value: Any) -> bool:
 
 
 def read_table(reader: BookReader, spec: InputTable) -> tuple[pd.DataFrame, str, dict[str, str]]:
-    """One input table as a DataFrame (schema keys, sheet rows as index), its sheet, and its headers."""
-    sheet, header_row, values = reader.table_values(spec.table)
-    headers = [str(h).strip() if not _blank(h) else "" for h in values[0]]
+    """One input table as a DataFrame (schema keys, sheet rows as index), its sheet, and its headers.
+
+    A reader that can hand the table over as typed columns (``table_columns``, a
+    workbook file) does so when every column holds one kind of value; otherwise the
+    table is read cell by cell. Both give the same frame and the same messages.
+    """
+    typed = getattr(reader, "table_columns", None)
+    found = typed(spec.table) if typed is not None else None
+    if found is not None:
+        sheet, header_row, header_cells, columns = found
+    else:
+        sheet, header_row, values = reader.table_values(spec.table)
+        header_cells, columns = values[0], _cell_columns(values[1:], len(values[0]))
+    headers = [str(h).strip() if not _blank(h) else "" for h in header_cells]
     wanted = {}
     for column in spec.columns:
         for label in (column.fr, column.en):
@@ -76,22 +87,27 @@ def read_table(reader: BookReader, spec: InputTable) -> tuple[pd.DataFrame, str,
         raise KpiInputError(f"sheet {sheet!r}, table {spec.table}: no column {names}; columns found: "
                             f"{', '.join(repr(h) for h in headers if h)}. Rename the column back, or take a fresh "
                             "copy of the template.")
-    body = values[1:]
-    if isinstance(body, list):
-        body = [list(row) + [None] * (len(headers) - len(row)) for row in body]
-    index = pd.RangeIndex(header_row + 1, header_row + 1 + len(body))
-    grid = np.empty((len(body), len(headers)), dtype=object)
-    if len(body):
-        grid[:] = body  # one C-level copy (a file's area is an array already; Excel's is a list of rows)
+    rows = len(columns[0]) if columns else 0
+    index = pd.RangeIndex(header_row + 1, header_row + 1 + rows)
     frame = pd.DataFrame(index=index)
-    blank_rows = np.ones(len(body), dtype=bool)
+    blank_rows = np.ones(rows, dtype=bool)
     for key, i in wanted.items():
-        column = pd.Series(grid[:, i], index=index, dtype=object)
+        column = pd.Series(columns[i].to_numpy(), index=index, dtype=columns[i].dtype)
         blank = blank_mask(column)
-        frame[key] = column.where(~blank, None)
+        frame[key] = column.where(~blank, None) if column.dtype == object else column
         blank_rows &= blank
     frame = frame[~blank_rows]
     return frame, sheet, {key: headers[i] for key, i in wanted.items()}
+
+
+def _cell_columns(body: Any, width: int) -> list[pd.Series]:
+    """The columns of a table's body given row by row (a file's 2-D array or Excel's list of rows)."""
+    if isinstance(body, list):
+        body = [list(row) + [None] * (width - len(row)) for row in body]
+    grid = np.empty((len(body), width), dtype=object)
+    if len(body):
+        grid[:] = body  # one C-level copy
+    return [pd.Series(grid[:, i], dtype=object) for i in range(width)]
 
 
 def _settings(reader: BookReader) -> dict[str, Any]:

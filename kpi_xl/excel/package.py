@@ -11,16 +11,19 @@ file replaced over the original only once complete.
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import math
 import os
 import posixpath
 import re
+import struct
 import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from collections.abc import MutableMapping
+from typing import Any, BinaryIO
 
 import numpy as np
 from lxml import etree
@@ -74,11 +77,13 @@ class Package:
         try:
             with zipfile.ZipFile(self.path) as archive:
                 self._infos = archive.infolist()
-                self.parts = {info.filename: archive.read(info.filename) for info in self._infos}
-        except (zipfile.BadZipFile, FileNotFoundError, IsADirectoryError) as error:
+            self.parts = _Parts(self.path, self._infos)
+            self.parts["xl/workbook.xml"]
+        except (zipfile.BadZipFile, FileNotFoundError, IsADirectoryError, KeyError) as error:
             raise KpiInputError(f"{self.path} is not an Excel workbook that can be opened: {error}") from None
         self._trees: dict[str, etree._ElementTree] = {}
         self._calamine: CalamineWorkbook | None = None
+        self._fast_reader: Any = None
         self._values: dict[str, list[list[Any]]] = {}
         self._cell_formats: CellFormats | None = None
         workbook = etree.fromstring(self.parts["xl/workbook.xml"])
@@ -147,6 +152,19 @@ class Package:
             self._values[sheet] = self._calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         return self._values[sheet]
 
+    def fast_reader(self, fastexcel: Any) -> Any:
+        """The file opened with fastexcel (the module passed in, imported by the caller only when used)."""
+        if self._fast_reader is None:
+            self._fast_reader = fastexcel.read_excel(str(self.path))
+        return self._fast_reader
+
+    def table_columns(self, table: str) -> tuple[str, int, list[Any], list[Any]] | None:
+        """A table as typed columns when every column holds one kind of value, else None
+        (see :mod:`kpi_xl.excel.typed_columns`)."""
+        from .typed_columns import typed_table
+
+        return typed_table(self, table)
+
     def area(self, sheet: str, r1: int, c1: int, r2: int, c2: int) -> np.ndarray:
         """Values of an area (1-based, inclusive) as a 2-D object array, '' beyond the sheet's data."""
         rows = self.values(sheet)[r1 - 1:r2]
@@ -214,6 +232,7 @@ class Package:
                 value = value.value
             _set(cell, value)
         self._values.pop(sheet, None)
+        self._fast_reader = None
 
     def _formats(self) -> CellFormats:
         """The number formats of styles.xml, loaded on the first formatted write."""
@@ -245,13 +264,20 @@ class Package:
             self._full_recalculation()
         handle, temp = tempfile.mkstemp(prefix=".kpi-xl-", suffix=target.suffix, dir=target.parent)
         try:
-            with os.fdopen(handle, "wb") as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
-                for info in self._infos:  # level 1: large sheets compress 5x faster, files grow ~20 %
-                    archive.writestr(info, self.parts[info.filename], compress_type=zipfile.ZIP_DEFLATED,
-                                     compresslevel=1)
+            with os.fdopen(handle, "wb") as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive, \
+                    open(self.path, "rb") as source:
+                for info in self._infos:
+                    if self.parts.changed(info.filename):  # level 1: large sheets compress 5x faster, ~20 % larger
+                        archive.writestr(info, self.parts[info.filename], compress_type=zipfile.ZIP_DEFLATED,
+                                         compresslevel=1)
+                    else:  # untouched: its compressed bytes as they are, neither inflated nor deflated again
+                        _copy_member(source, info, archive)
             if target.exists():
                 os.chmod(temp, target.stat().st_mode & 0o777)
             os.replace(temp, target)
+            if target.resolve() == self.path.resolve():  # later saves copy members from the new file
+                with zipfile.ZipFile(target) as archive:
+                    self._infos = archive.infolist()
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
@@ -263,6 +289,76 @@ class Package:
         if "<calcPr" in text and 'fullCalcOnLoad="1"' not in text:
             text = re.sub(r"<calcPr\b", '<calcPr fullCalcOnLoad="1"', text, count=1)
             self.parts["xl/workbook.xml"] = text.encode("utf-8")
+
+
+class _Parts(MutableMapping):
+    """The parts of a package by name, each inflated only when first read; remembers which were replaced.
+
+    A refresh reads the large orders sheet with calamine and never writes it, so its
+    XML is neither inflated on open nor deflated on save (see :func:`_copy_member`).
+    """
+
+    def __init__(self, path: Path, infos: list[zipfile.ZipInfo]):
+        self._path = path
+        self._names = [info.filename for info in infos]
+        self._read: dict[str, bytes] = {}
+        self._changed: set[str] = set()
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self._read:
+            if name not in self._names:
+                raise KeyError(name)
+            with zipfile.ZipFile(self._path) as archive:
+                self._read[name] = archive.read(name)
+        return self._read[name]
+
+    def __setitem__(self, name: str, data: bytes) -> None:
+        self._read[name] = data
+        self._changed.add(name)
+        if name not in self._names:
+            self._names.append(name)
+
+    def __delitem__(self, name: str) -> None:
+        raise TypeError("a part cannot be removed from a package")
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def changed(self, name: str) -> bool:
+        """True when the part was replaced since the package was opened."""
+        return name in self._changed
+
+
+def _copy_member(source: BinaryIO, info: zipfile.ZipInfo, archive: zipfile.ZipFile) -> None:
+    """Copy one member's compressed bytes from an open zip file into an archive being written.
+
+    The local header is written afresh from the central directory's record (CRC,
+    sizes, method), so a member first written with a data descriptor is copied
+    without one. Standard library only: ``zipfile`` has no raw copy of its own.
+    """
+    source.seek(info.header_offset)
+    local = source.read(30)
+    if local[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"no local header for {info.filename}")
+    name_length, extra_length = struct.unpack("<HH", local[26:30])
+    source.seek(info.header_offset + 30 + name_length + extra_length)
+    data = source.read(info.compress_size)
+    copied = copy.copy(info)
+    copied.flag_bits &= ~0x08  # sizes and CRC are in the new local header
+    copied.extra = b""  # any zip64 field is written again by FileHeader when the sizes need it
+    copied.header_offset = archive.fp.tell()
+    archive.fp.write(copied.FileHeader(zip64=None))
+    archive.fp.write(data)
+    archive.filelist.append(copied)
+    archive.NameToInfo[copied.filename] = copied
+    archive.start_dir = archive.fp.tell()
+    archive._didModify = True  # noqa: SLF001 - the central directory must list the copied members
 
 
 _LETTERS = re.compile(r"[A-Z]+")

@@ -1,0 +1,185 @@
+"""An Excel table of a workbook file read as typed columns: the fast path of the refresh.
+
+fastexcel parses the sheet with calamine (the parser behind the cell path) but hands
+each column over as one Arrow array, so a million rows never become a million
+Python lists. It is used only when it gives exactly what the cell path would:
+
+* the headers are the header cells as they are in the sheet (read from the start
+  of the sheet's XML, not from the table's definition, which a program may have
+  left behind), so a renamed column is caught as before;
+* every column holds one kind of value (numbers, texts, dates or booleans, with
+  blanks): fastexcel's strict type coercion refuses a column that mixes kinds, and
+  then the whole table is read cell by cell, so that a text in an amount column is
+  still reported with its row, column and value.
+
+Anything unexpected (fastexcel or pyarrow not installed, a sheet written with an
+XML prefix, an unusual column type) also means: read the table cell by cell.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import zipfile
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from lxml import etree
+
+if TYPE_CHECKING:
+    from .package import Package
+
+__all__ = ["typed_table", "header_cells"]
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_M = "{%s}" % _MAIN
+_CELL = re.compile(r"([A-Z]+)")
+#: How much of a sheet's XML may be inflated to find its header row before giving up (bytes).
+HEADER_SEARCH_LIMIT = 4 << 20
+
+
+def typed_table(package: Package, table: str) -> tuple[str, int, list[Any], list[pd.Series]] | None:
+    """The sheet, header row number, header cells and one Series per column of an Excel table.
+
+    None when the fast path does not apply (see the module's doc): the caller reads
+    the table cell by cell instead. Columns are numpy-backed: float64 for numbers
+    (NaN for blanks), datetime64[us] for dates (NaT), object arrays of ``str``
+    (``None`` for blanks) for texts, of ``bool`` for booleans.
+    """
+    try:
+        import fastexcel
+    except ImportError:
+        return None
+    ref = package.tables.get(table)
+    if ref is None:
+        return None
+    headers = header_cells(package, ref.sheet, ref.first_row, ref.first_col, ref.last_col)
+    if headers is None:
+        return None
+    try:
+        with _quiet("fastexcel"):  # it logs a warning for a column of blanks only
+            reader = package.fast_reader(fastexcel)
+            batch = reader.load_table(table, dtype_coercion="strict", schema_sample_rows=None).to_arrow()
+    except Exception:  # noqa: BLE001 - a column mixing kinds (UnsupportedColumnTypeCombinationError) or any other
+        return None
+    if batch.num_columns != len(headers) or batch.num_rows > ref.last_row - ref.first_row:
+        return None
+    columns = [_series(batch.column(i)) for i in range(batch.num_columns)]
+    if any(column is None for column in columns):
+        return None
+    return ref.sheet, ref.first_row, headers, columns
+
+
+@contextlib.contextmanager
+def _quiet(logger: str):
+    """Silence a library's warnings for the time of a call (its level is restored after)."""
+    log = logging.getLogger(logger)
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
+def _series(array: Any) -> pd.Series | None:
+    """A numpy-backed Series holding what the cell path would hold, or None for a type it does not know."""
+    import pyarrow as pa
+
+    kind = array.type
+    if pa.types.is_floating(kind) or pa.types.is_integer(kind):
+        return pd.Series(array.cast(pa.float64()).to_numpy(zero_copy_only=False))
+    if pa.types.is_timestamp(kind) and kind.tz is None:
+        return pd.Series(array.to_numpy(zero_copy_only=False).astype("datetime64[us]"))
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_boolean(kind) \
+            or pa.types.is_null(kind):
+        return pd.Series(array.to_numpy(zero_copy_only=False).astype(object, copy=False), dtype=object)
+    return None
+
+
+def header_cells(package: Package, sheet: str, row: int, first_col: int, last_col: int) -> list[Any] | None:
+    """The values of one row's cells (columns first_col..last_col, 1-based), read from the start of the sheet.
+
+    Only the beginning of the sheet's XML is inflated, up to the end of that row: a
+    header row near the top costs microseconds even on a sheet of a million rows.
+    Empty cells are None. None when the row cannot be found that way.
+    """
+    part = package.sheets[sheet]
+    start = re.compile(rb'<row\b[^>]*\br="%d"' % row)
+    text, found, fragment = b"", None, None
+    with zipfile.ZipFile(package.path) as archive, archive.open(part) as stream:
+        while fragment is None:
+            chunk = stream.read(1 << 16)
+            text += chunk
+            found = found or start.search(text)
+            if found:
+                close = text.find(b">", found.end())
+                end = text.find(b"</row>", found.end())
+                if close != -1 and text[close - 1:close] == b"/":  # <row r="4"/>: no cell
+                    fragment = text[found.start():close + 1]
+                elif end != -1:
+                    fragment = text[found.start():end + len(b"</row>")]
+            if fragment is None and (not chunk or len(text) > HEADER_SEARCH_LIMIT):
+                return None
+    try:
+        element = etree.fromstring(b'<sheetData xmlns="%s">%s</sheetData>' % (_MAIN.encode(), fragment))
+    except etree.XMLSyntaxError:
+        return None
+    from openpyxl.utils import column_index_from_string
+
+    values: list[Any] = [None] * (last_col - first_col + 1)
+    shared: list[int] = []
+    for cell in element.iter(_M + "c"):
+        where = _CELL.match(cell.get("r") or "")
+        if where is None:
+            return None
+        col = column_index_from_string(where.group(1))
+        if first_col <= col <= last_col:
+            value = _cell_value(cell)
+            if cell.get("t") == "s" and value is not None:
+                shared.append(int(value))
+            values[col - first_col] = value
+    if shared:
+        strings = _shared_strings(package, max(shared))
+        if strings is None:
+            return None
+        for i, cell in enumerate(values):
+            if isinstance(cell, _SharedIndex):
+                values[i] = strings[int(cell)]
+    return values
+
+
+class _SharedIndex(int):
+    """A shared-string index (resolved once the shared strings are read)."""
+
+
+def _cell_value(cell: etree._Element) -> Any:
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in cell.iterfind(f"{_M}is//{_M}t") if t.getparent().tag != _M + "rPh")
+    value = cell.findtext(_M + "v")
+    if value is None:
+        return None
+    if kind == "s":
+        return _SharedIndex(int(value))
+    if kind in ("str", "e"):
+        return value
+    if kind == "b":
+        return value == "1"
+    return float(value)
+
+
+def _shared_strings(package: Package, last: int) -> list[str] | None:
+    """The first ``last + 1`` shared strings, inflating the shared-string part only as far as needed."""
+    part = next((name for name in package.parts if name.lower().endswith("sharedstrings.xml")), None)
+    if part is None:
+        return None
+    strings: list[str] = []
+    with zipfile.ZipFile(package.path) as archive, archive.open(part) as stream:
+        for _event, item in etree.iterparse(stream, tag=_M + "si"):
+            strings.append("".join(t.text or "" for t in item.iter(_M + "t") if t.getparent().tag != _M + "rPh"))
+            item.clear()
+            if len(strings) > last:
+                return strings
+    return None

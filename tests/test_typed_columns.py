@@ -1,0 +1,143 @@
+"""The refresh's two ways of reading an input table agree: typed columns (fastexcel) and cell by cell.
+
+Each spoiled workbook is refreshed twice: as is (a table whose columns each hold
+one kind of value goes through fastexcel) and with the typed path switched off
+(every table read cell by cell, the path every release before it used). The
+problems (sheet, row, column, value, message) and the dashboard must be identical.
+"""
+
+import datetime as dt
+import shutil
+import zipfile
+
+import openpyxl
+import pytest
+
+from kpi_xl.excel import package as package_module
+from kpi_xl.excel.package import Package
+from kpi_xl.excel.refresh import FileBook, fill_inputs, refresh_file
+from kpi_xl.excel.typed_columns import header_cells
+from kpi_xl.sample import sample_shop
+from kpi_xl.schema import NAMES
+from kpi_xl.template.build import build_template
+
+pytest.importorskip("fastexcel")  # an optional speed-up: without it every table is read cell by cell
+
+NOW = dt.datetime(2026, 1, 15, 9, 30)
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory):
+    path = build_template(tmp_path_factory.mktemp("typed") / "filled.xlsm")
+    shop = sample_shop()
+    book = FileBook(path)
+    fill_inputs(book, {"orders": shop.orders, "traffic": shop.traffic, "marketing": shop.marketing,
+                       "social": shop.social})
+    book.save()
+    return path
+
+
+def spoiled(filled, folder, sheet, cells):
+    path = folder / "book.xlsm"
+    shutil.copy(filled, path)
+    package = Package(path)
+    package.write_cells(sheet, cells)
+    package.save()
+    return path
+
+
+def both_paths(path, monkeypatch):
+    """(problems, checks list) of a refresh through typed columns, then of one cell by cell."""
+    cell_copy = path.with_name("cells.xlsm")
+    shutil.copy(path, cell_copy)
+    typed = refresh_file(path, now=NOW)
+    with monkeypatch.context() as patch:
+        patch.setattr(package_module.Package, "table_columns", lambda self, table: None)
+        cells = refresh_file(cell_copy, now=NOW)
+    return (typed, _checks(path)), (cells, _checks(cell_copy))
+
+
+def _checks(path):
+    package = Package(path)
+    sheet, (r1, c1, r2, c2) = package.name_target(NAMES["checks"])
+    return package.area(sheet, r1, c1, r2, c2).tolist()
+
+
+# Problems in columns that keep one kind of value: the typed path reads them. Rows are sheet rows (data from 5).
+ONE_KIND = {
+    (8, 5): -12.5,                       # a negative cost, row 8
+    (9, 1): dt.datetime(2099, 1, 1),     # a date in the future, row 9
+    (10, 2): "#1001",                    # row 5's order number again
+    (11, 3): None,                       # no customer id
+    (12, 7): "expédiée",                 # an unknown status
+    (13, 4): None,                       # no revenue
+    (14, 2): "   ",                      # an order number of spaces only
+    (15, 3): "  C-0042  ",               # a customer id with spaces around it: read as C-0042, no problem
+}
+
+
+def test_typed_and_cell_paths_give_the_same_problems_and_dashboard(filled, tmp_path, monkeypatch):
+    path = spoiled(filled, tmp_path, "Commandes", ONE_KIND)
+    assert Package(path).table_columns("tblOrders") is not None  # the fast path is taken
+    (typed, typed_checks), (cells, cell_checks) = both_paths(path, monkeypatch)
+    shown = [str(p) for p in typed.problems]
+    assert shown == [str(p) for p in cells.problems]
+    assert [(p.sheet, p.row, p.column, p.value) for p in typed.problems] == \
+        [(p.sheet, p.row, p.column, p.value) for p in cells.problems]
+    assert typed_checks == cell_checks
+    # the planted problems, each at its row (7 of the 8 cells; the padded customer id is fine)
+    rows = {p.row for p in typed.problems if p.sheet == "Commandes"}
+    assert rows == {8, 9, 10, 11, 12, 13, 14}
+    assert any(p.row == 14 and "every order needs an order number" in str(p) for p in typed.problems)
+
+
+def test_a_text_in_an_amount_column_falls_back_to_the_cells_and_keeps_its_row(filled, tmp_path, monkeypatch):
+    path = spoiled(filled, tmp_path, "Commandes", {(7, 4): "douze", (8, 5): -12.5})
+    assert Package(path).table_columns("tblOrders") is None  # a column mixing kinds: cell by cell
+    assert Package(path).table_columns("tblTraffic") is not None  # the other tables stay typed
+    (typed, typed_checks), (cells, cell_checks) = both_paths(path, monkeypatch)
+    assert [str(p) for p in typed.problems] == [str(p) for p in cells.problems]
+    assert "sheet 'Commandes', row 7, column 'CA net': 'douze' is not a number" in [str(p) for p in typed.problems]
+    assert typed_checks == cell_checks
+
+
+def test_a_renamed_header_cell_is_seen_by_the_typed_path(filled, tmp_path):
+    # the table's definition still says 'CA net': the header cell is what counts, as in the cell path
+    path = spoiled(filled, tmp_path, "Commandes", {(4, 4): "Chiffre"})
+    sheet, header_row, headers, _columns = Package(path).table_columns("tblOrders")
+    assert (sheet, header_row) == ("Commandes", 4)
+    assert headers[:4] == ["Date", "N° de commande", "Client", "Chiffre"]
+
+
+def test_header_cells_read_shared_strings(tmp_path):
+    # openpyxl writes texts as shared strings (Excel does too); the header is row 3 here
+    path = tmp_path / "shared.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Orders"
+    sheet.append(["title"])
+    sheet.append([])
+    sheet.append(["Date", "Order", 7, None, "Client"])
+    sheet.append([dt.date(2024, 1, 2), "A1", 1, 2, "ann"])
+    workbook.save(path)
+    assert header_cells(Package(path), "Orders", 3, 1, 5) == ["Date", "Order", 7.0, None, "Client"]
+    assert header_cells(Package(path), "Orders", 3, 2, 3) == ["Order", 7.0]
+    assert header_cells(Package(path), "Orders", 9, 1, 2) is None  # no such row
+
+
+def test_untouched_parts_are_copied_compressed_as_they_were(filled, tmp_path):
+    path = tmp_path / "book.xlsm"
+    shutil.copy(filled, path)
+    refresh_file(path, now=NOW)
+    refresh_file(path, now=NOW)  # a second save copies from the file the first one wrote
+    with zipfile.ZipFile(filled) as before, zipfile.ZipFile(path) as after:
+        assert after.testzip() is None
+        assert after.namelist() == before.namelist()
+        package = Package(filled)
+        dashboard = package.sheets["Tableau de bord"]
+        orders = package.sheets["Commandes"]
+        for name in (orders, "xl/vbaProject.bin", "xl/styles.xml"):
+            old, new = before.getinfo(name), after.getinfo(name)
+            assert (new.CRC, new.compress_size, new.compress_type) == (old.CRC, old.compress_size, old.compress_type)
+            assert after.read(name) == before.read(name)
+        assert after.read(dashboard) != before.read(dashboard)  # the dashboard was written
