@@ -12,15 +12,15 @@ import json
 import math
 import os
 import sys
-from typing import Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING, Sequence
 
 from . import __version__
 from .errors import KpiInputError
 from .labels import DASHBOARD_KPIS, KPI_LABELS, LANGUAGES, format_value, text
 from .layout import CHANGE_UNITS
-from .sample import sample_shop
+
+if TYPE_CHECKING:  # pandas and the rest load only in the command that needs them: `--version` stays light
+    import pandas as pd
 
 __all__ = ["main"]
 
@@ -105,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from .excel.books import FileBook, fill_inputs
     from .excel.refresh import refresh_file
+    from .sample import sample_shop
     from .template.build import build_template
 
     shop = sample_shop()
@@ -206,6 +207,8 @@ def _parse_month(wanted: str | None) -> pd.Period | None:
     if wanted is None:
         return None
     try:
+        import pandas as pd
+
         return pd.Period(wanted, freq="M")
     except (ValueError, TypeError):
         raise KpiInputError(f"--month is {wanted!r}, not a month (use YYYY-MM)") from None

@@ -126,7 +126,7 @@ def header_cells(package: Package, sheet: str, row: int, first_col: int, last_co
         element = etree.fromstring(b'<sheetData xmlns="%s">%s</sheetData>' % (_MAIN.encode(), fragment))
     except etree.XMLSyntaxError:
         return None
-    from openpyxl.utils import column_index_from_string
+    from .package import column_index_from_string
 
     values: list[Any] = [None] * (last_col - first_col + 1)
     shared: list[int] = []
