@@ -39,14 +39,19 @@ def cells(value: Any) -> list[Any]:
     """
     if not isinstance(value, (list, tuple)):
         return [value]
-    if all(isinstance(row, (list, tuple)) for row in value):  # a 2-D range, the common case
+    if _all_sequences(value):  # a 2-D range, the common case
         flat = list(chain.from_iterable(value))
-        if not any(isinstance(item, (list, tuple)) for item in flat):
+        if not any(issubclass(kind, (list, tuple)) for kind in set(map(type, flat))):
             return flat
     out: list[Any] = []
     for item in value:
         out.extend(cells(item) if isinstance(item, (list, tuple)) else [item])
     return out
+
+
+def _all_sequences(values: list[Any] | tuple[Any, ...]) -> bool:
+    """True when every item is a list or tuple (the distinct types are found at C speed, then checked)."""
+    return all(issubclass(kind, (list, tuple)) for kind in set(map(type, values)))
 
 
 def is_blank(value: Any) -> bool:
@@ -189,6 +194,15 @@ def ids_in(values: list[Any]) -> list[str | None]:
     return ids_as_text(pd.Series(values, dtype=object).infer_objects()).tolist()
 
 
+def _taken(values: list[Any], keep: np.ndarray) -> list[Any]:
+    """The cells at positions ``keep``, as a list (one numpy take, not a Python loop)."""
+    if len(keep) == len(values):
+        return values
+    held = np.empty(len(values), dtype=object)
+    held[:] = values
+    return held[keep].tolist()
+
+
 def order_rows(**ranges: Any) -> tuple[dict[str, list[Any]], list[int], int]:
     """Cells of order-level ranges read side by side, all-blank rows dropped.
 
@@ -209,5 +223,5 @@ def order_rows(**ranges: Any) -> tuple[dict[str, list[Any]], list[int], int]:
     for values in columns.values():
         blank &= blank_mask(pd.Series(values, dtype=object))
     keep = np.flatnonzero(~blank)
-    kept = {name: [values[i] for i in keep] for name, values in columns.items()}
+    kept = {name: _taken(values, keep) for name, values in columns.items()}
     return kept, (keep + 1).tolist(), len(first_cells)

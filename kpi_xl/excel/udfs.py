@@ -227,7 +227,7 @@ def _orders(order_dates: Any, customer_ids: Any, revenues: Any = None) -> ValidO
         raise KpiInputError("order_dates is empty: there is no order to count")
     frame = pd.DataFrame({
         "order_dates": dates_in(kept["order_dates"], "order_dates", positions, count).to_numpy(),
-        "order_ids": [str(p) for p in positions],  # one order per row
+        "order_ids": np.asarray(positions).astype(str).astype(object),  # one order per row
         "customer_ids": ids_in(kept["customer_ids"]),
         "revenues": 0.0 if revenues is None else [
             None if is_blank(v) else _number(v, f"revenues: cell {p} of {count}")
