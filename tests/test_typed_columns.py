@@ -13,10 +13,10 @@ import zipfile
 import openpyxl
 import pytest
 
-from kpi_xl.excel import package as package_module
+from kpi_xl.excel import books
 from kpi_xl.excel.package import Package
 from kpi_xl.excel.refresh import FileBook, fill_inputs, refresh_file
-from kpi_xl.excel.typed_columns import header_cells
+from kpi_xl.excel.typed_columns import header_cells, typed_table
 from kpi_xl.sample import sample_shop
 from kpi_xl.schema import NAMES
 from kpi_xl.template.build import build_template
@@ -52,7 +52,7 @@ def both_paths(path, monkeypatch):
     shutil.copy(path, cell_copy)
     typed = refresh_file(path, now=NOW)
     with monkeypatch.context() as patch:
-        patch.setattr(package_module.Package, "table_columns", lambda self, table: None)
+        patch.setattr(books.FileBook, "table_columns", lambda self, table: None)
         cells = refresh_file(cell_copy, now=NOW)
     return (typed, _checks(path)), (cells, _checks(cell_copy))
 
@@ -78,7 +78,7 @@ ONE_KIND = {
 
 def test_typed_and_cell_paths_give_the_same_problems_and_dashboard(filled, tmp_path, monkeypatch):
     path = spoiled(filled, tmp_path, "Commandes", ONE_KIND)
-    assert Package(path).table_columns("tblOrders") is not None  # the fast path is taken
+    assert typed_table(Package(path), "tblOrders") is not None  # the fast path is taken
     (typed, typed_checks), (cells, cell_checks) = both_paths(path, monkeypatch)
     shown = [str(p) for p in typed.problems]
     assert shown == [str(p) for p in cells.problems]
@@ -93,8 +93,8 @@ def test_typed_and_cell_paths_give_the_same_problems_and_dashboard(filled, tmp_p
 
 def test_a_text_in_an_amount_column_falls_back_to_the_cells_and_keeps_its_row(filled, tmp_path, monkeypatch):
     path = spoiled(filled, tmp_path, "Commandes", {(7, 4): "douze", (8, 5): -12.5})
-    assert Package(path).table_columns("tblOrders") is None  # a column mixing kinds: cell by cell
-    assert Package(path).table_columns("tblTraffic") is not None  # the other tables stay typed
+    assert typed_table(Package(path), "tblOrders") is None  # a column mixing kinds: cell by cell
+    assert typed_table(Package(path), "tblTraffic") is not None  # the other tables stay typed
     (typed, typed_checks), (cells, cell_checks) = both_paths(path, monkeypatch)
     assert [str(p) for p in typed.problems] == [str(p) for p in cells.problems]
     assert "sheet 'Commandes', row 7, column 'CA net': 'douze' is not a number" in [str(p) for p in typed.problems]
@@ -104,7 +104,7 @@ def test_a_text_in_an_amount_column_falls_back_to_the_cells_and_keeps_its_row(fi
 def test_a_renamed_header_cell_is_seen_by_the_typed_path(filled, tmp_path):
     # the table's definition still says 'CA net': the header cell is what counts, as in the cell path
     path = spoiled(filled, tmp_path, "Commandes", {(4, 4): "Chiffre"})
-    sheet, header_row, headers, _columns = Package(path).table_columns("tblOrders")
+    sheet, header_row, headers, _columns = typed_table(Package(path), "tblOrders")
     assert (sheet, header_row) == ("Commandes", 4)
     assert headers[:4] == ["Date", "N° de commande", "Client", "Chiffre"]
 
@@ -136,7 +136,7 @@ def test_untouched_parts_are_copied_compressed_as_they_were(filled, tmp_path):
         package = Package(filled)
         dashboard = package.sheets["Tableau de bord"]
         orders = package.sheets["Commandes"]
-        for name in (orders, "xl/vbaProject.bin", "xl/styles.xml"):
+        for name in (orders, "xl/vbaProject.bin", "xl/theme/theme1.xml", "customUI/customUI.xml"):
             old, new = before.getinfo(name), after.getinfo(name)
             assert (new.CRC, new.compress_size, new.compress_type) == (old.CRC, old.compress_size, old.compress_type)
             assert after.read(name) == before.read(name)

@@ -21,6 +21,7 @@ from typing import Any
 from ..errors import KpiInputError
 from ..schema import INPUT_TABLES, choice_label
 from .package import Package
+from .typed_columns import typed_table
 from .values import Formatted, Formula
 
 __all__ = ["FileBook", "LiveBook", "fill_inputs"]
@@ -41,8 +42,8 @@ class FileBook:
                                                            ref.last_col)
 
     def table_columns(self, table: str) -> tuple[str, int, list[Any], list[Any]] | None:
-        """A table as typed columns, or None when it must be read cell by cell (see Package.table_columns)."""
-        return self.package.table_columns(table)
+        """A table as typed columns, or None when it must be read cell by cell (see :mod:`.typed_columns`)."""
+        return typed_table(self.package, table)
 
     def name_values(self, name: str) -> list[list[Any]]:
         sheet, (r1, c1, r2, c2) = self.package.name_target(name)

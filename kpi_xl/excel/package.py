@@ -182,13 +182,6 @@ class Package:
             self._fast_reader = fastexcel.read_excel(str(self.path))
         return self._fast_reader
 
-    def table_columns(self, table: str) -> tuple[str, int, list[Any], list[Any]] | None:
-        """A table as typed columns when every column holds one kind of value, else None
-        (see :mod:`kpi_xl.excel.typed_columns`)."""
-        from .typed_columns import typed_table
-
-        return typed_table(self, table)
-
     def area(self, sheet: str, r1: int, c1: int, r2: int, c2: int) -> np.ndarray:
         """Values of an area (1-based, inclusive) as a 2-D object array, '' beyond the sheet's data."""
         rows = self.values(sheet)[r1 - 1:r2]
