@@ -92,6 +92,8 @@ def stripped(texts: pd.Series) -> pd.Series:
 
     >>> stripped(pd.Series(["a", " b "])).tolist(), stripped(pd.Series(["a", "b"])).tolist()
     (['a', 'b'], ['a', 'b'])
+    >>> stripped(pd.Series(["a", "b\u00a0"], dtype=object)).tolist()  # a space at the end only
+    ['a', 'b']
     """
     if texts.dtype != object:
         return texts.str.strip()
