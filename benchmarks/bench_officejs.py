@@ -19,18 +19,20 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("XLWINGS_ON_SERVER", "true")
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
 import xlwings  # noqa: E402
 from xlwings import utils as xlwings_utils  # noqa: E402
 from xlwings.pro import _xlofficejs  # noqa: E402
 from xlwings.server import custom_functions_call  # noqa: E402
+
+from bench_core import cpu  # noqa: E402
 
 from kpi_xl.excel import udfs  # noqa: E402
 
@@ -43,15 +45,6 @@ def payload(n: int) -> tuple[list, list]:
     serials = [[float(d)] for d in rng.integers(44927, 45658, n)]  # 2023-01-01 .. 2024-12-31
     ids = [[f"C{c:06d}"] for c in rng.integers(0, n // 4, n)]
     return serials, ids
-
-
-def cpu(call, repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.process_time()
-        call()
-        best = min(best, time.process_time() - started)
-    return best
 
 
 def through_xlwings(name: str, args: list) -> None:

@@ -15,26 +15,17 @@ import pytest
 
 from kpi_xl.excel import books
 from kpi_xl.excel.package import Package
-from kpi_xl.excel.refresh import FileBook, fill_inputs, refresh_file
+from kpi_xl.excel.refresh import refresh_file
 from kpi_xl.excel.typed_columns import header_cells, typed_table
-from kpi_xl.sample import sample_shop
 from kpi_xl.schema import NAMES
-from kpi_xl.template.build import build_template
+
+import test_refresh  # noqa: E402 - tests/ is on the path (pytest's rootdir import mode)
+
+filled = test_refresh.filled  # the template filled with the sample shop (test_refresh's module fixture)
 
 pytest.importorskip("fastexcel")  # an optional speed-up: without it every table is read cell by cell
 
 NOW = dt.datetime(2026, 1, 15, 9, 30)
-
-
-@pytest.fixture(scope="module")
-def filled(tmp_path_factory):
-    path = build_template(tmp_path_factory.mktemp("typed") / "filled.xlsm")
-    shop = sample_shop()
-    book = FileBook(path)
-    fill_inputs(book, {"orders": shop.orders, "traffic": shop.traffic, "marketing": shop.marketing,
-                       "social": shop.social})
-    book.save()
-    return path
 
 
 def spoiled(filled, folder, sheet, cells):
