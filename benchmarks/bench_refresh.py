@@ -4,7 +4,7 @@ Run: python3 benchmarks/bench_refresh.py [ROWS ...]      (default: 10000 100000 
 
 For each size a workbook is made from the template (the orders sheet's rows
 written straight into its XML, the monthly sheets filled with 36 months) and
-cached under /tmp/kpi_xl_bench (delete it to rebuild), then, each in a fresh
+cached under /tmp/kpi_xl_bench (one per version of the template's sources), then, each in a fresh
 process so that peak memory is its own, measured in the same run:
   * calamine: python-calamine reading the orders sheet to Python lists (anchor);
   * fastexcel: fastexcel (the same calamine parser) reading it to Arrow columns (anchor);
@@ -16,6 +16,7 @@ refresh's CPU time divided by each anchor's. Excel's last row is 1,048,576; the
 header is on row 4, so 1,048,572 orders fill the sheet.
 """
 
+import hashlib
 import json
 import os
 import platform
@@ -89,10 +90,21 @@ def make_book(n: int, folder: Path) -> Path:
 CACHE = Path(tempfile.gettempdir()) / "kpi_xl_bench"
 
 
+def _template_version() -> str:
+    """A digest of what the template is built from (and of this script): a changed template means new books."""
+    digest = hashlib.sha1()
+    sources = sorted((ROOT / "kpi_xl" / "template").rglob("*")) + [ROOT / "kpi_xl" / name for name in
+                                                                   ("schema.py", "layout.py", "labels.py")]
+    for source in [*sources, Path(__file__)]:
+        if source.is_file():
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:10]
+
+
 def cached_book(n: int) -> Path:
-    """The benchmark workbook with n orders, made once and kept under /tmp (a copy is refreshed)."""
+    """The benchmark workbook with n orders, made once per template version and kept under /tmp."""
     CACHE.mkdir(exist_ok=True)
-    kept = CACHE / f"orders_{n}.xlsm"
+    kept = CACHE / f"orders_{n}_{_template_version()}.xlsm"
     if not kept.exists():
         made = make_book(n, CACHE)
         os.replace(made, kept)
