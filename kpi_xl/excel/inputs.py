@@ -92,9 +92,10 @@ def read_table(reader: BookReader, spec: InputTable) -> tuple[pd.DataFrame, str,
     frame = pd.DataFrame(index=index)
     blank_rows = np.ones(rows, dtype=bool)
     for key, i in wanted.items():
-        column = pd.Series(columns[i].to_numpy(), index=index, dtype=columns[i].dtype)
+        column = columns[i].set_axis(index)  # the sheet's row numbers; the values are not copied
         blank = blank_mask(column)
-        frame[key] = column.where(~blank, None) if column.dtype == object else column
+        texts = column.dtype == object or pd.api.types.is_string_dtype(column.dtype)
+        frame[key] = column.where(~blank, None) if texts else column  # blank texts: missing
         blank_rows &= blank
     frame = frame[~blank_rows]
     return frame, sheet, {key: headers[i] for key, i in wanted.items()}

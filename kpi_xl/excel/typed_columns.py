@@ -44,8 +44,8 @@ def typed_table(package: Package, table: str) -> tuple[str, int, list[Any], list
 
     None when the fast path does not apply (see the module's doc): the caller reads
     the table cell by cell instead. Columns are numpy-backed: float64 for numbers
-    (NaN for blanks), datetime64[us] for dates (NaT), object arrays of ``str``
-    (``None`` for blanks) for texts, of ``bool`` for booleans.
+    (NaN for blanks), datetime64[us] for dates (NaT), pandas' text dtype for texts
+    (Arrow-backed under pandas 3; NaN for blanks), object arrays of ``bool`` for booleans.
     """
     try:
         import fastexcel
@@ -92,8 +92,9 @@ def _series(array: Any) -> pd.Series | None:
         return pd.Series(array.cast(pa.float64()).to_numpy(zero_copy_only=False))
     if pa.types.is_timestamp(kind) and kind.tz is None:
         return pd.Series(array.to_numpy(zero_copy_only=False).astype("datetime64[us]"))
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_boolean(kind) \
-            or pa.types.is_null(kind):
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):  # pandas' text dtype: no Python str per cell
+        return pd.Series(array, dtype="str")
+    if pa.types.is_boolean(kind) or pa.types.is_null(kind):
         return pd.Series(array.to_numpy(zero_copy_only=False).astype(object, copy=False), dtype=object)
     return None
 
