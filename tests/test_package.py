@@ -1,0 +1,66 @@
+"""The package of parts: lazy inflation and the raw copy of untouched members on save."""
+
+import datetime as dt
+import io
+import shutil
+import zipfile
+
+import test_refresh  # noqa: E402 - tests/ is on the path (pytest's rootdir import mode)
+
+from kpi_xl.excel.package import Package
+from kpi_xl.excel.refresh import refresh_file
+
+NOW = dt.datetime(2026, 1, 15, 9, 30)
+filled = test_refresh.filled  # the template filled with the sample shop (test_refresh's module fixture)
+
+
+def test_untouched_parts_are_copied_compressed_as_they_were(filled, tmp_path):
+    path = tmp_path / "book.xlsm"
+    shutil.copy(filled, path)
+    refresh_file(path, now=NOW)
+    refresh_file(path, now=NOW)  # a second save copies from the file the first one wrote
+    with zipfile.ZipFile(filled) as before, zipfile.ZipFile(path) as after:
+        assert after.testzip() is None
+        assert after.namelist() == before.namelist()
+        package = Package(filled)
+        dashboard = package.sheets["Tableau de bord"]
+        orders = package.sheets["Commandes"]
+        for name in (orders, "xl/vbaProject.bin", "xl/theme/theme1.xml", "customUI/customUI.xml"):
+            old, new = before.getinfo(name), after.getinfo(name)
+            assert (new.CRC, new.compress_size, new.compress_type) == (old.CRC, old.compress_size, old.compress_type)
+            assert after.read(name) == before.read(name)
+        assert after.read(dashboard) != before.read(dashboard)  # the dashboard was written
+
+
+class _Unseekable(io.RawIOBase):
+    """A stream zipfile cannot seek in: it then writes each member with a data descriptor."""
+
+    def __init__(self):
+        self.data = bytearray()
+
+    def writable(self):
+        return True
+
+    def write(self, chunk):
+        self.data += chunk
+        return len(chunk)
+
+
+def test_members_written_with_data_descriptors_are_copied_into_a_valid_file(filled, tmp_path):
+    # some writers stream their zip (sizes and CRC after the data, flag bit 3); the copy rewrites the header
+    stream = _Unseekable()
+    with zipfile.ZipFile(filled) as source, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as streamed:
+        for info in source.infolist():
+            streamed.writestr(info.filename, source.read(info.filename))
+    path = tmp_path / "streamed.xlsm"
+    path.write_bytes(bytes(stream.data))
+    with zipfile.ZipFile(path) as check:
+        assert all(info.flag_bits & 0x08 for info in check.infolist())  # the case under test
+        before = {name: check.read(name) for name in check.namelist()}
+    package = Package(path)
+    package.parts["xl/workbook.xml"] = package.parts["xl/workbook.xml"]  # one part rewritten, the rest copied
+    package.save(tmp_path / "copy.xlsm")
+    with zipfile.ZipFile(tmp_path / "copy.xlsm") as copied:
+        assert copied.testzip() is None
+        assert {name: copied.read(name) for name in copied.namelist()} == before
+        assert not any(info.flag_bits & 0x08 for info in copied.infolist())
