@@ -222,6 +222,9 @@ def ids_as_text(values: pd.Series) -> pd.Series:
         numbers = values.to_numpy(dtype=float, na_value=np.nan)
         if np.abs(numbers[np.isfinite(numbers)]).max(initial=0) < 2.0 ** 53:  # whole numbers print exactly through int64
             return ids_as_text(pd.Series(numbers, index=values.index))
+    elif text_dtype:  # pandas' text dtype (Arrow-backed): strip and compare in C, one conversion to objects
+        texts = values.str.strip()
+        out = texts.where(texts != "").to_numpy(dtype=object, na_value=None)
     elif kind == "string":
         present = values.notna().to_numpy(dtype=bool)
         texts = values[present] if not present.all() else values
