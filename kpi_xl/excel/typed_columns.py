@@ -43,9 +43,9 @@ def typed_table(package: Package, table: str) -> tuple[str, int, list[Any], list
     """The sheet, header row number, header cells and one Series per column of an Excel table.
 
     None when the fast path does not apply (see the module's doc): the caller reads
-    the table cell by cell instead. Columns are numpy-backed: float64 for numbers
-    (NaN for blanks), datetime64[us] for dates (NaT), pandas' text dtype for texts
-    (Arrow-backed under pandas 3; NaN for blanks), object arrays of ``bool`` for booleans.
+    the table cell by cell instead. Columns: float64 for numbers (NaN for blanks),
+    datetime64[us] for dates (NaT), pandas' text dtype for texts (Arrow-backed under
+    pandas 3; NaN for blanks), object arrays of ``bool`` (None for blanks) for booleans.
     """
     try:
         import fastexcel
