@@ -146,7 +146,7 @@ def test_a_failed_save_leaves_the_original_intact(book, monkeypatch, tmp_path):
         raise OSError("disk full")
 
     monkeypatch.setattr(zipfile.ZipFile, "writestr", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(KpiInputError, match="disk full; the original is unchanged"):
         refresh_file(book, now=NOW)
     assert book.read_bytes() == original
     assert [p.name for p in book.parent.iterdir() if p.name.startswith(".kpi-xl-")] == []

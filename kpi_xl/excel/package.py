@@ -20,6 +20,7 @@ import re
 import struct
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import MutableMapping
@@ -30,6 +31,7 @@ from lxml import etree
 from python_calamine import CalamineWorkbook
 
 from ..errors import KpiInputError
+from .file_safety import fingerprint, save_guard, temp_prefix
 from .styles import CellFormats
 from .values import Formatted, Formula
 
@@ -39,6 +41,8 @@ NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
 _M = "{%s}" % NS["m"]
+#: No DTD loaded, no entity expanded, no network: a workbook's parts need none of them.
+_SAFE_XML = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=True)
 _EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
 
 
@@ -80,15 +84,29 @@ def get_column_letter(index: int) -> str:
     return letters
 
 
+#: Excel's grid: 1,048,576 rows and 16,384 columns (XFD).
+MAX_ROW, MAX_COL = 1_048_576, 16_384
+
+
 def parse_ref(ref: str) -> tuple[int, int, int, int]:
-    """``"$B$4:$F$20"`` or ``"C5"`` as (first_row, first_col, last_row, last_col)."""
-    cells = ref.replace("$", "").split(":")
+    """``"$B$4:$F$20"`` or ``"C5"`` as (first_row, first_col, last_row, last_col); Excel reads the letters in
+    either case. An area outside Excel's grid, or upside down, is a ValueError.
+
+    >>> parse_ref("$B$4:$F$20"), parse_ref("b4:f20")
+    ((4, 2, 20, 6), (4, 2, 20, 6))
+    """
+    cells = ref.replace("$", "").upper().split(":")
     points = []
     for cell in cells:
-        match = re.fullmatch(r"([A-Z]+)(\d+)", cell)
+        match = re.fullmatch(r"([A-Z]{1,3})(\d{1,7})", cell)
         if not match:
             raise ValueError(f"not a cell reference: {ref!r}")
-        points.append((int(match.group(2)), column_index_from_string(match.group(1))))
+        point = (int(match.group(2)), column_index_from_string(match.group(1)))
+        if not (1 <= point[0] <= MAX_ROW and 1 <= point[1] <= MAX_COL):
+            raise ValueError(f"{ref!r} is outside Excel's grid")
+        points.append(point)
+    if len(points) > 2 or points[0][0] > points[-1][0] or points[0][1] > points[-1][1]:
+        raise ValueError(f"{ref!r} is not an area from its top-left to its bottom-right cell")
     (r1, c1), (r2, c2) = points[0], points[-1]
     return r1, c1, r2, c2
 
@@ -98,19 +116,25 @@ class Package:
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
+        self._read_as = fingerprint(self.path)  # before reading: a change made from now on is seen at saving
         try:
             with zipfile.ZipFile(self.path) as archive:
                 self._infos = archive.infolist()
+                _check_crc(archive, self._infos)
             self.parts = _Parts(self.path, self._infos)
             self.parts["xl/workbook.xml"]
-        except (zipfile.BadZipFile, FileNotFoundError, IsADirectoryError, KeyError) as error:
-            raise KpiInputError(f"{self.path} is not an Excel workbook that can be opened: {error}") from None
+        except KeyError:
+            raise KpiInputError(f"{self.path} is not an Excel workbook: it has no xl/workbook.xml") from None
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as error:
+            reason = "it is a folder" if self.path.is_dir() else "it is not readable for you" \
+                if isinstance(error, PermissionError) else f"the file is damaged or not a workbook ({error})"
+            raise KpiInputError(f"{self.path} cannot be opened: {reason}") from None
         self._trees: dict[str, etree._ElementTree] = {}
         self._calamine: CalamineWorkbook | None = None
         self._fast_reader: Any = None
         self._values: dict[str, list[list[Any]]] = {}
         self._cell_formats: CellFormats | None = None
-        workbook = etree.fromstring(self.parts["xl/workbook.xml"])
+        workbook = self._xml("xl/workbook.xml")
         rels = self._rels("xl/workbook.xml")
         self.sheets: dict[str, str] = {}  # title -> part
         for sheet in workbook.iterfind("m:sheets/m:sheet", NS):
@@ -123,10 +147,30 @@ class Package:
         self.tables: dict[str, TableRef] = {}
         for title, part in self.sheets.items():
             for target in self._rels(part, kind="/table").values():
-                table = etree.fromstring(self.parts[target])
-                r1, c1, r2, c2 = parse_ref(table.get("ref"))
+                table = self._xml(target)
+                try:
+                    r1, c1, r2, c2 = parse_ref(table.get("ref") or "")
+                except ValueError:
+                    raise KpiInputError(f"{self.path.name}: the table {table.get('displayName')!r} has the area "
+                                        f"{table.get('ref')!r}, which Excel cannot hold: take a fresh copy of the "
+                                        "template") from None
                 self.tables[table.get("displayName")] = TableRef(table.get("displayName"), title, target,
                                                                  r1, c1, r2, c2)
+
+    def _xml(self, part: str) -> etree._Element:
+        """A part's XML; a damaged part, or one that declares a DTD or entities, is refused by name."""
+        try:
+            data = self.parts[part]
+            root = etree.fromstring(data, _SAFE_XML)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as error:
+            raise KpiInputError(f"{self.path.name}: the part {part} is damaged ({error}); the file cannot be "
+                                "used") from None
+        except etree.XMLSyntaxError as error:
+            raise KpiInputError(f"{self.path.name}: the part {part} is not well-formed XML ({error})") from None
+        if root.getroottree().docinfo.doctype or b"<!ENTITY" in data[:4096]:
+            raise KpiInputError(f"{self.path.name}: the part {part} declares a DTD or entities, which a workbook "
+                                "never needs: refused")
+        return root
 
     def _rels(self, part: str, kind: str = "") -> dict[str, str]:
         folder, name = posixpath.split(part)
@@ -134,7 +178,7 @@ class Package:
         if rels_part not in self.parts:
             return {}
         out = {}
-        for rel in etree.fromstring(self.parts[rels_part]).iterfind("rel:Relationship", NS):
+        for rel in self._xml(rels_part).iterfind("rel:Relationship", NS):
             if kind and not rel.get("Type").endswith(kind):
                 continue
             target = rel.get("Target")
@@ -201,7 +245,7 @@ class Package:
 
     def _tree(self, part: str) -> etree._ElementTree:
         if part not in self._trees:
-            self._trees[part] = etree.ElementTree(etree.fromstring(self.parts[part]))
+            self._trees[part] = etree.ElementTree(self._xml(part))
         return self._trees[part]
 
     def write_cells(self, sheet: str, cells: dict[tuple[int, int], Any]) -> None:
@@ -279,7 +323,18 @@ class Package:
             self.parts[part] = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
         if recalculate:
             self._full_recalculation()
-        handle, temp = tempfile.mkstemp(prefix=".kpi-xl-", suffix=target.suffix, dir=target.parent)
+        with save_guard(self.path, self._read_as, target):
+            self._write(target)
+        if target.resolve() == self.path.resolve():
+            self._read_as = fingerprint(self.path)
+        return target
+
+    def _write(self, target: Path) -> None:
+        """Write to a temporary file beside ``target``, then put it in place in one step."""
+        try:
+            handle, temp = tempfile.mkstemp(prefix=temp_prefix(target), suffix=".tmp", dir=target.parent)
+        except OSError as error:
+            raise KpiInputError(f"cannot write in {target.parent}: {error.strerror}") from None
         try:
             with os.fdopen(handle, "wb") as stream, zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive, \
                     open(self.path, "rb") as source:
@@ -295,10 +350,13 @@ class Package:
             if target.resolve() == self.path.resolve():  # later saves copy members from the new file
                 with zipfile.ZipFile(target) as archive:
                     self._infos = archive.infolist()
+        except OSError as error:
+            Path(temp).unlink(missing_ok=True)
+            raise KpiInputError(f"cannot write {target}: {error.strerror or error}; the original is unchanged") \
+                from None
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
-        return target
 
     def _full_recalculation(self) -> None:
         """Ask Excel to recalculate on open (the written values may feed formulas)."""
@@ -306,6 +364,20 @@ class Package:
         if "<calcPr" in text and 'fullCalcOnLoad="1"' not in text:
             text = re.sub(r"<calcPr\b", '<calcPr fullCalcOnLoad="1"', text, count=1)
             self.parts["xl/workbook.xml"] = text.encode("utf-8")
+
+
+#: Members up to this size are checked against their CRC when the file is opened (a damaged byte in a
+#: sheet can inflate into other, wrong values that no parser notices); larger ones, the orders sheet of a
+#: workbook near Excel's row limit, are left to the parsers, which stops at a broken stream.
+CRC_CHECK_BYTES = 64 * 1024 * 1024
+
+
+def _check_crc(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    for info in infos:
+        if info.file_size <= CRC_CHECK_BYTES:
+            with archive.open(info) as member:  # zipfile compares the CRC once the member is read to its end
+                while member.read(1 << 20):
+                    pass
 
 
 class _Parts(MutableMapping):
