@@ -87,11 +87,11 @@ def cumulative_value(orders: pd.DataFrame | ValidOrders, *, measure: str = "gros
     ...     "net_revenue": [100.0, 60.0, 80.0, 40.0],
     ...     "cost_of_goods_sold": [50.0, 30.0, 40.0, 20.0]})
     >>> cumulative_value(table, as_of="2024-03-31")
-             customers     1     2     3
+             customers  months_observed     1     2     3
     cohort
-    2024-01          2  40.0  60.0  60.0
-    2024-02          1  20.0  20.0   NaN
-    2024-03          0   NaN   NaN   NaN
+    2024-01          2                3  40.0  60.0  60.0
+    2024-02          1                2  20.0  20.0   NaN
+    2024-03          0                1   NaN   NaN   NaN
     """
     if measure not in MEASURES:
         raise ValueError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
@@ -119,6 +119,7 @@ def cumulative_value(orders: pd.DataFrame | ValidOrders, *, measure: str = "gros
                        index=pd.period_range(counted[DATE].min().to_period("M"), periods=span, freq="M",
                                              name="cohort"))
     out.insert(0, "customers", size)
+    out.insert(1, "months_observed", np.maximum(reached[:, 0], 0))
     return out
 
 
@@ -137,18 +138,18 @@ def realised_ltv(orders: pd.DataFrame | ValidOrders, *, ages: Any = DEFAULT_AGES
     ...     "net_revenue": [100.0, 60.0, 80.0, 40.0],
     ...     "cost_of_goods_sold": [50.0, 30.0, 40.0, 20.0]})
     >>> realised_ltv(table, ages=(1, 3, 6), as_of="2024-04-30")
-             customers     1     3   6
+             customers  months_observed     1     3   6
     cohort
-    2024-01          2  40.0  60.0 NaN
-    2024-02          0   NaN   NaN NaN
-    2024-03          0   NaN   NaN NaN
-    2024-04          0   NaN   NaN NaN
+    2024-01          2                4  40.0  60.0 NaN
+    2024-02          0                3   NaN   NaN NaN
+    2024-03          0                2   NaN   NaN NaN
+    2024-04          0                1   NaN   NaN NaN
     """
     wanted = [int(a) for a in ages]
     if not wanted or any(a < 1 for a in wanted):
         raise KpiInputError(f"ages are {list(ages)!r}: give whole numbers of months, at least 1")
     table = cumulative_value(orders, measure=measure, **columns)
-    return table.reindex(columns=["customers", *wanted])
+    return table.reindex(columns=["customers", "months_observed", *wanted])
 
 
 @dataclass(frozen=True)
@@ -189,10 +190,8 @@ def latest_realised_ltv(orders: pd.DataFrame | ValidOrders, *, age: int = 12, co
     """
     if int(age) != age or age < 1 or int(cohorts) != cohorts or cohorts < 1:
         raise KpiInputError(f"age is {age!r} and cohorts {cohorts!r}: both must be whole numbers, at least 1")
-    valid = prepare_orders(orders, **columns)
-    table = cumulative_value(valid, measure=measure)
-    last_cohort = _last_full_month(valid.as_of) - int(age) + 1
-    old_enough = table[(table.index.asi8 <= last_cohort) & (table["customers"] > 0)].tail(int(cohorts))
+    table = cumulative_value(orders, measure=measure, **columns)
+    old_enough = table[(table["months_observed"] >= age) & (table["customers"] > 0)].tail(int(cohorts))
     if old_enough.empty:
         return LatestLtv(float("nan"), int(age), (), 0)
     values = old_enough[int(age)].to_numpy(dtype=float) if int(age) in table.columns else np.nan
@@ -233,7 +232,7 @@ def cac_payback_months(orders: pd.DataFrame | ValidOrders, cac: Any, **columns: 
         costs = np.full(len(table), float(cac))
     if (costs < 0).any():
         raise KpiInputError(f"cac holds a negative value ({np.nanmin(costs):g}): an acquisition cost is 0 or more")
-    values = table.drop(columns="customers").to_numpy(dtype=float)
+    values = table.drop(columns=["customers", "months_observed"]).to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
         reached = values >= costs[:, None]
     months = np.where(reached.any(axis=1), reached.argmax(axis=1) + 1.0, np.nan)

@@ -42,6 +42,7 @@ def test_realised_ltv_by_cohort_and_age_matches_the_hand_computation():
     table = realised_ltv(orders())
     assert [str(c) for c in table.index] == ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06"]
     assert table["customers"].tolist() == [3, 2, 0, 1, 0, 1]
+    assert table["months_observed"].tolist() == [6, 5, 4, 3, 2, 1]  # January to June are complete
     assert table.loc["2024-01", 3] == pytest.approx(127 / 3)
     assert table.loc["2024-01", 6] == pytest.approx(167 / 3)
     assert table.loc["2024-02", 3] == pytest.approx(45.0)
@@ -62,7 +63,7 @@ def test_cumulative_value_month_by_month():
 
 def test_revenue_measure():
     table = realised_ltv(orders(), measure="revenue", ages=(3, 6))
-    assert table.loc["2024-01"].tolist() == pytest.approx([3, 280 / 3, 380 / 3])
+    assert table.loc["2024-01"].tolist() == pytest.approx([3, 6, 280 / 3, 380 / 3])
     assert table.loc["2024-04", 3] == pytest.approx(50.0)  # revenue is known even where the cost is not
 
 
