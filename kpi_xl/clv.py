@@ -21,8 +21,9 @@ to the end of the data, and ``monetary_value`` = mean amount of the repeat
 purchases (the first purchase is left out, as in the papers), all in a chosen
 time unit (weeks like the papers, days or months).
 
-The likelihoods are vectorised numpy/scipy code (no autograd), fitted on the
-logarithms of the parameters (so they stay positive) with L-BFGS-B. Only paid
+The likelihoods are vectorised numpy/scipy code (no autograd) with analytic
+gradients, fitted on the logarithms of the parameters (so they stay positive)
+with BFGS. Only paid
 orders count (see :mod:`kpi_xl.order_table`). The module holds no Excel or
 file code and runs under Pyodide.
 """
@@ -224,16 +225,23 @@ def _bgnbd_terms(params: BgNbd, data: _Customers, *, gradient: bool) -> tuple[np
     return common + both, np.array([dr * r, dalpha * alpha, da * a, db * b])
 
 
-def _fit(negative_total: Any, start: np.ndarray, what: str) -> np.ndarray:
+def _fit(negative_mean: Any, start: np.ndarray, what: str) -> np.ndarray:
     """Parameters (not logs) that maximise a likelihood written on log-parameters.
 
-    ``negative_total`` returns minus the total log-likelihood and its gradient.
+    ``negative_mean`` returns minus the mean log-likelihood per customer and
+    its gradient: on that scale the gradient is of order 1 whatever the
+    number of customers, so BFGS (whose small matrices need no BLAS threads,
+    slow on a busy machine) converges in a few dozen steps.
     """
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        result = optimize.minimize(negative_total, start, jac=True, method="L-BFGS-B",
-                                   options={"ftol": 1e-13, "gtol": 1e-7, "maxiter": 1000})
-    if not np.isfinite(result.fun) or not result.success:
-        raise KpiInputError(f"{what}: the model could not be fitted to these orders ({result.message})")
+        result = optimize.minimize(negative_mean, start, jac=True, method="BFGS",
+                                   options={"gtol": 1e-8, "maxiter": 1000})
+    # the line search may stop at the precision limit right at the optimum ("precision loss"):
+    # a gradient of ~0 on every log-parameter is converged whatever the message says
+    settled = result.success or bool(np.all(np.abs(result.jac) <= 1e-6))
+    if not np.isfinite(result.fun) or not settled:
+        raise KpiInputError(f"{what}: the model could not be fitted to these orders ({result.message}); "
+                            "too few customers, or amounts that hardly differ between customers, leave it undetermined")
     return np.exp(result.x)
 
 
@@ -243,11 +251,11 @@ def _enough(count: int, what: str) -> None:
 
 
 def _negated(terms: Any, data: _Customers, model: type) -> Any:
-    def negative_total(log_params: np.ndarray) -> tuple[float, np.ndarray]:
+    def negative_mean(log_params: np.ndarray) -> tuple[float, np.ndarray]:
         values, grad = terms(model(*np.exp(log_params)), data, gradient=True)
-        return -float(values.sum()), -grad
+        return -float(values.sum()) / data.x.size, -grad / data.x.size
 
-    return negative_total
+    return negative_mean
 
 
 def fit_bgnbd(frequency: Any, recency: Any, T: Any) -> BgNbd:

@@ -202,8 +202,9 @@ def test_customer_lifetime_values_per_customer_and_cohort():
     start = pd.Timestamp("2024-01-01")
     for number, customer in enumerate(table.itertuples()):
         days = [0] + sorted({int(d) for d in np.linspace(1, customer.recency * 7, int(customer.frequency))})
+        base = 25.0 if np.isnan(customer.monetary_value) else round(customer.monetary_value, 2)
         for k, day in enumerate(days):
-            rows.append([start + pd.Timedelta(days=day), f"{number}-{k}", f"c{number}", 20.0 + k, None, "paid"])
+            rows.append([start + pd.Timedelta(days=day), f"{number}-{k}", f"c{number}", base + k, None, "paid"])
     rows.append([start, "refund", "c0", 999.0, None, "refunded"])  # counts nowhere
     orders = orders_of(rows)
     per_customer, purchases, spend = clv.customer_lifetime_values(orders, as_of=start + pd.Timedelta(days=210))

@@ -28,16 +28,19 @@ import pandas as pd
 import xlwings as xw
 
 from .. import kpis
+from ..clv import customer_lifetime_values
+from ..cohort_value import DEFAULT_AGES, realised_ltv
 from ..errors import InputProblem, KpiInputError
 from ..labels import text
-from ..order_table import ValidOrders, prepare_orders
+from ..order_table import STATUS_ALIASES, ValidOrders, prepare_orders
 from ..orders import cohort_matrix, period_summary
-from .cells import _number, cells, dates_in, ids_in, is_blank, option, order_rows, single, total
+from .cells import _number, cells, dates_in, ids_in, is_blank, numbers_in, option, order_rows, single, total
 
 __all__ = [
     "KPI_CONVERSION_RATE", "KPI_CTR", "KPI_CAC", "KPI_CHURN_RATE", "KPI_RETENTION_RATE", "KPI_REPEAT_RATE",
     "KPI_GROSS_PROFIT", "KPI_GROSS_MARGIN", "KPI_AOV", "KPI_LTV", "KPI_LTV_CAC", "KPI_ROAS",
-    "KPI_ENGAGEMENT_RATE", "KPI_COHORTS", "KPI_CUSTOMERS", "KPI_CUSTOM", "UNDEFINED", "ERROR_PREFIX", "CATEGORY",
+    "KPI_ENGAGEMENT_RATE", "KPI_COHORTS", "KPI_CUSTOMERS", "KPI_CUSTOM", "KPI_CLV", "KPI_LTV_REALISED",
+    "UNDEFINED", "ERROR_PREFIX", "CATEGORY",
 ]
 
 #: The function wizard's category of every KPI_* function.
@@ -85,6 +88,22 @@ def _one_line(error: KpiInputError) -> str:
         return str(error).replace("\n", " ")
     first, more = error.problems[0], len(error.problems) - 1
     return str(first) + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
+
+
+_STATUS_DOC = ("Optional status of each order, same rows: paid counts, refunded and cancelled do not (as the "
+               "dashboard). / Statut : payée compte, remboursée et annulée non.")
+
+
+def _paid(statuses: list[Any], positions: list[int], count: int) -> list[bool]:
+    """Whether each order counts, by the statuses' rules of the refresh (``order_table.STATUS_ALIASES``)."""
+    out = []
+    for value, position in zip(statuses, positions, strict=True):
+        meaning = STATUS_ALIASES.get(str(value).strip().lower()) if not is_blank(value) else None
+        if meaning is None:
+            raise KpiInputError(f"statuses: cell {position} of {count} is {value!r}, not a known status "
+                                "(paid, refunded, cancelled; payée, remboursée, annulée)")
+        out.append(meaning == "paid")
+    return out
 
 
 def _sums(core: Callable[..., float], **ranges: Any) -> float:
@@ -141,10 +160,16 @@ def KPI_RETENTION_RATE(customers_at_end, new_customers, customers_at_start):
 
 @xw.func(category=CATEGORY)
 @xw.arg("customer_ids", doc="Customer id of each order, one order per row. / Identifiant client de chaque commande.")
+@xw.arg("statuses", doc=_STATUS_DOC)
 @_excel_result
-def KPI_REPEAT_RATE(customer_ids):
-    """Repeat purchase rate = customers with 2+ orders / customers, from a column of order rows. Taux de réachat."""
-    ids = [i for i in ids_in(cells(customer_ids)) if i is not None]
+def KPI_REPEAT_RATE(customer_ids, statuses=None):
+    """Repeat purchase rate = customers with 2+ paid orders / customers, from order rows. Taux de réachat."""
+    if statuses is None:
+        ids = [i for i in ids_in(cells(customer_ids)) if i is not None]
+    else:
+        kept, positions, count = order_rows(customer_ids=customer_ids, statuses=statuses)
+        paid = _paid(kept["statuses"], positions, count)
+        ids = [i for i, counts in zip(ids_in(kept["customer_ids"]), paid, strict=True) if counts and i is not None]
     orders_per_customer = pd.Series(ids, dtype=object).value_counts()
     return kpis.repeat_purchase_rate(int((orders_per_customer >= 2).sum()), len(orders_per_customer))
 
@@ -217,11 +242,21 @@ def KPI_ENGAGEMENT_RATE(interactions, audience):
     return _sums(kpis.engagement_rate, interactions=interactions, audience=audience)
 
 
-def _orders(order_dates: Any, customer_ids: Any, revenues: Any = None) -> ValidOrders:
-    """An orders table from order-level ranges, checked by the core; messages name the cells."""
+def _amounts(values: list[Any], name: str, positions: list[int], count: int) -> list[float | None]:
+    return [None if is_blank(v) else _number(v, f"{name}: cell {p} of {count}")
+            for v, p in zip(values, positions, strict=True)]
+
+
+def _orders(order_dates: Any, customer_ids: Any, revenues: Any = None, *, statuses: Any = None,
+            costs: Any = None) -> ValidOrders:
+    """An orders table from order-level ranges, checked by the core; messages name the cells.
+
+    ``statuses`` follow the refresh's rules (only paid orders count); blank
+    ``costs`` are not known (the gross profit that needs them is n.d.).
+    """
     ranges = {"order_dates": order_dates, "customer_ids": customer_ids}
-    if revenues is not None:
-        ranges["revenues"] = revenues
+    ranges.update({name: value for name, value in
+                   (("revenues", revenues), ("statuses", statuses), ("costs", costs)) if value is not None})
     kept, positions, count = order_rows(**ranges)
     if not positions:
         raise KpiInputError("order_dates is empty: there is no order to count")
@@ -229,15 +264,14 @@ def _orders(order_dates: Any, customer_ids: Any, revenues: Any = None) -> ValidO
         "order_dates": dates_in(kept["order_dates"], "order_dates", positions, count).to_numpy(),
         "order_ids": np.asarray(positions).astype(str).astype(object),  # one order per row
         "customer_ids": ids_in(kept["customer_ids"]),
-        "revenues": 0.0 if revenues is None else [
-            None if is_blank(v) else _number(v, f"revenues: cell {p} of {count}")
-            for v, p in zip(kept["revenues"], positions, strict=True)],
-        "cogs": 0.0,  # not used by cohorts or customer counts
+        "revenues": 0.0 if revenues is None else _amounts(kept["revenues"], "revenues", positions, count),
+        "cogs": 0.0 if costs is None else _amounts(kept["costs"], "costs", positions, count),
+        "statuses": "paid" if statuses is None else kept["statuses"],
     }, index=positions)
     try:
         return prepare_orders(frame, date_col="order_dates", order_id_col="order_ids",
                               customer_id_col="customer_ids", revenue_col="revenues", cogs_col="cogs",
-                              status_col=None)
+                              status_col="statuses")
     except KpiInputError as error:
         if not error.problems:
             raise
@@ -284,14 +318,15 @@ def KPI_COHORTS(order_dates, customer_ids, measure=None, revenues=None, language
 @xw.arg("customer_ids", doc="Customer id of each order, same rows. / Identifiant client, mêmes lignes.")
 @xw.arg("inactivity_days", doc="Days without an order before a customer is lost (default 365). / Jours d'inactivité.")
 @xw.arg("language", doc="FR (default) or EN, for the header. / FR (défaut) ou EN, pour l'en-tête.")
+@xw.arg("statuses", doc=_STATUS_DOC)
 @_excel_result
-def KPI_CUSTOMERS(order_dates, customer_ids, inactivity_days=None, language=None):
+def KPI_CUSTOMERS(order_dates, customer_ids, inactivity_days=None, language=None, statuses=None):
     """Customers per month (spills): active, new, returning, lost, churn and retention rates. Clients par mois."""
     lang = _language(language)
     days = single(inactivity_days, "inactivity_days", default=365.0)
     if days < 1 or not float(days).is_integer():
         raise KpiInputError(f"inactivity_days is {days:g}: use a whole number of days, at least 1")
-    summary = period_summary(_orders(order_dates, customer_ids), inactivity_days=int(days))
+    summary = period_summary(_orders(order_dates, customer_ids, statuses=statuses), inactivity_days=int(days))
     rows = [_CUSTOMER_HEADERS[lang]]
     for month, row in summary.iterrows():
         status = row["churn_status"]
@@ -342,3 +377,56 @@ def KPI_CUSTOM(name, month=None, caller=None):
         stamp = dates_in(cells(month)[:1], "month").iloc[0]
         period = pd.Period(stamp, freq="M")
     return float(kpi.values.get(period, float("nan")))
+
+
+_CLV_HEADERS = {
+    "fr": ["Client", "Achats attendus", "Probabilité active", "Valeur attendue"],
+    "en": ["Customer", "Expected purchases", "Probability active", "Expected value"],
+}
+_LTV_CORNER = {"fr": ["Cohorte", "Clients"], "en": ["Cohort", "Customers"]}
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("order_dates", doc="Date of each order, one order per row. / Date de chaque commande.")
+@xw.arg("customer_ids", doc="Customer id of each order, same rows. / Identifiant client, mêmes lignes.")
+@xw.arg("amounts", doc="Net revenue (or gross profit) of each order, same rows. / Montant de chaque commande.")
+@xw.arg("statuses", doc=_STATUS_DOC)
+@xw.arg("horizon_months", doc="How far ahead, in months (default 12). / Horizon en mois (défaut 12).")
+@xw.arg("discount_rate", doc="Annual discount rate (default 10%). / Taux d'actualisation annuel (défaut 10 %).")
+@xw.arg("language", doc="FR (default) or EN, for the header. / FR (défaut) ou EN, pour l'en-tête.")
+@_excel_result
+def KPI_CLV(order_dates, customer_ids, amounts, statuses=None, horizon_months=None, discount_rate=None,
+            language=None):
+    """Predictive CLV per customer (spills): BG/NBD expected purchases, probability active, discounted value."""
+    lang = _language(language)
+    horizon = single(horizon_months, "horizon_months", default=12.0)
+    rate = single(discount_rate, "discount_rate", default=0.10)
+    if horizon < 1 or not float(horizon).is_integer():
+        raise KpiInputError(f"horizon_months is {horizon:g}: use a whole number of months, at least 1")
+    table, _, _ = customer_lifetime_values(_orders(order_dates, customer_ids, amounts, statuses=statuses),
+                                           horizon_months=int(horizon), discount_rate=rate)
+    rows = zip(table.index, table["expected_purchases"], table["probability_alive"], table["clv"], strict=True)
+    return [_CLV_HEADERS[lang], *[[str(c), float(n), float(p), float(v)] for c, n, p, v in rows]]
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("order_dates", doc="Date of each order, one order per row. / Date de chaque commande.")
+@xw.arg("customer_ids", doc="Customer id of each order, same rows. / Identifiant client, mêmes lignes.")
+@xw.arg("revenues", doc="Net revenue of each order, same rows. / CA net de chaque commande.")
+@xw.arg("costs", doc="Cost of goods of each order, same rows; blank = not known (n.d.). / Coût des marchandises.")
+@xw.arg("statuses", doc=_STATUS_DOC)
+@xw.arg("ages", doc="Ages in months, e.g. 3, 6, 12, 24 (the default). / Âges en mois (défaut 3, 6, 12, 24).")
+@xw.arg("language", doc="FR (default) or EN, for the header. / FR (défaut) ou EN, pour l'en-tête.")
+@_excel_result
+def KPI_LTV_REALISED(order_dates, customer_ids, revenues, costs, statuses=None, ages=None, language=None):
+    """Realised LTV (spills): gross profit per acquired customer by cohort at 3, 6, 12, 24 months. LTV réalisée."""
+    lang = _language(language)
+    wanted = [int(a) for a in numbers_in(ages, "ages")] if ages is not None else list(DEFAULT_AGES)
+    if not wanted or any(a < 1 for a in wanted):
+        raise KpiInputError("ages: give whole numbers of months, at least 1 (e.g. 3, 6, 12, 24)")
+    table = realised_ltv(_orders(order_dates, customer_ids, revenues, statuses=statuses, costs=costs), ages=wanted)
+    rows = [[*_LTV_CORNER[lang], *wanted]]
+    for cohort, row in table.iterrows():  # blank: the cohort is not that old yet; n.d.: undefined
+        rows.append([str(cohort), int(row["customers"]),
+                     *[row[age] if age <= row["months_observed"] else "" for age in wanted]])
+    return rows
