@@ -41,6 +41,7 @@ def test_udf_reference_page_is_up_to_date():
 def test_udf_reference_has_an_example_for_every_function():
     from kpi_xl.excel import reference, udfs
 
-    with_examples = {name for name, *_ in reference.EXAMPLES} | {"KPI_CUSTOM"}  # its example is the demo's
+    with_examples = {name for name, *_ in reference.EXAMPLES} | {"KPI_CUSTOM", "KPI_CLV"}  # theirs are the demo's
     assert with_examples == {name for name in udfs.__all__ if name.startswith("KPI_")}
-    assert "=KPI_CUSTOM(" in reference.render()
+    page = reference.render()
+    assert "=KPI_CUSTOM(" in page and "=KPI_CLV(" in page

@@ -3,9 +3,12 @@
 import math
 import re
 
+import pandas as pd
 import pytest
+from test_cohort_value import ROWS  # the hand-built orders table of the realised LTV
 
 from kpi_xl.excel import udfs
+from kpi_xl.sample import sample_shop
 from kpi_xl.template.udf_wrapper import generate_udf_wrapper
 from xlwings_paths import server_calls
 
@@ -42,6 +45,13 @@ def test_optional_arguments_are_positional(wrapper):
     assert [a["optional"] for a in cohorts["args"]] == [False, False, True, True, True]
 
 
+def serial(day):
+    """An Excel date serial, as Office.js sends dates."""
+    return float((pd.Timestamp(day) - pd.Timestamp("1899-12-30")).days)
+
+
+DEMO = sample_shop().tables()["orders"]
+
 # Office.js payloads: every argument is a 2-D array; blanks are null, dates serial numbers.
 PAYLOADS = [
     ("KPI_CAC", [[[1200], [1300], [None]], [[40], [60], [None]]]),         # blanks as null
@@ -54,6 +64,11 @@ PAYLOADS = [
     ("KPI_REPEAT_RATE", [[["a"], ["b"], ["a"], [None]]]),
     ("KPI_COHORTS", [[[45294], [45311], [45333], [45349]], [["ann"], ["bob"], ["ann"], ["cat"]]]),
     ("KPI_CUSTOMERS", [[[45294], [45311], [45333]], [["ann"], ["bob"], ["ann"]], [[30]], [["EN"]]]),
+    ("KPI_REPEAT_RATE", [[["a"], ["b"], ["a"], ["c"]], [["paid"], ["payée"], ["refunded"], ["Paid"]]]),
+    ("KPI_LTV_REALISED", [[[serial(r[0])] for r in ROWS], *[[[r[i]] for r in ROWS] for i in (2, 3, 4, 5)]]),
+    ("KPI_CLV", [[[serial(d)] for d in DEMO["order_date"]], *[[[v] for v in DEMO[c]] for c in
+                                                               ("customer_id", "net_revenue", "status")],
+                 [[None]], [[0]], [["EN"]]]),
 ]
 
 
@@ -83,3 +98,10 @@ def test_office_js_values(server_results):
     assert results[8] == [["Cohorte", 0, 1], ["2024-01", 1.0, 0.5], ["2024-02", 1.0, ""]]
     assert results[9][0] == ["Month", "Active", "New", "Returning", "Lost", "Churn rate", "Retention rate"]
     assert results[9][1][:5] == ["2024-01", 2, 2, 0, 0]
+    assert results[10] == [[0.0]]  # paid only: a, b, c once each -> nobody repeats
+    # realised LTV (worked out by hand in test_cohort_value): January 127/3 at 3 months, 167/3 at 6
+    assert results[11][0] == ["Cohorte", "Clients", 3, 6, 12, 24]
+    assert results[11][1][:2] == ["2024-01", 3] and results[11][1][2:4] == pytest.approx([127 / 3, 167 / 3])
+    assert results[11][1][4:] == ["", ""] and results[11][4] == ["2024-04", 1, "n.d.", "", "", ""]
+    assert results[12][0] == ["Customer", "Expected purchases", "Probability active", "Expected value"]
+    assert len(results[12]) == 1124  # the demo's 1,123 customers with a paid order

@@ -178,3 +178,80 @@ def test_wizard_texts_fit_excel_limits():
         func = getattr(udfs, name)
         if name.startswith("KPI_"):
             assert func.__doc__ and len(func.__doc__) <= 255, name  # MacroOptions' Description limit
+
+
+def test_repeat_rate_and_customers_count_paid_orders_only_when_given_statuses():
+    ids = [["a"], ["b"], ["a"], ["c"], ["c"]]
+    statuses = [["paid"], ["payée"], ["refunded"], ["Paid"], ["annulée"]]
+    # all rows: a and c have 2 orders -> 2/3; paid only: a, b, c have 1 each -> 0/3
+    assert udfs.KPI_REPEAT_RATE(ids) == pytest.approx(2 / 3)
+    assert udfs.KPI_REPEAT_RATE(ids, statuses) == 0.0
+    # ann 3 Jan paid, bob 20 Jan refunded, ann 11 Feb paid: January has 1 active customer, not 2
+    dates = [["2024-01-03"], ["2024-01-20"], ["2024-02-11"]]
+    names = [["ann"], ["bob"], ["ann"]]
+    paid_only = udfs.KPI_CUSTOMERS(dates, names, 30, "EN", [["paid"], ["refunded"], ["paid"]])
+    assert [row[:4] for row in paid_only[1:]] == [["2024-01", 1, 1, 0], ["2024-02", 1, 0, 1]]
+    assert udfs.KPI_CUSTOMERS(dates, names, 30, "EN")[1][:4] == ["2024-01", 2, 2, 0]
+
+
+def test_repeat_rate_with_statuses_agrees_with_the_dashboard_on_the_demo():
+    from kpi_xl.sample import sample_shop
+
+    table = sample_shop().tables()["orders"]
+    ids, statuses = [[v] for v in table["customer_id"]], [[v] for v in table["status"]]
+    # issue 14: the formula gave 0.4216 and the dashboard 0.4150 (repeat purchase rate to the last month)
+    assert udfs.KPI_REPEAT_RATE(ids) == pytest.approx(0.4216, abs=5e-5)
+    with_statuses = udfs.KPI_REPEAT_RATE(ids, statuses)
+    assert with_statuses == pytest.approx(0.4150, abs=5e-5)
+    dashboard = period_summary(table, status_col="status")["repeat_purchase_rate"].iloc[-1]
+    assert with_statuses == pytest.approx(dashboard, rel=1e-12)
+
+
+def test_an_unknown_status_is_named():
+    assert udfs.KPI_REPEAT_RATE([["a"], ["b"]], [["paid"], ["lost"]]) == (
+        f"{ERROR_PREFIX} statuses: cell 2 of 2 is 'lost', not a known status "
+        "(paid, refunded, cancelled; payée, remboursée, annulée)")
+    message = udfs.KPI_CUSTOMERS([["2024-01-03"], ["2024-01-04"]], [["a"], ["b"]], None, None, [["paid"], ["?"]])
+    assert message.startswith(f"{ERROR_PREFIX} statuses: cell 2 of 2: '?' is not a known status")
+
+
+def test_realised_ltv_formula_on_the_hand_built_table():
+    from test_cohort_value import ROWS  # worked out by hand there
+
+    dates, _, names, revenues, costs, statuses = ([[row[i]] for row in ROWS] for i in range(6))
+    spilled = udfs.KPI_LTV_REALISED(dates, names, revenues, costs, statuses)
+    assert spilled[0] == ["Cohorte", "Clients", 3, 6, 12, 24]
+    assert spilled[1][:2] == ["2024-01", 3] and spilled[1][2:4] == pytest.approx([127 / 3, 167 / 3])
+    assert spilled[1][4:] == ["", ""]  # not 12 months old: blank, not a partial value
+    assert spilled[2] == ["2024-02", 2, 45.0, "", "", ""]
+    assert spilled[3] == ["2024-03", 0, UNDEFINED, "", "", ""]  # 4 months observed, nobody acquired
+    assert spilled[4] == ["2024-04", 1, UNDEFINED, "", "", ""]  # fay's cost of goods is not known
+    ages = udfs.KPI_LTV_REALISED(dates, names, revenues, costs, statuses, [[1, 4]], "EN")
+    assert ages[0] == ["Cohort", "Customers", 1, 4]
+    assert ages[1][2:] == pytest.approx([67 / 3, 157 / 3])
+    assert udfs.KPI_LTV_REALISED(dates, names, revenues, costs, statuses, 2.5) == (
+        f"{ERROR_PREFIX} ages: give whole numbers of months, at least 1 (e.g. 3, 6, 12, 24)")
+
+
+def test_clv_formula_spills_the_core_result():
+    from kpi_xl.clv import customer_lifetime_values
+    from kpi_xl.sample import sample_shop
+
+    table = sample_shop().tables()["orders"]
+    columns = [[[v] for v in table[c]] for c in ("order_date", "customer_id", "net_revenue", "status")]
+    spilled = udfs.KPI_CLV(*columns, None, 0)  # 12 months, no discounting
+    assert spilled[0] == ["Client", "Achats attendus", "Probabilité active", "Valeur attendue"]
+    core, purchases, spend = customer_lifetime_values(table, status_col="status", discount_rate=0.0)
+    assert len(spilled) == len(core) + 1 == 1124  # 1,123 customers with a paid order
+    assert [row[0] for row in spilled[1:]] == core.index.tolist()
+    body = np.array([row[1:] for row in spilled[1:]], dtype=float)
+    np.testing.assert_allclose(body, core[["expected_purchases", "probability_alive", "clv"]].to_numpy())
+    # by hand: undiscounted value = expected purchases x spend per order, the population mean
+    # p gamma / (q - 1) for a customer with no repeat purchase, who is active with probability 1
+    once = core.index[core["frequency"] == 0][0]
+    row = spilled[1 + core.index.get_loc(once)]
+    assert row[2] == 1.0
+    assert row[3] == pytest.approx(row[1] * spend.p * spend.gamma / (spend.q - 1))
+    discounted = udfs.KPI_CLV(*columns, 24, [[0.10]], "EN")
+    assert discounted[0][0] == "Customer"
+    assert udfs.KPI_CLV(*columns, 0) == f"{ERROR_PREFIX} horizon_months is 0: use a whole number of months, at least 1"

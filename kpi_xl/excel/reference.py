@@ -27,6 +27,9 @@ EXAMPLES: list[tuple[str, dict[str, str], str, tuple[Any, ...]]] = [
      (450, 90, 400)),
     ("KPI_REPEAT_RATE", {"C2:C6": "ann ; bob ; ann ; cat ; bob"}, "=KPI_REPEAT_RATE(C2:C6)",
      (["ann", "bob", "ann", "cat", "bob"],)),
+    ("KPI_REPEAT_RATE", {"C2:C6": "ann ; bob ; ann ; cat ; bob", "F2:F6": "payée ; payée ; remboursée ; payée ; payée"},
+     "=KPI_REPEAT_RATE(C2:C6, F2:F6)",
+     (["ann", "bob", "ann", "cat", "bob"], ["payée", "payée", "remboursée", "payée", "payée"])),
     ("KPI_GROSS_PROFIT", {"B2": "20 000", "C2": "12 000"}, "=KPI_GROSS_PROFIT(B2, C2)", (20000, 12000)),
     ("KPI_GROSS_MARGIN", {"B2": "20 000", "C2": "12 000"}, "=KPI_GROSS_MARGIN(B2, C2)", (20000, 12000)),
     ("KPI_AOV", {"B2": "12 500", "C2": "250"}, "=KPI_AOV(B2, C2)", (12500, 250)),
@@ -46,6 +49,12 @@ EXAMPLES: list[tuple[str, dict[str, str], str, tuple[Any, ...]]] = [
      '=KPI_CUSTOMERS(A2:A8, C2:C8, 30, "EN")',
      (["2024-01-01", "2024-01-10", "2024-01-25", "2024-02-10", "2024-02-20", "2024-03-05", "2024-03-31"],
       ["ann", "bob", "ann", "cat", "ann", "cat", "dan"], 30, "EN")),
+    ("KPI_LTV_REALISED", {"A2:A6": "2024-01-03 ; 2024-01-20 ; 2024-02-11 ; 2024-02-27 ; 2024-03-31",
+                          "C2:C6": "ann ; bob ; ann ; cat ; dan", "D2:D6": "100 ; 60 ; 80 ; 40 ; 30 (net revenue)",
+                          "E2:E6": "50 ; 30 ; 40 ; 20 ; 15 (cost of goods)", "H2:J2": "1 ; 2 ; 3"},
+     '=KPI_LTV_REALISED(A2:A6, C2:C6, D2:D6, E2:E6, , H2:J2, "EN")',
+     (["2024-01-03", "2024-01-20", "2024-02-11", "2024-02-27", "2024-03-31"], ["ann", "bob", "ann", "cat", "dan"],
+      [100, 60, 80, 40, 30], [50, 30, 40, 20, 15], None, [[1, 2, 3]], "EN")),
 ]
 
 _HEADER = """# Excel formulas: the KPI_* functions
@@ -70,7 +79,10 @@ How they behave / Comportement :
   never a blank and never 0.
 - **`{error} ...`** is shown for invalid input, naming the argument, the cell and the value:
   `{error} visitors: cell 3 of 12 is 'n/a', not a number`. It is a text: `=ISTEXT(A1)` is TRUE.
-- `KPI_COHORTS` and `KPI_CUSTOMERS` **spill** a table (Excel 365 and 2021 dynamic arrays).
+- `KPI_COHORTS`, `KPI_CUSTOMERS`, `KPI_CLV` and `KPI_LTV_REALISED` **spill** a table (Excel 365 and
+  2021 dynamic arrays).
+- The optional `statuses` range follows the dashboard's rules: paid orders count, refunded and
+  cancelled ones do not (payée, remboursée, annulée are read too).
 - Optional arguments are positional: leave them out from the end, or leave the cell blank.
 """
 
@@ -106,6 +118,20 @@ def _custom_example() -> str:
             f"**{value:.6g}** (reporting month {table.index[-1]}). Windows only: it reads the workbook that calls it.\n")
 
 
+def _clv_example() -> str:
+    """KPI_CLV needs a shop's worth of customers: its example is the demo's orders, first rows shown."""
+    from ..sample import sample_shop
+
+    orders = sample_shop().tables()["orders"]
+    spilled = udfs.KPI_CLV(*[list(orders[c]) for c in ("order_date", "customer_id", "net_revenue", "status")],
+                           None, None, "EN")
+    return (f"On the demo's orders (`kpi-xl demo`, {len(orders):,} rows), with the ranges of its order dates, "
+            "customer ids, net revenues and statuses: `=KPI_CLV(dates, customers, revenues, statuses, 12, 10%, "
+            f"\"EN\")` {_result(spilled[:4])}\n\n"
+            f"... one row per customer ({len(spilled) - 1:,}). Expected value: the expected purchases of the next "
+            "12 months times the Gamma-Gamma spend per order, discounted at 10 % a year.\n")
+
+
 def render() -> str:
     """The whole page as Markdown."""
     parts = [_HEADER.format(undefined=udfs.UNDEFINED, error=udfs.ERROR_PREFIX)]
@@ -117,6 +143,8 @@ def render() -> str:
         parts.append(f"## {name}({shown})\n\n{func.__doc__}\n")
         if name == "KPI_CUSTOM":
             parts.append(_custom_example())
+        if name == "KPI_CLV":
+            parts.append(_clv_example())
         for example_name, cells, formula, args in EXAMPLES:
             if example_name != name:
                 continue

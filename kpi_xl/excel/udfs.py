@@ -421,8 +421,9 @@ def KPI_CLV(order_dates, customer_ids, amounts, statuses=None, horizon_months=No
 def KPI_LTV_REALISED(order_dates, customer_ids, revenues, costs, statuses=None, ages=None, language=None):
     """Realised LTV (spills): gross profit per acquired customer by cohort at 3, 6, 12, 24 months. LTV réalisée."""
     lang = _language(language)
-    wanted = [int(a) for a in numbers_in(ages, "ages")] if ages is not None else list(DEFAULT_AGES)
-    if not wanted or any(a < 1 for a in wanted):
+    given = numbers_in(ages, "ages") if ages is not None else list(DEFAULT_AGES)
+    wanted = [int(a) for a in given]
+    if not wanted or any(a < 1 or a != g for a, g in zip(wanted, given, strict=True)):
         raise KpiInputError("ages: give whole numbers of months, at least 1 (e.g. 3, 6, 12, 24)")
     table = realised_ltv(_orders(order_dates, customer_ids, revenues, statuses=statuses, costs=costs), ages=wanted)
     rows = [[*_LTV_CORNER[lang], *wanted]]
