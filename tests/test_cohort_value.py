@@ -108,3 +108,20 @@ def test_bad_arguments_are_named():
         cac_payback_months(orders(), -5.0)
     with pytest.raises(ValueError, match="measure must be one of"):
         cumulative_value(orders(), measure="margin")
+
+
+def test_the_demo_figures_quoted_in_kpis_md_hold():
+    # docs/kpis.md, "Three LTVs": the simple LTV's dependence on the window, against the realised value.
+    # 92 to 238 over 2025 with 365 days is the issue 14 report's own plain-pandas recomputation.
+    from kpi_xl.orders import period_summary
+    from kpi_xl.sample import sample_shop
+
+    table = sample_shop().tables()["orders"]
+    december = {days: period_summary(table, status_col="status", inactivity_days=days).loc["2025-12", "lifetime_value"]
+                for days in (30, 90, 180, 365)}
+    assert {days: round(value) for days, value in december.items()} == {30: 39, 90: 67, 180: 103, 365: 101}
+    year = period_summary(table, status_col="status")["lifetime_value"]["2025-01":"2025-12"]
+    assert (round(year.min()), round(year.max())) == (92, 238)
+    latest = latest_realised_ltv(table, status_col="status")
+    assert round(latest.value, 2) == 66.75
+    assert [str(c) for c in latest.cohorts] == ["2024-11", "2024-12", "2025-01"]
