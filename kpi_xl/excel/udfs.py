@@ -90,6 +90,9 @@ def _one_line(error: KpiInputError) -> str:
     return str(first) + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
 
 
+_DATES_DOC = "Date of each order, one order per row. / Date de chaque commande."
+_IDS_DOC = "Customer id of each order, same rows. / Identifiant client, mêmes lignes."
+_LANGUAGE_DOC = "FR (default) or EN, for the header. / FR (défaut) ou EN, pour l'en-tête."
 _STATUS_DOC = ("Optional status of each order, same rows: paid counts, refunded and cancelled do not (as the "
                "dashboard). / Statut : payée compte, remboursée et annulée non.")
 
@@ -291,11 +294,11 @@ def _language(language: Any) -> str:
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("order_dates", doc="Date of each order, one order per row. / Date de chaque commande.")
-@xw.arg("customer_ids", doc="Customer id of each order, same rows. / Identifiant client, mêmes lignes.")
+@xw.arg("order_dates", doc=_DATES_DOC)
+@xw.arg("customer_ids", doc=_IDS_DOC)
 @xw.arg("measure", doc="share (default), count or revenue. / part (défaut), nombre ou ca.")
 @xw.arg("revenues", doc="Net revenue of each order, same rows (for revenue). / CA net de chaque commande.")
-@xw.arg("language", doc="FR (default) or EN, for the header. / FR (défaut) ou EN, pour l'en-tête.")
+@xw.arg("language", doc=_LANGUAGE_DOC)
 @_excel_result
 def KPI_COHORTS(order_dates, customer_ids, measure=None, revenues=None, language=None):
     """Cohort matrix (spills): rows = month of first order, columns = months since (0, 1, 2...). Cohortes."""
@@ -314,10 +317,10 @@ def KPI_COHORTS(order_dates, customer_ids, measure=None, revenues=None, language
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("order_dates", doc="Date of each order, one order per row. / Date de chaque commande.")
-@xw.arg("customer_ids", doc="Customer id of each order, same rows. / Identifiant client, mêmes lignes.")
+@xw.arg("order_dates", doc=_DATES_DOC)
+@xw.arg("customer_ids", doc=_IDS_DOC)
 @xw.arg("inactivity_days", doc="Days without an order before a customer is lost (default 365). / Jours d'inactivité.")
-@xw.arg("language", doc="FR (default) or EN, for the header. / FR (défaut) ou EN, pour l'en-tête.")
+@xw.arg("language", doc=_LANGUAGE_DOC)
 @xw.arg("statuses", doc=_STATUS_DOC)
 @_excel_result
 def KPI_CUSTOMERS(order_dates, customer_ids, inactivity_days=None, language=None, statuses=None):
@@ -387,13 +390,13 @@ _LTV_CORNER = {"fr": ["Cohorte", "Clients"], "en": ["Cohort", "Customers"]}
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("order_dates", doc="Date of each order, one order per row. / Date de chaque commande.")
-@xw.arg("customer_ids", doc="Customer id of each order, same rows. / Identifiant client, mêmes lignes.")
+@xw.arg("order_dates", doc=_DATES_DOC)
+@xw.arg("customer_ids", doc=_IDS_DOC)
 @xw.arg("amounts", doc="Net revenue (or gross profit) of each order, same rows. / Montant de chaque commande.")
 @xw.arg("statuses", doc=_STATUS_DOC)
 @xw.arg("horizon_months", doc="How far ahead, in months (default 12). / Horizon en mois (défaut 12).")
 @xw.arg("discount_rate", doc="Annual discount rate (default 10%). / Taux d'actualisation annuel (défaut 10 %).")
-@xw.arg("language", doc="FR (default) or EN, for the header. / FR (défaut) ou EN, pour l'en-tête.")
+@xw.arg("language", doc=_LANGUAGE_DOC)
 @_excel_result
 def KPI_CLV(order_dates, customer_ids, amounts, statuses=None, horizon_months=None, discount_rate=None,
             language=None):
@@ -410,13 +413,13 @@ def KPI_CLV(order_dates, customer_ids, amounts, statuses=None, horizon_months=No
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("order_dates", doc="Date of each order, one order per row. / Date de chaque commande.")
-@xw.arg("customer_ids", doc="Customer id of each order, same rows. / Identifiant client, mêmes lignes.")
+@xw.arg("order_dates", doc=_DATES_DOC)
+@xw.arg("customer_ids", doc=_IDS_DOC)
 @xw.arg("revenues", doc="Net revenue of each order, same rows. / CA net de chaque commande.")
 @xw.arg("costs", doc="Cost of goods of each order, same rows; blank = not known (n.d.). / Coût des marchandises.")
 @xw.arg("statuses", doc=_STATUS_DOC)
 @xw.arg("ages", doc="Ages in months, e.g. 3, 6, 12, 24 (the default). / Âges en mois (défaut 3, 6, 12, 24).")
-@xw.arg("language", doc="FR (default) or EN, for the header. / FR (défaut) ou EN, pour l'en-tête.")
+@xw.arg("language", doc=_LANGUAGE_DOC)
 @_excel_result
 def KPI_LTV_REALISED(order_dates, customer_ids, revenues, costs, statuses=None, ages=None, language=None):
     """Realised LTV (spills): gross profit per acquired customer by cohort at 3, 6, 12, 24 months. LTV réalisée."""
