@@ -215,6 +215,10 @@ def test_customer_lifetime_values_per_customer_and_cohort():
     flat, _, _ = clv.customer_lifetime_values(orders, as_of=start + pd.Timedelta(days=210), discount_rate=0.0)
     assert flat["clv"].to_numpy() == pytest.approx(
         (flat["expected_purchases"] * flat["expected_spend"]).to_numpy(), rel=1e-9)
+    # the models are invariant to the time unit (alpha carries it): days give the same predictions as weeks
+    in_days, days_model, _ = clv.customer_lifetime_values(orders, as_of=start + pd.Timedelta(days=210), unit="day")
+    assert days_model.alpha == pytest.approx(purchases.alpha * 7, rel=1e-4)
+    assert in_days["clv"].to_numpy() == pytest.approx(per_customer["clv"].to_numpy(), rel=1e-4)
     by_cohort = clv.clv_by_cohort(per_customer)
     assert by_cohort["customers"].tolist() == [40]
     assert by_cohort["total_clv"].iloc[0] == pytest.approx(per_customer["clv"].sum())
