@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
+from . import kpis
 from ._numbers import safe_divide
 from .errors import KpiInputError
 from .order_table import COLUMNS, ValidOrders, prepare_orders
@@ -48,7 +49,7 @@ __all__ = ["UNITS", "BgNbd", "GammaGamma", "rfm_summary", "bgnbd_log_likelihood"
 #: Length of each time unit in days (a month is a twelfth of an average year).
 UNITS = {"day": 1.0, "week": 7.0, "month": 365.25 / 12}
 
-DATE, CUSTOMER, REVENUE = COLUMNS["date"], COLUMNS["customer_id"], COLUMNS["revenue"]
+DATE, CUSTOMER, REVENUE, COGS = COLUMNS["date"], COLUMNS["customer_id"], COLUMNS["revenue"], COLUMNS["cogs"]
 _MIN_CUSTOMERS = 10  # fewer and a four-parameter model says nothing
 
 
@@ -435,8 +436,7 @@ def customer_lifetime_values(orders: pd.DataFrame | ValidOrders, *, horizon_mont
     ----------
     orders : pandas.DataFrame or ValidOrders
         The orders table (see :func:`~kpi_xl.order_table.prepare_orders`); the
-        amounts valued are the net revenues (multiply by a gross margin for a
-        profit CLV).
+        amounts valued are the net revenues.
     horizon_months : int
         How far ahead, in months (default 12).
     discount_rate : float
@@ -451,8 +451,11 @@ def customer_lifetime_values(orders: pd.DataFrame | ValidOrders, *, horizon_mont
     (pandas.DataFrame, BgNbd, GammaGamma)
         Per customer (index: customer id) the :func:`rfm_summary` columns and
         ``expected_purchases`` (over the horizon), ``probability_alive``,
-        ``expected_spend`` (per order) and ``clv`` (discounted, in the orders'
-        currency); then the two fitted models.
+        ``expected_spend`` (per order), ``clv`` (discounted net revenue, in the
+        orders' currency) and ``gross_profit_clv`` = ``clv`` x the gross margin
+        of the paid orders whose cost of goods is known (assumes future orders
+        earn the shop's margin; ``nan`` when no cost is known), the value to
+        set beside the realised LTV and the CAC; then the two fitted models.
 
     Raises
     ------
@@ -466,7 +469,11 @@ def customer_lifetime_values(orders: pd.DataFrame | ValidOrders, *, horizon_mont
     if not discount_rate >= 0:
         raise KpiInputError(f"discount_rate is {discount_rate!r}: use a fraction, 0 or more (0.10 for 10 % a year)")
     days_per_unit = _unit_days(unit)
-    summary = rfm_summary(orders, unit=unit, **columns)
+    valid = prepare_orders(orders, **columns)
+    summary = rfm_summary(valid, unit=unit)
+    known = valid.counted[valid.counted[COGS].notna()]
+    margin = (kpis.gross_margin(float(known[REVENUE].sum()), float(known[COGS].sum())) if len(known)
+              else float("nan"))
     x, t_x, T = (summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
     purchases = fit_bgnbd(x, t_x, T)
     spend = fit_gamma_gamma(x, summary["monetary_value"].to_numpy(dtype=float))
@@ -478,7 +485,7 @@ def customer_lifetime_values(orders: pd.DataFrame | ValidOrders, *, horizon_mont
         expected_spend=spend_per_order,
         clv=discounted_value(purchases, spend_per_order, x, t_x, T, horizon_months=int(horizon_months),
                              discount_rate=float(discount_rate), days_per_unit=days_per_unit))
-    return out, purchases, spend
+    return out.assign(gross_profit_clv=out["clv"] * margin), purchases, spend
 
 
 def clv_by_cohort(customers: pd.DataFrame) -> pd.DataFrame:
@@ -486,7 +493,8 @@ def clv_by_cohort(customers: pd.DataFrame) -> pd.DataFrame:
 
     Returns per cohort (month of first order): ``customers``,
     ``expected_purchases`` (total), ``probability_alive`` (mean),
-    ``clv`` (mean per customer) and ``total_clv``.
+    ``clv`` (mean per customer) and ``total_clv``; and ``gross_profit_clv``
+    (mean per customer) when the table has it.
 
     >>> table = pd.DataFrame({"cohort": pd.PeriodIndex(["2024-01", "2024-01", "2024-02"], freq="M"),
     ...     "expected_purchases": [1.0, 2.0, 0.5], "probability_alive": [0.5, 1.0, 0.8],
@@ -498,10 +506,13 @@ def clv_by_cohort(customers: pd.DataFrame) -> pd.DataFrame:
     2024-02          1                 0.5                0.80   5.0        5.0
     """
     grouped = customers.groupby("cohort", sort=True)
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "customers": grouped.size(),
         "expected_purchases": grouped["expected_purchases"].sum(),
         "probability_alive": grouped["probability_alive"].mean(),
         "clv": grouped["clv"].mean(),
         "total_clv": grouped["clv"].sum(),
     })
+    if "gross_profit_clv" in customers:
+        out["gross_profit_clv"] = grouped["gross_profit_clv"].mean()
+    return out

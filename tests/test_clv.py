@@ -222,6 +222,20 @@ def test_customer_lifetime_values_per_customer_and_cohort():
     by_cohort = clv.clv_by_cohort(per_customer)
     assert by_cohort["customers"].tolist() == [40]
     assert by_cohort["total_clv"].iloc[0] == pytest.approx(per_customer["clv"].sum())
+    assert per_customer["gross_profit_clv"].isna().all()  # no cost of goods known: no profit CLV
+
+
+def test_gross_profit_clv_uses_the_margin_of_the_orders_with_a_known_cost():
+    from kpi_xl.sample import sample_shop
+
+    orders = sample_shop().tables()["orders"]
+    per_customer, _, _ = clv.customer_lifetime_values(orders, status_col="status")
+    paid = orders[(orders["status"] == "paid") & orders["cost_of_goods_sold"].notna()]
+    margin = 1 - paid["cost_of_goods_sold"].sum() / paid["net_revenue"].sum()  # by hand: (revenue - cost) / revenue
+    assert per_customer["gross_profit_clv"].to_numpy() == pytest.approx(per_customer["clv"].to_numpy() * margin)
+    by_cohort = clv.clv_by_cohort(per_customer)
+    assert by_cohort["gross_profit_clv"].iloc[0] == pytest.approx(
+        per_customer.loc[per_customer["cohort"] == by_cohort.index[0], "gross_profit_clv"].mean())
 
 
 @pytest.mark.parametrize("kwargs, message", [
