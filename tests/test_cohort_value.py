@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kpi_xl.cohort_value import cac_payback_months, cumulative_value, latest_realised_ltv, realised_ltv
 from kpi_xl.errors import KpiInputError
@@ -125,3 +127,34 @@ def test_the_demo_figures_quoted_in_kpis_md_hold():
     latest = latest_realised_ltv(table, status_col="status")
     assert round(latest.value, 2) == 66.75
     assert [str(c) for c in latest.cohorts] == ["2024-11", "2024-12", "2025-01"]
+
+
+@st.composite
+def order_tables(draw):
+    size = draw(st.integers(1, 40))
+    days = draw(st.lists(st.integers(0, 400), min_size=size, max_size=size))
+    customers = draw(st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f"]), min_size=size, max_size=size))
+    revenue = draw(st.lists(st.floats(0, 500, allow_nan=False), min_size=size, max_size=size))
+    margin = draw(st.lists(st.floats(0, 1), min_size=size, max_size=size))
+    dates = pd.Timestamp("2024-01-01") + pd.to_timedelta(days, unit="D")
+    return pd.DataFrame({"order_date": dates, "order_id": [str(i) for i in range(size)], "customer_id": customers,
+                         "net_revenue": revenue, "cost_of_goods_sold": [r * (1 - m) for r, m in zip(revenue, margin)]})
+
+
+@settings(max_examples=60, deadline=None)
+@given(order_tables())
+def test_cumulative_value_adds_up_to_the_gross_profit_and_never_falls(table):
+    before = table.copy()
+    values = cumulative_value(table)
+    pd.testing.assert_frame_equal(table, before)  # the input is not changed
+    ages = values.drop(columns=["customers", "months_observed"]).to_numpy()
+    assert (np.diff(ages, axis=1)[~np.isnan(np.diff(ages, axis=1))] >= -1e-9).all()  # profits >= 0: never falls
+    assert values["customers"].sum() == table["customer_id"].nunique()
+    # each cohort's value at its oldest complete age x its size = the gross profit of its customers' orders to then
+    first = table.groupby("customer_id")["order_date"].transform("min").dt.to_period("M")
+    age = (table["order_date"].dt.to_period("M") - first).apply(lambda offset: offset.n)
+    profit = table["net_revenue"] - table["cost_of_goods_sold"]
+    for cohort, row in values[(values["customers"] > 0) & (values["months_observed"] > 0)].iterrows():
+        months = int(row["months_observed"])
+        expected = profit[(first == cohort) & (age < months)].sum()
+        assert row[months] * row["customers"] == pytest.approx(expected, abs=1e-6)
