@@ -276,7 +276,7 @@ def fit_bgnbd(frequency: Any, recency: Any, T: Any) -> BgNbd:
 
 def _alive_odds(params: BgNbd, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
     """[x > 0] a / (b + x - 1) ((alpha + T) / (alpha + t_x))^(r + x): the odds of having dropped out."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         odds = params.a / (params.b + x - 1) * ((params.alpha + T) / (params.alpha + t_x)) ** (params.r + x)
     return np.where(x > 0, odds, 0.0)
 
@@ -315,9 +315,11 @@ def expected_purchases(params: BgNbd, t: float, frequency: Any, recency: Any, T:
     """
     x, t_x, T = (np.atleast_1d(v) for v in _arrays(frequency, recency, T))
     r, alpha, a, b = params.r, params.alpha, params.a, params.b
-    z = t / (alpha + T + t)
-    hyper = special.hyp2f1(r + x, b + x, a + b + x - 1, z)
-    value = (a + b + x - 1) / (a - 1) * (1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyper)
+    # Pfaff's transformation 2F1(p, q; c; z) = (1 - z)^-p 2F1(p, c - q; c; z / (z - 1)) with
+    # 1 - z = (alpha + T) / (alpha + T + t) cancels the power in front: the product stays finite
+    # for large frequencies where each factor alone overflows
+    hyper = special.hyp2f1(r + x, a - 1, a + b + x - 1, -t / (alpha + T))
+    value = (a + b + x - 1) / (a - 1) * (1 - hyper)
     return value / (1.0 + _alive_odds(params, x, t_x, T))
 
 

@@ -80,6 +80,22 @@ def test_probability_alive_and_expected_spend_by_hand():
         [471.5 / 15.24, 6.25 * 15.44 / 2.74])  # nobody repeated: the population mean p gamma / (q - 1)
 
 
+def test_expected_purchases_follow_the_paper_and_stay_finite():
+    from scipy import special
+
+    r, alpha, a, b = 0.243, 4.414, 0.793, 2.426
+    x, t_x, T, t = 7, 29.43, 38.86, 52.0
+    # equation (10) as printed: (a+b+x-1)/(a-1) [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(alpha+T+t))]
+    #                           / (1 + a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x))
+    printed = ((a + b + x - 1) / (a - 1) * (1 - ((alpha + T) / (alpha + T + t)) ** (r + x)
+               * special.hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t)))
+               / (1 + a / (b + x - 1) * ((alpha + T) / (alpha + t_x)) ** (r + x)))
+    assert clv.expected_purchases(PUBLISHED_BGNBD, t, x, t_x, T)[0] == pytest.approx(printed, rel=1e-10)
+    # 3,000 purchases: the printed form is inf x 0 = nan, ours stays a number (about the rate 3000/104 x 52)
+    busy = clv.expected_purchases(BgNbd(2.0, 1.0, 0.5, 30.0), 52.0, 3000, 104.0, 104.0)[0]
+    assert np.isfinite(busy) and 1000 < busy < 1500
+
+
 def test_discounting_at_zero_rate_is_the_expected_purchases_times_spend():
     x, t_x, T = np.array([2.0, 0.0]), np.array([30.43, 0.0]), np.array([38.86, 38.86])
     spend = np.array([25.0, 35.0])
@@ -166,7 +182,10 @@ def test_same_fit_as_lifetimes_where_it_imports(lifetimes_wheel, tmp_path):
     try:
         lifetimes = pytest.importorskip("lifetimes", reason="lifetimes (needs autograd and dill) does not import here")
         data = pd.read_csv(tmp_path / "lifetimes/datasets/cdnow_customers_summary_with_transactions.csv")
-        theirs = lifetimes.BetaGeoFitter().fit(data["x"], data["t_x"], data["T"]).params_
+        their_model = lifetimes.BetaGeoFitter().fit(data["x"], data["t_x"], data["T"])
+        theirs = their_model.params_
+        their_expected = their_model.conditional_expected_number_of_purchases_up_to_time(39, 2, 30.43, 38.86)
+        their_alive = their_model.conditional_probability_alive(2, 30.43, 38.86)
         repeat = data[data["x"] > 0]
         their_spend = lifetimes.GammaGammaFitter().fit(repeat["x"], repeat["zbar"]).params_
     finally:
@@ -174,6 +193,8 @@ def test_same_fit_as_lifetimes_where_it_imports(lifetimes_wheel, tmp_path):
     ours = clv.fit_bgnbd(data["x"], data["t_x"], data["T"])
     assert [ours.r, ours.alpha, ours.a, ours.b] == pytest.approx(
         [theirs["r"], theirs["alpha"], theirs["a"], theirs["b"]], rel=1e-4)
+    assert clv.expected_purchases(ours, 39, 2, 30.43, 38.86)[0] == pytest.approx(np.ravel(their_expected)[0], rel=1e-4)
+    assert clv.probability_alive(ours, 2, 30.43, 38.86)[0] == pytest.approx(np.ravel(their_alive)[0], rel=1e-4)
     spend = clv.fit_gamma_gamma(data["x"], data["zbar"])
     assert [spend.p, spend.q, spend.gamma] == pytest.approx([their_spend["p"], their_spend["q"], their_spend["v"]],
                                                             rel=1e-4)
