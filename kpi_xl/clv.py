@@ -246,9 +246,10 @@ def _fit(negative_mean: Any, start: np.ndarray, what: str) -> np.ndarray:
     return np.exp(result.x)
 
 
-def _enough(count: int, what: str) -> None:
+def _enough(count: int, what: str, who: str) -> None:
     if count < _MIN_CUSTOMERS:
-        raise KpiInputError(f"{what}: {count} customers are too few to fit the model (at least {_MIN_CUSTOMERS})")
+        raise KpiInputError(f"{what}: {count} {who} are too few to fit the model (at least {_MIN_CUSTOMERS}): "
+                            "use more months of orders")
 
 
 def _negated(terms: Any, data: _Customers, model: type) -> Any:
@@ -268,7 +269,7 @@ def fit_bgnbd(frequency: Any, recency: Any, T: Any) -> BgNbd:
         Fewer than 10 customers, or the optimiser does not converge.
     """
     data = _Customers(*_arrays(frequency, recency, T))
-    _enough(data.x.size, "purchases (BG/NBD)")
+    _enough(data.x.size, "purchases (BG/NBD)", "customers")
     fitted = BgNbd(*_fit(_negated(_bgnbd_terms, data, BgNbd), np.zeros(4), "purchases (BG/NBD)"))
     return BgNbd(fitted.r, fitted.alpha, fitted.a, fitted.b,
                  float(_bgnbd_terms(fitted, data, gradient=False)[0].sum()))
@@ -378,7 +379,7 @@ def fit_gamma_gamma(frequency: Any, monetary_value: Any) -> GammaGamma:
     x, m = _arrays(frequency, monetary_value)
     keep = (x > 0) & (m > 0)
     data = _Customers(x[keep], m[keep])
-    _enough(data.x.size, "spend per order (Gamma-Gamma), repeat")
+    _enough(data.x.size, "spend per order (Gamma-Gamma)", "customers with a repeat purchase")
     fitted = GammaGamma(*_fit(_negated(_gamma_gamma_terms, data, GammaGamma), np.zeros(3),
                               "spend per order (Gamma-Gamma)"))
     return GammaGamma(fitted.p, fitted.q, fitted.gamma,

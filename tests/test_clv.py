@@ -271,5 +271,8 @@ def test_bad_options_are_named(kwargs, message):
 
 def test_too_few_customers_is_a_clear_error():
     orders = orders_of([["2024-01-01", "1", "a", 10.0, None, "paid"], ["2024-02-01", "2", "a", 10.0, None, "paid"]])
-    with pytest.raises(KpiInputError, match="1 customers are too few to fit the model"):
+    with pytest.raises(KpiInputError, match=r"purchases \(BG/NBD\): 1 customers are too few to fit the model"):
         clv.customer_lifetime_values(orders)
+    once_each = orders_of([[f"2024-01-{day:02d}", str(day), f"c{day}", 10.0, None, "paid"] for day in range(1, 21)])
+    with pytest.raises(KpiInputError, match=r"\(Gamma-Gamma\): 0 customers with a repeat purchase are too few"):
+        clv.customer_lifetime_values(once_each)
