@@ -400,7 +400,7 @@ _LTV_CORNER = {"fr": ["Cohorte", "Clients"], "en": ["Cohort", "Customers"]}
 @_excel_result
 def KPI_CLV(order_dates, customer_ids, amounts, statuses=None, horizon_months=None, discount_rate=None,
             language=None):
-    """Predictive CLV per customer (spills): BG/NBD expected purchases, probability active, discounted value."""
+    """Predictive CLV per customer (spills): expected purchases, probability active, discounted value. CLV prédictive."""
     lang = _language(language)
     horizon = single(horizon_months, "horizon_months", default=12.0)
     rate = single(discount_rate, "discount_rate", default=0.10)
