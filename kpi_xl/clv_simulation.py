@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .clv import BgNbd, GammaGamma
+from .clv_models import BgNbd, GammaGamma
 
 __all__ = ["simulate_customers"]
 
