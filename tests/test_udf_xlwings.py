@@ -42,7 +42,7 @@ def test_the_generator_accepts_every_function_and_keeps_its_docs(wrapper):
 
 def test_optional_arguments_are_positional(wrapper):
     cohorts = next(f for f in wrapper.functions if f["name"] == "KPI_COHORTS")
-    assert [a["optional"] for a in cohorts["args"]] == [False, False, True, True, True]
+    assert [a["optional"] for a in cohorts["args"]] == [False, False, True, True, True, True]
 
 
 def serial(day):

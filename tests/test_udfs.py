@@ -192,6 +192,9 @@ def test_repeat_rate_and_customers_count_paid_orders_only_when_given_statuses():
     paid_only = udfs.KPI_CUSTOMERS(dates, names, 30, "EN", [["paid"], ["refunded"], ["paid"]])
     assert [row[:4] for row in paid_only[1:]] == [["2024-01", 1, 1, 0], ["2024-02", 1, 0, 1]]
     assert udfs.KPI_CUSTOMERS(dates, names, 30, "EN")[1][:4] == ["2024-01", 2, 2, 0]
+    # cohorts: without bob's refunded order January acquires 1 customer, who is back in February
+    assert udfs.KPI_COHORTS(dates, names, "count", None, None, [["paid"], ["refunded"], ["paid"]]) == [
+        ["Cohorte", 0, 1], ["2024-01", 1.0, 1.0], ["2024-02", 0.0, ""]]
 
 
 def test_repeat_rate_with_statuses_agrees_with_the_dashboard_on_the_demo():

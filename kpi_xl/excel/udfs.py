@@ -299,8 +299,9 @@ def _language(language: Any) -> str:
 @xw.arg("measure", doc="share (default), count or revenue. / part (défaut), nombre ou ca.")
 @xw.arg("revenues", doc="Net revenue of each order, same rows (for revenue). / CA net de chaque commande.")
 @xw.arg("language", doc=_LANGUAGE_DOC)
+@xw.arg("statuses", doc=_STATUS_DOC)
 @_excel_result
-def KPI_COHORTS(order_dates, customer_ids, measure=None, revenues=None, language=None):
+def KPI_COHORTS(order_dates, customer_ids, measure=None, revenues=None, language=None, statuses=None):
     """Cohort matrix (spills): rows = month of first order, columns = months since (0, 1, 2...). Cohortes."""
     chosen = option(measure, "measure")
     name = "share" if chosen is None else _MEASURES.get(chosen.lower())
@@ -308,7 +309,7 @@ def KPI_COHORTS(order_dates, customer_ids, measure=None, revenues=None, language
         raise KpiInputError(f"measure is {chosen!r}: use share, count or revenue (part, nombre, ca)")
     if name == "revenue" and revenues is None:
         raise KpiInputError("measure is revenue: give the revenues range as the 4th argument")
-    matrix = cohort_matrix(_orders(order_dates, customer_ids, revenues), measure=name)
+    matrix = cohort_matrix(_orders(order_dates, customer_ids, revenues, statuses=statuses), measure=name)
     header = [_COHORT_CORNER[_language(language)], *[int(c) for c in matrix.columns]]
     last = len(matrix) - 1  # cohorts are consecutive months: cohort i reaches age (last - i)
     rows = [[str(cohort), *[v if age <= last - i else "" for age, v in enumerate(values)]]
