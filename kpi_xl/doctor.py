@@ -1,8 +1,11 @@
 """``kpi-xl doctor``: what a user's machine needs for the workbook, checked and said in plain words.
 
 Checks the Python running kpi_xl, the installed xlwings against the version
-kpi_xl pins and the one the workbook's VBA was built with, and the workbook's
-``xlwings.conf`` values, and prints the exact values to enter.
+kpi_xl pins and the one the workbook's VBA was built with, where xlwings will
+find the interpreter (the workbook's ``xlwings.conf`` sheet, a file beside the
+workbook, the user's own xlwings.conf; see :mod:`kpi_xl.xlwings_config`),
+whether the ribbon can start Python (a Mac needs ``xlwings runpython install``
+once), and prints the exact values to enter.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from importlib import metadata
 from pathlib import Path
 
 from openpyxl import load_workbook
+
+from .xlwings_config import find_setting, interpreter_key, user_conf_file
 
 __all__ = ["Check", "run_checks", "interpreter_paths", "pinned_xlwings"]
 
@@ -58,13 +63,13 @@ def _installed_xlwings() -> str | None:
         return None
 
 
-def _conf(book: Path) -> tuple[dict[str, str], str | None]:
+def _conf(book: Path) -> tuple[dict[str, str] | None, str | None]:
     wb = load_workbook(book, read_only=False, keep_vba=False)
     built = None
     if "kpi_xlwings_version" in wb.defined_names:
         built = wb.defined_names["kpi_xlwings_version"].attr_text.strip('"')
     if "xlwings.conf" not in wb.sheetnames:
-        return {}, built
+        return None, built
     ws = wb["xlwings.conf"]
     conf = {}
     for key, value in ws.iter_rows(min_col=1, max_col=2, values_only=True):
@@ -74,8 +79,51 @@ def _conf(book: Path) -> tuple[dict[str, str], str | None]:
     return conf, built
 
 
-def run_checks(book: str | Path | None = None) -> list[Check]:
-    """Every check, in the order a user should fix them."""
+def _interpreter_check(sheet: dict[str, str] | None, book: Path | None, system: str, home: Path) -> Check:
+    """Where xlwings will find the interpreter, and whether it is this Python."""
+    key = interpreter_key(system)
+    here = interpreter_paths()[key]
+    found = find_setting(key, sheet, book.parent if book else None, system, home)
+    user_file = user_conf_file(system, home)
+    if found.layer == "sheet" and not found.value:
+        return Check("warn", f"the workbook's xlwings.conf sheet has an empty {key} row: xlwings stops there, so "
+                     f"the setting in your own xlwings.conf ({user_file}) is ignored and `python` from the PATH "
+                     "is started", f"delete the row, or enter {key} = {here}")
+    if found.layer == "default":
+        places = ("the workbook's xlwings.conf sheet, " if sheet is not None else "") + \
+            (f"{book.parent / 'xlwings.conf'}, " if book else "") + str(user_file)
+        return Check("warn", f"{key} is set nowhere (looked in {places}), so xlwings starts `python` from the "
+                     "PATH, which may not be the one with kpi_xl",
+                     f"enter {key} = {here}: as a row under the others on the workbook's xlwings.conf sheet, "
+                     f'or as the line "{key}","{here}" in {user_file}')
+    if found.value != here and Path(found.value).resolve() != Path(here).resolve():
+        return Check("warn", f"{key} = {found.value} (from {found.where}), not the Python running this check",
+                     f"if kpi_xl is installed for this Python, enter {key} = {here} there")
+    return Check("ok", f"{key} = {found.value} (from {found.where})")
+
+
+def _ribbon_check(system: str, home: Path, installed: str | None) -> Check:
+    """Whether the ribbon's buttons can start Python on this system."""
+    if system.startswith("win"):
+        return Check("ok", "on Windows the ribbon's buttons and the KPI_* formulas run Python through xlwings")
+    if system == "darwin":
+        script = home / "Library" / "Application Scripts" / "com.microsoft.Excel" / f"xlwings-{installed}.applescript"
+        if script.is_file():
+            return Check("ok", f"the ribbon's buttons can start Python: {script} is installed "
+                         "(the KPI_* formulas need Excel on Windows)")
+        return Check("fail", f"the ribbon's buttons fail on this Mac: Excel needs xlwings' AppleScript ({script}) "
+                     "to start Python", "run once, in a terminal: xlwings runpython install")
+    return Check("warn", "Excel does not run on this system: refresh with `kpi-xl refresh BOOK.xlsm`; on a Mac, run "
+                 "`xlwings runpython install` once before using the ribbon")
+
+
+def run_checks(book: str | Path | None = None, *, system: str = sys.platform, home: Path | None = None) -> list[Check]:
+    """Every check, in the order a user should fix them.
+
+    ``system`` (a ``sys.platform`` value) and ``home`` (the user's home folder)
+    say which machine to check for; they default to this one.
+    """
+    home = Path.home() if home is None else home
     checks = []
     version = sys.version_info
     if version >= (3, 10):
@@ -90,11 +138,9 @@ def run_checks(book: str | Path | None = None) -> list[Check]:
                             f'python3 -m pip install "xlwings=={pinned}"'))
     else:
         checks.append(Check("ok", f"xlwings {installed}" + (" (the version kpi_xl pins)" if pinned else "")))
-    paths = interpreter_paths()
+    ribbon = _ribbon_check(system, home, installed)
     if book is None:
-        checks.append(Check("ok", "values for the workbook's xlwings.conf sheet on this machine: "
-                            + "; ".join(f"{k} = {v}" for k, v in paths.items())))
-        return checks
+        return checks + [_interpreter_check(None, None, system, home), ribbon]
     path = Path(book)
     if not path.exists():
         return checks + [Check("fail", f"{path} does not exist", "give the path of your workbook")]
@@ -106,27 +152,14 @@ def run_checks(book: str | Path | None = None) -> list[Check]:
                             f"xlwings {installed} (kpi-xl template)"))
     elif built:
         checks.append(Check("ok", f"{path.name} was built with xlwings {built}"))
-    if not conf:
+    if conf is None:
         return checks + [Check("fail", f"{path.name} has no xlwings.conf sheet",
                                "take a fresh copy of workbook_template.xlsm")]
-    key = "Interpreter_Win" if sys.platform.startswith("win") else "Interpreter_Mac"
-    here = paths[key]
-    given = conf.get(key, "")
-    if not given:
-        checks.append(Check("warn", f"xlwings.conf: {key} is empty, so xlwings looks for a default Python, which "
-                            "may not be the one with kpi_xl", f"enter {key} = {here}"))
-    elif Path(given).resolve() != Path(here).resolve() and given != here:
-        checks.append(Check("warn", f"xlwings.conf: {key} = {given}, not the Python running this check",
-                            f"if kpi_xl is installed for this Python, enter {key} = {here}"))
-    else:
-        checks.append(Check("ok", f"xlwings.conf: {key} = {given}"))
+    checks.append(_interpreter_check(conf, path, system, home))
     modules = conf.get("UDF Modules", "")
     if modules != "kpi_xl.excel.udfs":
         checks.append(Check("fail", f"xlwings.conf: UDF Modules = {modules!r}, so the KPI_* formulas show #NAME?",
                             "enter UDF Modules = kpi_xl.excel.udfs"))
     else:
         checks.append(Check("ok", "xlwings.conf: UDF Modules = kpi_xl.excel.udfs"))
-    if not sys.platform.startswith("win"):
-        checks.append(Check("ok", "on this system the ribbon's Refresh works; the KPI_* formulas need Excel on "
-                            "Windows"))
-    return checks
+    return checks + [ribbon]

@@ -103,14 +103,15 @@ def test_our_modules_are_the_files_in_the_repository(modules):
     from kpi_xl.template.vba_sources import VBA_DIR
 
     by_name = {m.name: m.source.replace("\r\n", "\n") for m in modules}
-    assert by_name["kpi_ribbon"] == (VBA_DIR / "kpi_ribbon.bas").read_text("cp1252").replace("\r\n", "\n")
-    assert by_name["ThisWorkbook"] == (VBA_DIR / "ThisWorkbook.cls").read_text("cp1252").replace("\r\n", "\n")
+    # our own files are UTF-8 (issue 13 item 2: read as cp1252, "é" became "Ã©")
+    assert by_name["kpi_ribbon"] == (VBA_DIR / "kpi_ribbon.bas").read_text("utf-8").replace("\r\n", "\n")
+    assert by_name["ThisWorkbook"] == (VBA_DIR / "ThisWorkbook.cls").read_text("utf-8").replace("\r\n", "\n")
     assert by_name["xlwings"] == xlwings_file("xlwings.bas").read_text("cp1252").replace("\r\n", "\n")
     dictionary = xlwings_file("addin/Dictionary.cls").read_text("cp1252").replace("\r\n", "\n")
     body = dictionary.split("\nEND\n", 1)[1].split("\n")
     code = [line for line in body if not line.startswith("Attribute VB_")]  # member attributes stay
     assert by_name["Dictionary"].split("\n")[-len(code):] == code  # the class's code, every line
-    assert "Application.MacroOptions" in by_name["kpi_functions"]
+    assert "app.MacroOptions" in by_name["kpi_functions"]
     assert by_name["xlwings_udfs"].count("\nFunction KPI_") == len([n for n in udfs.__all__ if n.startswith("KPI_")])
 
 

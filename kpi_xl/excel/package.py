@@ -359,11 +359,17 @@ class Package:
             raise
 
     def _full_recalculation(self) -> None:
-        """Ask Excel to recalculate on open (the written values may feed formulas)."""
+        """Ask Excel to recalculate on open only when a sheet holds formulas (the written values may feed them).
+
+        Without formulas the flag would only make Excel mark the workbook changed on every open.
+        """
         text = self.parts["xl/workbook.xml"].decode("utf-8")
-        if "<calcPr" in text and 'fullCalcOnLoad="1"' not in text:
+        formulas = any(b"<f>" in data or b"<f " in data for name, data in self.parts.items()
+                       if name.startswith("xl/worksheets/"))
+        text = re.sub(r'\s*fullCalcOnLoad="[^"]*"', "", text)
+        if formulas and "<calcPr" in text:
             text = re.sub(r"<calcPr\b", '<calcPr fullCalcOnLoad="1"', text, count=1)
-            self.parts["xl/workbook.xml"] = text.encode("utf-8")
+        self.parts["xl/workbook.xml"] = text.encode("utf-8")
 
 
 #: Members up to this size are checked against their CRC when the file is opened (a damaged byte in a

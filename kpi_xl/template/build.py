@@ -38,6 +38,8 @@ XLSM_CONTENT_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 _XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 _VBA_REL = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 _RIBBON_REL = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
+#: The calculation engine id Excel 2019 / 365 writes in ``<calcPr calcId>``.
+EXCEL_CALC_ID = 191029
 _FIXED_TIME = _dt.datetime(2024, 1, 1, 0, 0, 0)
 _ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 
@@ -48,6 +50,10 @@ def _workbook_bytes(lang: str) -> bytes:
     add_sheets(wb, lang)
     wb.code_name = "ThisWorkbook"
     wb.active = 0
+    # No cell formula to compute, so no recalculation on open: Excel would mark the workbook changed and ask
+    # to save on every close. calcId is Excel 365's engine: an older id also makes Excel recalculate everything.
+    wb.calculation.fullCalcOnLoad = False
+    wb.calculation.calcId = EXCEL_CALC_ID
     wb.defined_names[BUILT_WITH_NAME] = DefinedName(BUILT_WITH_NAME, attr_text=f'"{xlwings.__version__}"')
     wb.properties.creator = "kpi_xl"
     wb.properties.title = "kpi_xl"

@@ -76,7 +76,7 @@ def _flatten(root: Storage) -> list[_Entry]:
             entries.append(_Entry(name, 2, data))
             entries[parent].children.append(len(entries) - 1)
         for sub in storage.storages:
-            entries.append(_Entry(sub.name, 1))
+            entries.append(_Entry(sub.name, 1, start=0))  # [MS-CFB] 2.6.3: a storage's start sector is 0
             index = len(entries) - 1
             entries[parent].children.append(index)
             add(sub, index)

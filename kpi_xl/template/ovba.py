@@ -5,6 +5,12 @@ holding up to 4096 bytes of the original: a 2-byte header (compressed size - 3,
 signature 0b011, compressed flag) then token sequences: a flag byte and eight
 tokens, each a literal byte or a 2-byte CopyToken (offset and length, with the
 split between them depending on the position in the chunk).
+
+A chunk whose tokens would not fit in 4096 bytes (data without repeats) is
+stored as a RawChunk: exactly 4096 bytes, so a short final chunk is padded with
+0x00 bytes, as [MS-OVBA] 2.4.1.3.10 ("Compressing a RawChunk") says. Such a
+container decompresses to the data followed by that padding; VBA source never
+gets there (text repeats itself), only random bytes do.
 """
 
 from __future__ import annotations
@@ -72,8 +78,8 @@ def compress(data: bytes) -> bytes:
     for start in range(0, len(data), _CHUNK):
         chunk = data[start:start + _CHUNK]
         packed = _compress_chunk(chunk)
-        if len(packed) > _CHUNK and len(chunk) == _CHUNK:  # incompressible: store raw (flag 0)
-            out += (0x3000 | (_CHUNK - 1)).to_bytes(2, "little") + chunk
+        if len(packed) > _CHUNK:  # the tokens do not fit a chunk: a RawChunk (flag 0), padded to 4096 bytes
+            out += (0x3000 | (_CHUNK - 1)).to_bytes(2, "little") + chunk.ljust(_CHUNK, b"\0")
         else:
             out += (0xB000 | (len(packed) + 2 - 3)).to_bytes(2, "little") + packed
     return bytes(out)

@@ -17,7 +17,7 @@ from ..layout import number_format
 from ..schema import CHOICES, INPUT_TABLES, NAMES, NUMBER_FORMATS, SETTINGS, SHEETS, TILE_KPIS, InputTable
 from .udf_wrapper import UDF_MODULE
 
-__all__ = ["add_sheets", "INPUT_FIRST_ROW", "VALIDATED_ROWS", "XLWINGS_CONF"]
+__all__ = ["add_sheets", "keep_text", "INPUT_FIRST_ROW", "VALIDATED_ROWS", "XLWINGS_CONF"]
 
 #: The header row of every input table (rows above hold the sheet's title and help).
 INPUT_FIRST_ROW = 4
@@ -166,7 +166,9 @@ def _settings(wb: Workbook, ws: Worksheet, lang: str) -> None:
     row += 2
     ws.cell(row - 1, 2, _text(lang, "Objectifs", "Targets")).font = Font(bold=True, size=12, color=NAVY)
     headers = [_text(lang, "Indicateur", "KPI"), _text(lang, "Objectif", "Target"),
-               _text(lang, "Sens", "Direction"), _text(lang, "Tolérance orange (même unité)", "Amber tolerance (same unit)"), "kpi"]
+               _text(lang, "Sens", "Direction"), _text(lang, "Tolérance orange (même unité)", "Amber tolerance (same unit)"),
+               # the hidden key column: Excel compares column names ignoring case, so never "kpi" beside "KPI"
+               _text(lang, "Clé", "Key")]
     for i, header in enumerate(headers, start=2):
         cell = ws.cell(row, i, header)
         cell.font, cell.fill = HEADER, PatternFill("solid", fgColor=BLUE)
@@ -297,11 +299,10 @@ def _definitions(ws: Worksheet, lang: str) -> None:
         ws.cell(i, 2, meaning)
 
 
-#: The xlwings.conf sheet: xlwings reads A1's current region, key in A, value in B.
+#: The xlwings.conf sheet: xlwings reads A1 down to the first blank, key in A, value in B. Only keys
+#: with a value: a key on the sheet wins over the user's own xlwings.conf file even when its value is
+#: empty, so an empty Interpreter_Win row would hide the interpreter the user configured.
 XLWINGS_CONF = (
-    ("Interpreter_Win", ""),
-    ("Interpreter_Mac", ""),
-    ("PYTHONPATH", ""),
     ("UDF Modules", UDF_MODULE),
     ("Use UDF Server", "False"),
     ("Show Console", "False"),
@@ -328,6 +329,21 @@ def _print_setup(ws: Worksheet) -> None:
     ws.page_margins.top = ws.page_margins.bottom = 0.5
 
 
+def keep_text(wb: Workbook) -> None:
+    """Store every text that starts with "=" as text, never as a formula.
+
+    openpyxl turns any string starting with "=" into a formula, so a definition
+    such as "= 1 - attrition" would show ``#NAME?``. The template holds no cell
+    formula at all; quotePrefix keeps the text a text when the user edits the cell.
+    """
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+
+
 def add_sheets(wb: Workbook, lang: str) -> None:
     """Create every sheet of the template in ``wb`` (which must be empty)."""
     for sheet in SHEETS:
@@ -348,4 +364,5 @@ def add_sheets(wb: Workbook, lang: str) -> None:
             _definitions(ws, lang)
         elif sheet.key == "xlwings_conf":
             _xlwings_conf(ws)
+    keep_text(wb)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from .cfb import Storage, write_cfb
 from .ovba import compress
+from .vba_protection import protection_lines
 
 __all__ = ["VbaModule", "build_vba_project", "document_header", "CODE_PAGE"]
 
@@ -37,8 +38,6 @@ _FORMS_EXTENDED = ("*\\G{25A06F1F-CB74-4EA9-99E8-704B89FB01D7}#2.0#0#C:\\Users\\
 _FORMS_TYPELIB = uuid.UUID("{0D452EE1-E08F-101A-852E-02608C4D0BB4}").bytes_le
 _OFFICE = ("*\\G{2DF8D04C-5BFA-101B-BDE5-00AA0044DE52}#2.0#0#C:\\Program Files\\Common Files\\Microsoft Shared"
            "\\OFFICE16\\MSO.DLL#Microsoft Office 16.0 Object Library")
-# PROJECT stream protection state: "not protected", as in the quickstart workbook.
-_PROTECTION = ('CMG="8D8FA61394EA98EA98EA98EA98"', 'DPB="8D8FA61394EF95EF95EF"', 'GC="8D8FA61394EF95EF9510"')
 
 
 @dataclass(frozen=True)
@@ -140,7 +139,8 @@ def _project_stream(modules: list[VbaModule]) -> bytes:
             lines.append(f"Document={module.name}/&H00000000")
     lines += [f"Module={m.name}" for m in modules if m.kind == "procedural"]
     lines += [f"Class={m.name}" for m in modules if m.kind == "class"]
-    lines += ['Name="VBAProject"', 'HelpContextID="0"', 'VersionCompatible32="393222000"', *_PROTECTION, "",
+    lines += ['Name="VBAProject"', 'HelpContextID="0"', 'VersionCompatible32="393222000"',
+              *protection_lines(PROJECT_ID), "",
               "[Host Extender Info]", "&H00000001={3832D640-CF90-11CF-8E43-00A0C911005A};VBE;&H00000000", "",
               "[Workspace]", *[f"{m.name}=0, 0, 0, 0, C" for m in modules], ""]
     return "\r\n".join(lines).encode(_ENCODING) + b"\r\n"
