@@ -359,13 +359,15 @@ class Package:
             raise
 
     def _full_recalculation(self) -> None:
-        """Ask Excel to recalculate on open only when a sheet holds formulas (the written values may feed them).
+        """Ask Excel to recalculate on open only when a sheet holds a formula the written values may feed.
 
-        Without formulas the flag would only make Excel mark the workbook changed on every open.
+        ``NA()`` (written with its cached #N/A) reads no cell; any other formula, such as a user's own,
+        may. Without such a formula the flag would only make Excel mark the workbook changed on every
+        open, and ask to save it on close.
         """
         text = self.parts["xl/workbook.xml"].decode("utf-8")
-        formulas = any(b"<f>" in data or b"<f " in data for name, data in self.parts.items()
-                       if name.startswith("xl/worksheets/"))
+        formulas = any(data.count(b"<f>") + data.count(b"<f ") > data.count(b"<f>NA()</f>")
+                       for name, data in self.parts.items() if name.startswith("xl/worksheets/"))
         text = re.sub(r'\s*fullCalcOnLoad="[^"]*"', "", text)
         if formulas and "<calcPr" in text:
             text = re.sub(r"<calcPr\b", '<calcPr fullCalcOnLoad="1"', text, count=1)
