@@ -28,13 +28,83 @@ def rewrite(book, target, part, old, new):
     return target
 
 
-def test_a_fresh_template_passes_and_says_what_to_enter(book, capsys):
+def test_a_fresh_template_passes_and_says_what_to_enter(book, capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path))  # no user xlwings.conf
     assert main(["doctor", str(book)]) == 0
     out = capsys.readouterr().out
     assert "[ok]   xlwings 0.37.8 (the version kpi_xl pins)" in out
     assert "UDF Modules = kpi_xl.excel.udfs" in out
     key = "Interpreter_Mac"  # this test runs on Linux/macOS, where xlwings reads Interpreter_Mac
     assert f"enter {key} = {interpreter_paths()[key]}" in out
+    assert f"{key} is set nowhere" in out
+
+
+# ---- where xlwings finds the interpreter (issue 13 item 4)
+
+
+def interpreter_check(checks):
+    return next(c for c in checks if c.what.startswith(("Interpreter_", "the workbook's xlwings.conf sheet has")))
+
+
+def test_the_users_own_xlwings_conf_is_found_and_named(book, tmp_path):
+    here = interpreter_paths()["Interpreter_Win"]
+    conf = tmp_path / ".xlwings" / "xlwings.conf"
+    conf.parent.mkdir()
+    conf.write_text(f'"INTERPRETER_WIN","{here}"\n"UDF MODULES","x"\n', encoding="utf-8")
+    check = interpreter_check(run_checks(book, system="win32", home=tmp_path))
+    assert check.level == "ok" and check.what == f"Interpreter_Win = {here} (from {conf})"
+
+
+def test_a_file_beside_the_workbook_comes_before_the_users(book, tmp_path):
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    copy = folder / "book.xlsm"
+    copy.write_bytes(book.read_bytes())
+    (folder / "xlwings.conf").write_text('"INTERPRETER_MAC","/opt/shop/python"\n', encoding="utf-8")
+    check = interpreter_check(run_checks(copy, system="darwin", home=tmp_path))
+    assert check.level == "warn"
+    assert check.what == f"Interpreter_Mac = /opt/shop/python (from {folder / 'xlwings.conf'}), not the Python " \
+                         "running this check"
+
+
+def test_an_empty_row_on_the_sheet_hides_the_users_setting(book, tmp_path):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(book, keep_vba=True)
+    ws = wb["xlwings.conf"]
+    ws.insert_rows(1)
+    ws["A1"] = "Interpreter_Win"  # the old template's empty row
+    wb.save(tmp_path / "empty_row.xlsm")
+    conf = tmp_path / ".xlwings" / "xlwings.conf"
+    conf.parent.mkdir()
+    conf.write_text('"INTERPRETER_WIN","C:\\Python\\pythonw.exe"\n', encoding="utf-8")
+    check = interpreter_check(run_checks(tmp_path / "empty_row.xlsm", system="win32", home=tmp_path))
+    assert check.level == "warn" and "empty Interpreter_Win row" in check.what and str(conf) in check.what
+    assert check.fix.startswith("delete the row")
+
+
+# ---- the Mac ribbon needs xlwings' AppleScript (issue 13 item 5)
+
+
+def ribbon_check(checks):
+    return checks[-1]  # the last check says whether the ribbon can start Python
+
+
+def test_on_a_mac_the_ribbon_fails_until_runpython_install(book, tmp_path):
+    check = ribbon_check(run_checks(book, system="darwin", home=tmp_path))
+    assert check.level == "fail" and check.fix == "run once, in a terminal: xlwings runpython install"
+    scripts = tmp_path / "Library" / "Application Scripts" / "com.microsoft.Excel"
+    scripts.mkdir(parents=True)
+    (scripts / "xlwings-0.37.8.applescript").write_text("-- installed by xlwings runpython install")
+    assert ribbon_check(run_checks(book, system="darwin", home=tmp_path)).level == "ok"
+    (scripts / "xlwings-0.37.8.applescript").rename(scripts / "xlwings-0.30.0.applescript")  # another version's
+    assert ribbon_check(run_checks(book, system="darwin", home=tmp_path)).level == "fail"
+
+
+def test_the_ribbon_is_not_reported_as_working_where_excel_cannot_run(book, tmp_path):
+    check = ribbon_check(run_checks(book, system="linux", home=tmp_path))
+    assert check.level == "warn" and "xlwings runpython install" in check.what
+    assert ribbon_check(run_checks(book, system="win32", home=tmp_path)).level == "ok"
 
 
 def test_a_workbook_built_with_another_xlwings_is_a_dll_mismatch(book, tmp_path):

@@ -134,9 +134,14 @@ def test_dashboard_prints_on_two_pages(wb):
 
 def test_xlwings_conf_sheet(wb):
     ws = wb["xlwings.conf"]
-    conf = {row[0]: row[1] for row in ws.iter_rows(values_only=True) if row[0]}
+    rows = [row for row in ws.iter_rows(values_only=True)]
+    conf = {row[0]: row[1] for row in rows if row[0]}
     assert conf["UDF Modules"] == "kpi_xl.excel.udfs"
     assert list(conf) == [k for k, _ in XLWINGS_CONF]
+    # issue 13 item 4: xlwings uses a key on the sheet even when empty, hiding the user's own xlwings.conf;
+    # every key from A1 down has a value, and no interpreter or PYTHONPATH row is written
+    assert all(key and value not in (None, "") for key, value in rows)
+    assert not {"interpreter_win", "interpreter_mac", "pythonpath"} & {k.lower() for k in conf}
 
 
 def test_package_parts_of_a_macro_enabled_workbook(template):

@@ -63,7 +63,15 @@ _HEADER = """# Excel formulas: the KPI_* functions
 
 Every KPI is a worksheet formula, in the **KPI** category of Excel's function wizard
 (*Insert function*), with help for each argument. They work on Windows with the
-template workbook (see the guide); on macOS use the ribbon's refresh instead.
+template workbook (see the guide).
+
+**On a Mac they do not run**, and a `KPI_*` cell does not show `#NAME?`: it shows the error
+text of the formula's VBA wrapper, which tries to load the Windows part of xlwings, for example
+`File not found: xlwings32-0.37.8.dll` (in Excel's language). On a Mac use the dashboard
+(ribbon, *Actualiser*), the **Mes indicateurs** sheet for your own KPIs, or
+`kpi-xl kpis BOOK.xlsm --json`. / *Sur Mac, ces formules ne s'exécutent pas : la cellule affiche
+le texte d'erreur du code VBA (par exemple `Fichier introuvable : xlwings32-0.37.8.dll`), pas
+`#NOM?`. Utilisez le tableau de bord, la feuille Mes indicateurs ou `kpi-xl kpis`.*
 
 Chaque indicateur est une formule, dans la catégorie **KPI** de l'assistant fonction
 d'Excel. Dans un Excel en français, séparez les arguments par des points-virgules :
