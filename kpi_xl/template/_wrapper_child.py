@@ -51,9 +51,9 @@ def main(module_name: str, workbook_name: str) -> dict:
             "name": meta["name"],
             "description": meta["ret"]["doc"],
             "category": meta["category"],
-            # as xlwings' own import_udfs: arguments VBA fills in (the hidden ``caller``) get no description
-            "args": [{"name": a["name"], "doc": a["doc"], "optional": "optional" in a} for a in meta["args"]
-                     if not a["vba"] and a["name"] != "caller"],
+            # hidden: VBA fills the argument in (xlwings' ``caller``); the user never types it
+            "args": [{"name": a["name"], "doc": a["doc"], "optional": "optional" in a,
+                      "hidden": bool(a["vba"]) or a["name"] == "caller"} for a in meta["args"]],
         })
     return {"xlwings_version": xlwings.__version__, "vba": out.getvalue(), "functions": functions}
 

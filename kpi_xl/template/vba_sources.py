@@ -81,7 +81,8 @@ def registration_source(wrapper: UdfWrapper) -> str:
              "    Set app = Application",
              "    On Error Resume Next ' a protected or read-only workbook keeps working without the help texts"]
     for func in wrapper.functions:
-        args = [a["doc"][:255] for a in func["args"]]
+        # as xlwings' own import_udfs: no description for an argument VBA fills in (the hidden caller)
+        args = [a["doc"][:255] for a in func["args"] if not a["hidden"]]
         lines.append(f"    app.MacroOptions Macro:=\"'\" & ThisWorkbook.Name & \"'!{func['name']}\", _")
         lines.append(f"        Description:={_vba_string(func['description'][:255])}, _")
         if not args:
