@@ -3,7 +3,7 @@
 Checks the Python running kpi_xl, the installed xlwings against the version
 kpi_xl pins and the one the workbook's VBA was built with, where xlwings will
 find the interpreter (the workbook's ``xlwings.conf`` sheet, a file beside the
-workbook, the user's own xlwings.conf; see :mod:`kpi_xl.xlwings_config`),
+workbook, the user's own xlwings.conf; see :mod:`kpi_xl.excel.xlwings_config`),
 whether the ribbon can start Python (a Mac needs ``xlwings runpython install``
 once), and prints the exact values to enter.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from .xlwings_config import find_setting, interpreter_key, user_conf_file
+from .excel.xlwings_config import find_setting, interpreter_key, user_conf_file
 
 __all__ = ["Check", "run_checks", "interpreter_paths", "pinned_xlwings"]
 
