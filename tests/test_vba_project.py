@@ -202,6 +202,8 @@ def test_every_module_decodes_with_the_projects_code_page_to_the_intended_text(t
              .decode(f"cp{code_page}").replace("\r\n", "\n") for m in modules}
     # what the files in the repository say (UTF-8), character for character
     assert shown["kpi_ribbon"] == (VBA_DIR / "kpi_ribbon.bas").read_text("utf-8")
+    assert shown["ThisWorkbook"] == (VBA_DIR / "ThisWorkbook.cls").read_text("utf-8")
+    assert shown["xlwings"] == xlwings_file("xlwings.bas").read_text("ascii").replace("\r\n", "\n")  # xlwings' own
     assert 'RunKpiCommand "validate", "Vérification des données..."' in shown["kpi_ribbon"]
     assert "Remplacer les données des feuilles de saisie" in shown["kpi_ribbon"]
     assert "Coût d'acquisition client" in shown["kpi_functions"]
