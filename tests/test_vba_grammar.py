@@ -95,3 +95,22 @@ def test_the_registration_compiles_on_the_mac_without_macro_options(wrapper):
     windows = preprocess(registration_source(wrapper), "Win64")
     assert windows.count("app.MacroOptions") == len(wrapper.functions)
     assert "Application.MacroOptions" not in windows  # late-bound through an Object, never early-bound
+
+
+def _limit_problems(source: str) -> list[str]:
+    """The VBE's limits no grammar states: 1,023 characters a line, 24 line continuations a statement."""
+    problems, run = [], 0
+    for number, line in enumerate(source.replace("\r\n", "\n").split("\n"), start=1):
+        if len(line) > 1023:
+            problems.append(f"line {number}: {len(line)} characters")
+        run = run + 1 if line.rstrip().endswith(" _") else 0
+        if run > 24:
+            problems.append(f"line {number}: more than 24 line continuations")
+    return problems
+
+
+def test_every_module_stays_within_the_editors_limits(modules):
+    for module in modules:
+        assert _limit_problems(module.source) == [], module.name
+    assert _limit_problems("x = 1 + _\n" * 25 + "1\n") == ["line 25: more than 24 line continuations"]
+    assert _limit_problems("' " + "x" * 1022) == ["line 1: 1024 characters"]
