@@ -198,3 +198,13 @@ def test_ribbon_icons_are_excels_and_every_callback_exists():
     module = (VBA_DIR / "kpi_ribbon.bas").read_text(encoding="utf-8")
     for callback in re.findall(r'onAction="([^"]+)"', ribbon):
         assert re.search(rf"^Sub {callback}\(control As IRibbonControl\)$", module, re.MULTILINE), callback
+
+
+@pytest.mark.parametrize("size", [1, 5, 10, 11, 12, 97, 4096])
+def test_the_formula_scan_sees_a_formula_cut_by_a_chunk_boundary(size):
+    from kpi_xl.excel.package import _reads_cells
+
+    na = b'<c r="A1" t="e"><f>NA()</f><v>#N/A</v></c>'  # what the refresh writes: reads no cell
+    user = b'<c r="B1"><f>SUM(A1:A3)</f><v>3</v></c>'  # a user's formula: may read what the refresh wrote
+    for sheet, expected in ((na * 50 + user + na * 50, True), (na * 100, False), (na * 3 + user, True)):
+        assert _reads_cells([sheet[i:i + size] for i in range(0, len(sheet), size)]) is expected

@@ -366,8 +366,12 @@ class Package:
         open, and ask to save it on close.
         """
         text = self.parts["xl/workbook.xml"].decode("utf-8")
-        formulas = any(data.count(b"<f>") + data.count(b"<f ") > data.count(b"<f>NA()</f>")
-                       for name, data in self.parts.items() if name.startswith("xl/worksheets/"))
+        formulas = False
+        with zipfile.ZipFile(self.path) as archive:
+            for name in self.parts:
+                if name.startswith("xl/worksheets/") and not formulas:
+                    formulas = (_reads_cells([self.parts[name]]) if self.parts.changed(name)  # untouched: streamed,
+                                else _reads_cells(_chunks(archive, name)))  # never kept in memory
         text = re.sub(r'\s*fullCalcOnLoad="[^"]*"', "", text)
         if formulas and "<calcPr" in text:
             text = re.sub(r"<calcPr\b", '<calcPr fullCalcOnLoad="1"', text, count=1)
@@ -386,6 +390,30 @@ def _check_crc(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
             with archive.open(info) as member:  # zipfile compares the CRC once the member is read to its end
                 while member.read(1 << 20):
                     pass
+
+
+_FORMULA = re.compile(rb"<f[ >]")
+_NOT_AVAILABLE = b"<f>NA()</f>"
+
+
+def _chunks(archive: zipfile.ZipFile, name: str, size: int = 1 << 20):
+    with archive.open(name) as stream:
+        while chunk := stream.read(size):
+            yield chunk
+
+
+def _reads_cells(chunks) -> bool:
+    """True when the sheet XML in ``chunks`` holds a formula other than ``NA()`` (which reads no cell)."""
+    tail = b""
+    for chunk in chunks:
+        data, keep = tail + chunk, len(_NOT_AVAILABLE)
+        for match in _FORMULA.finditer(data):
+            if match.start() >= len(data) - keep:  # may be cut by the chunk's end: looked at with the next one
+                break
+            if data[match.start():match.start() + keep] != _NOT_AVAILABLE:
+                return True
+        tail = data[-keep:]
+    return bool(_FORMULA.search(tail)) and not tail.endswith(_NOT_AVAILABLE)
 
 
 class _Parts(MutableMapping):
