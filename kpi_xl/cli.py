@@ -73,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("source", choices=["auto", *LAYOUTS], help="the export's layout, or auto")
     imports.add_argument("file", help="the exported CSV file")
     imports.add_argument("book", help="the workbook (.xlsm)")
+    order = imports.add_mutually_exclusive_group()
+    order.add_argument("--dayfirst", dest="day_order", action="store_const", const="dmy",
+                       help="dates like 03/04/2026 are 3 April (when the file cannot tell)")
+    order.add_argument("--monthfirst", dest="day_order", action="store_const", const="mdy",
+                       help="dates like 03/04/2026 are 4 March (when the file cannot tell)")
+    imports.add_argument("--paid-only", action="store_true",
+                         help="leave out orders not paid yet (cash on delivery), as the Settings' choice does")
     imports.set_defaults(run=_import)
 
     template = commands.add_parser("template", help="build the template workbook from source",
@@ -156,16 +163,13 @@ def _refresh(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .importers import import_file
+    from .importers import Options, import_file
 
-    report = import_file(args.source, args.file, args.book)
-    print(f"kpi-xl: {report.summary()}")
-    for problem in report.skipped[:20]:
-        print(f"  skipped: {problem}")
-    if len(report.skipped) > 20:
-        print(f"  ... and {len(report.skipped) - 20} more skipped")
-    for note in report.notes[:10]:
-        print(f"  note: {note}")
+    report = import_file(args.source, args.file, args.book, Options(args.day_order, args.paid_only))
+    print("kpi-xl: " + "\n".join(report.lines()))
+    if report.failed:
+        print("  nothing imported: every row was left out (see above); the workbook was not changed")
+        return 1
     if not (report.imported or report.merged):
         print("  nothing new: the workbook was not changed")
     return 0

@@ -180,7 +180,10 @@ def prepare_orders(
         out[COLUMNS["status"]] = _statuses(orders[status_col], status_col, report)
     else:
         out[COLUMNS["status"]] = "paid"
-    check_duplicates(out[COLUMNS["order_id"]], orders[order_id_col], order_id_col, report)
+    keys = out[COLUMNS["order_id"]]
+    if "source" in orders.columns:  # imported orders are keyed by (platform, order number)
+        keys = pd.Series(list(zip(orders["source"].fillna(""), keys)), index=keys.index).where(keys.notna())
+    check_duplicates(keys, orders[order_id_col], order_id_col, report)
 
     if as_of is not None:
         as_of_ts = pd.Timestamp(as_of).normalize()

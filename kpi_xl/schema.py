@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Column", "InputTable", "Sheet", "INPUT_TABLES", "SHEETS", "CHOICES", "SETTINGS", "NAMES",
-           "sheet_title", "table", "DASHBOARD", "TREND_COLUMNS", "TILE_KPIS", "NUMBER_FORMATS", "CUSTOM_SLOTS", "status_label",
-           "choice_label"]
+__all__ = ["Column", "InputTable", "Sheet", "INPUT_TABLES", "IMPORT_LOG", "IMPORT_ONLY_TABLES", "SHEETS", "CHOICES",
+           "SETTINGS", "NAMES", "sheet_title", "table", "DASHBOARD", "TREND_COLUMNS", "TILE_KPIS", "NUMBER_FORMATS",
+           "CUSTOM_SLOTS", "status_label", "choice_label"]
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,7 @@ CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
     "language": {"fr": ("FR", "EN"), "en": ("FR", "EN")},
     "direction": {"fr": ("plus haut = mieux", "plus bas = mieux"), "en": ("higher is better", "lower is better")},
     "currency": {"fr": ("EUR", "USD", "GBP", "CHF", "CAD"), "en": ("EUR", "USD", "GBP", "CHF", "CAD")},
+    "yes_no": {"fr": ("oui", "non"), "en": ("yes", "no")},
     "format": {"fr": ("pourcentage", "monnaie", "ratio", "nombre"), "en": ("percent", "money", "ratio", "count")},
 }
 
@@ -108,6 +109,9 @@ ORDERS = InputTable(
                help_fr="payée, remboursée ou annulée", help_en="paid, refunded or cancelled"),
         Column("channel", "Canal d'acquisition", "Acquisition channel", "choice", 18, "channel", required=False,
                help_fr="D'où vient le client", help_en="Where the customer came from"),
+        Column("source", "Source", "Source", "text", 12, required=False,
+               help_fr="Plateforme d'origine (remplie par l'import) : shopify, woocommerce, stripe",
+               help_en="Platform the order came from (filled by imports): shopify, woocommerce, stripe"),
     ),
     "Une ligne par commande (exports Shopify, WooCommerce, Stripe : voir Importer).",
     "One row per order (Shopify, WooCommerce, Stripe exports: see Import).",
@@ -171,7 +175,25 @@ CUSTOM = InputTable(
     "if_zero).",
     "Your own KPIs: one formula per row over the monthly figures (+ - * / ( ), min, max, abs, round, if_zero).",
 )
-INPUT_TABLES: dict[str, InputTable] = {t.key: t for t in (ORDERS, TRAFFIC, MARKETING, SOCIAL, CUSTOM)}
+IMPORT_LOG = InputTable(
+    "imports", "tblImports", "wsImports", "Journal des imports", "Import log",
+    (
+        Column("imported_on", "Importé le", "Imported on", "date", 12),
+        Column("source", "Source", "Source", "text", 12),
+        Column("file", "Fichier", "File", "text", 30),
+        Column("table", "Table", "Table", "text", 12),
+        Column("first_day", "Du", "From", "date", 12),
+        Column("last_day", "Au", "To", "date", 12),
+        Column("month", "Mois", "Month", "month", 11, required=False),
+        Column("key", "Clé", "Key", "text", 14, required=False),
+        Column("figures", "Chiffres importés", "Figures imported", "text", 48),
+    ),
+    "Rempli par les imports : d'où vient chaque chiffre. Ne pas modifier.",
+    "Filled by imports: where every figure came from. Do not edit.",
+)
+INPUT_TABLES: dict[str, InputTable] = {t.key: t for t in (ORDERS, TRAFFIC, MARKETING, SOCIAL, CUSTOM, IMPORT_LOG)}
+#: Tables the importers keep for themselves: the refresh does not read them.
+IMPORT_ONLY_TABLES = frozenset({"imports"})
 #: How many custom KPIs the dashboard shows as tiles and trend columns (all are computed and in the JSON).
 CUSTOM_SLOTS = 4
 
@@ -185,6 +207,7 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("custom", "wsCustom", "Mes indicateurs", "My KPIs", "7030A0"),
     Sheet("dashboard", "wsDashboard", "Tableau de bord", "Dashboard", "548235"),
     Sheet("definitions", "wsDefinitions", "Définitions", "Definitions", "7F7F7F"),
+    Sheet("imports", "wsImports", "Journal des imports", "Import log", "A6A6A6"),
     Sheet("xlwings_conf", "wsXlwingsConf", "xlwings.conf", "xlwings.conf", "A6A6A6"),
 )
 
@@ -201,6 +224,7 @@ class Setting:
     default: object = None
     choices: str | None = None
     default_en: object = None  # the English workbook's default, when it differs
+    refresh: bool = True  # False: read by the imports only
 
     def default_for(self, lang: str) -> object:
         """The value a new workbook in ``lang`` holds."""
@@ -220,7 +244,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("default_cogs_rate", "kpi_default_cogs_rate", "Coût des marchandises par défaut (% du CA net, si non saisi)",
             "Default cost of goods (% of net revenue, when not entered)", "percent"),
     Setting("import_path", "kpi_import_path", "Dernier fichier importé (rempli par le bouton Importer)",
-            "Last imported file (filled by the Import button)", "path"),
+            "Last imported file (filled by the Import button)", "path", refresh=False),
+    Setting("paid_only", "kpi_paid_only", "Imports : compter seulement les commandes payées (pas le paiement à la "
+            "livraison en attente)", "Imports: count only paid orders (not pending cash on delivery)", "choice",
+            None, "yes_no", refresh=False),
 )
 
 #: The tiles of the dashboard: KPI keys of kpi_xl.report.monthly_kpis, with a default target and direction.

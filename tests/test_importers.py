@@ -11,7 +11,7 @@ from kpi_xl.cli import main
 from kpi_xl.errors import KpiInputError
 from kpi_xl.excel.package import Package
 from kpi_xl.excel.refresh import FileBook, refresh_file
-from kpi_xl.importers import import_file, parse
+from kpi_xl.importers import Options, import_file, parse
 from kpi_xl.template.build import build_template
 
 # Header lines copied from shared/reference/export_headers.md (public files' layouts).
@@ -41,6 +41,8 @@ META = ('Reporting starts,Reporting ends,Campaign name,Campaign delivery,Attribu
         'Link clicks,CPC (cost per link click) (EUR),CTR (link click-through rate),Clicks (all),CTR (all),'
         'CPC (all) (EUR),Landing page views,Cost per landing page view (EUR)')
 GOOGLE_CAMPAIGNS = "Campaign,Clicks,Impr.,CTR,Currency code,Avg. CPC,Cost,Conversions"
+#: A monthly row's covered days when the export covers the whole of December 2025.
+DECEMBER = {"period_start": dt.date(2025, 12, 1), "period_end": dt.date(2025, 12, 31)}
 
 
 def write_csv(path, header, rows, preamble=()):
@@ -69,7 +71,7 @@ def shopify_rows():
               **{"Cancelled at": "2025-12-21 08:00:00 -0500"}),
         first("#1004", "Cat@Example.com", "partially_refunded", "80.00", "2025-12-22 12:00:00 +0100", "2", "40.00",
               **{"Refunded Amount": "20.00"}),
-        first("#1005", "", "paid", "10.00", "2025-12-23 12:00:00 +0100", "1", "10.00"),  # no customer: skipped
+        first("#1005", "", "paid", "10.00", "2025-12-23 12:00:00 +0100", "1", "10.00"),  # no customer: unknown
     ]
 
 
@@ -99,10 +101,11 @@ def test_shopify_orders_from_line_items(tmp_path, header):
     assert rows["#1003"]["order_date"] == dt.date(2025, 12, 20)  # the shop's local date, not UTC's Dec 21
     assert rows["#1004"]["net_revenue"] == 60.0 and rows["#1004"]["customer_id"] == "cat@example.com"
     assert found.notes == []  # line items agree with the subtotals
-    skipped, = found.problems
+    # #1005 has no e-mail, phone or name: it still counts, as its own unknown customer
+    assert rows["#1005"]["customer_id"] == "unknown customer (#1005)" and rows["#1005"]["net_revenue"] == 10.0
+    assert found.problems == [] and found.identities == {"e-mail": 4, "unknown": 1}
     # #1001's first row spans lines 2-3 (the note's newline), its item line 4, then #1002..#1005 on 5..8
-    assert (skipped.sheet, skipped.row, skipped.column) == ("orders_export.csv", 8, "Email")
-    assert [line for line, _ in found.rows] == [2, 5, 6, 7]
+    assert [line for line, _ in found.rows] == [2, 5, 6, 7, 8]
 
 
 def test_woocommerce_and_stripe(tmp_path):
@@ -114,8 +117,12 @@ def test_woocommerce_and_stripe(tmp_path):
     ])
     found = parse("auto", woo)
     assert found.layout == "woocommerce"
+    # US thousands separator; on-hold (awaiting a transfer) counts, as in WooCommerce's own Analytics
     assert [(r["order_id"], r["net_revenue"], r["status"]) for _, r in found.rows] == [
-        ("#501", 45.0, "paid"), ("#502", 1200.5, "paid"), ("#504", 0.0, "refunded")]  # US thousands separator
+        ("#501", 45.0, "paid"), ("#502", 1200.5, "paid"), ("#503", 20.0, "paid"), ("#504", 0.0, "refunded")]
+    assert found.rows[0][1]["customer_id"] == "Ann Martin"  # no e-mail column: the name, and it says so
+    assert found.notes == ["no e-mail column: customers are identified by the name in 'Customer'"]
+    found = parse("auto", woo, Options(paid_only=True))
     assert found.problems[0].row == 4 and "not paid yet" in found.problems[0].message
 
     stripe = write_csv(tmp_path / "payments.csv", STRIPE, [
@@ -147,9 +154,10 @@ def test_ga4_comment_lines_blocks_and_hours(tmp_path):
     found = parse("auto", path)
     assert found.layout == "ga4" and found.table == "traffic"
     months = {r["month"]: r for _, r in found.rows}
-    # hand: November 120 + 1050 users, 150 + 1300 sessions; December 200 and 260
-    assert months[dt.date(2025, 11, 1)]["visitors"] == 1170 and months[dt.date(2025, 11, 1)]["sessions"] == 1450
-    assert months[dt.date(2025, 12, 1)]["sessions"] == 260
+    # hand: November 150 + 1300 sessions; December 260; users of hours cannot be added: left blank
+    assert months[dt.date(2025, 11, 1)]["sessions"] == 1450 and months[dt.date(2025, 12, 1)]["sessions"] == 260
+    assert "visitors" not in months[dt.date(2025, 11, 1)]
+    assert any("users cannot be added" in note for note in found.notes)
 
 
 def test_ga4_event_report_of_one_month(tmp_path):
@@ -161,7 +169,7 @@ def test_ga4_event_report_of_one_month(tmp_path):
                     encoding="utf-8")
     (_, row), = parse("auto", path).rows
     assert row == {"month": dt.date(2025, 12, 1), "purchases": 42, "newsletter_signups": 17,
-                   "whitepaper_downloads": 9}
+                   "whitepaper_downloads": 9, **DECEMBER}
     path.write_text(path.read_text().replace("20251231", "20260131"))
     with pytest.raises(KpiInputError, match="must cover one calendar month"):
         parse("ga4", path)
@@ -178,15 +186,15 @@ def test_google_ads_total_rows_dashes_and_thousands(tmp_path):
     (_, row), = found.rows
     # hand: Total rows left out; 1414 + 310 clicks, 45877 + 2000 impressions, 593.88 + 120.12 spend
     assert row == {"month": dt.date(2025, 12, 1), "channel": "Google Ads", "spend": 714.0, "impressions": 47877,
-                   "clicks": 1724}
+                   "clicks": 1724, **DECEMBER}
     assert found.currency == "EUR"
+    assert found.export_totals == {"spend": 714.0, "impressions": 47877, "clicks": 1724}  # Total: Account
 
 
 def test_google_ads_report_over_several_months_is_refused(tmp_path):
-    path = write_csv(tmp_path / "landing.csv", ["Landing page", "Selected by", "Clicks", "Impr.", "CTR",
-                                                "Currency code", "Avg. CPC", "Cost"],
-                     [["https://shop.example/", "", "10", "100", "10%", "EUR", "0.5", "5"]],
-                     preamble=["Landing page report", '"May 18, 2025 - August 15, 2025"'])
+    path = write_csv(tmp_path / "campaigns.csv", GOOGLE_CAMPAIGNS.split(","),
+                     [["Noël", "10", "100", "10%", "EUR", "0.5", "5", "1"]],
+                     preamble=["Campaign report", '"May 18, 2025 - August 15, 2025"'])
     with pytest.raises(KpiInputError, match="runs from 2025-05-18 to 2025-08-15"):
         parse("auto", path)
 
@@ -197,7 +205,7 @@ def test_meta_ads(tmp_path):
                     "13500,37.05,310,1.61,2.30%,420,3.11%,1.19,250,2.00\n", encoding="utf-8")
     (_, row), = parse("auto", path).rows
     assert row == {"month": dt.date(2025, 12, 1), "channel": "Meta Ads", "spend": 500.25, "impressions": 13500,
-                   "clicks": 310}  # link clicks, as the docs ask for Meta
+                   "clicks": 310, **DECEMBER}  # link clicks, as the docs ask for Meta
     assert parse("meta_ads", path).currency == "EUR"
 
 
@@ -208,7 +216,7 @@ def test_an_unknown_layout_lists_the_known_ones(tmp_path):
     message = str(info.value)
     for layout in ("shopify", "woocommerce", "stripe", "ga4", "google_ads", "meta_ads"):
         assert layout in message
-    assert "no Created at" in message or "no Email" in message
+    assert "shopify: no created at, financial status, name, subtotal" in message and "reporting ends" in message
 
 
 def parts(path):
@@ -220,13 +228,15 @@ def test_import_twice_adds_nothing_and_touches_only_its_sheet(book, tmp_path):
     export = write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows())
     before = parts(book)
     report = import_file("auto", export, book)
-    assert (report.read, report.imported, len(report.skipped), report.merged) == (5, 4, 1, 0)
+    assert (report.read, report.imported, len(report.skipped), report.merged) == (5, 5, 0, 0)
     after = parts(book)
     orders_part = Package(book).sheets["Commandes"]
     changed = {name for name in before if before[name] != after[name]}
-    assert changed == {orders_part, "xl/tables/table2.xml"}  # the sheet and its table's extent
+    log_part = Package(book).sheets["Journal des imports"]
+    # the sheet and its table's extent, and the import log's first row
+    assert changed == {orders_part, "xl/tables/table2.xml", log_part}
     again = import_file("auto", export, book)
-    assert (again.imported, again.merged, again.unchanged) == (0, 0, 4)
+    assert (again.imported, again.merged, again.unchanged) == (0, 0, 5)
     assert parts(book) == after  # byte for byte
 
 
@@ -235,7 +245,7 @@ def test_a_changed_order_is_merged(book, tmp_path):
     import_file("auto", write_csv(tmp_path / "a.csv", SHOPIFY_2025, rows), book)
     rows[0] = {**rows[0], "Financial Status": "refunded", "Refunded Amount": "50.00"}  # #1001 refunded since
     report = import_file("auto", write_csv(tmp_path / "b.csv", SHOPIFY_2025, rows), book)
-    assert (report.imported, report.merged, report.unchanged) == (0, 1, 3)
+    assert (report.imported, report.merged, report.unchanged) == (0, 1, 4)
     package = Package(book)
     table = package.tables["tblOrders"]
     values = package.area("Commandes", table.first_row + 1, 1, table.last_row, 8)
@@ -255,16 +265,16 @@ def test_another_currency_is_refused_and_nothing_changes(book, tmp_path):
 def test_after_import_and_refresh_the_dashboard_has_the_hand_computed_numbers(book, tmp_path, capsys):
     export = write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows())
     assert main(["import", "shopify", str(export), str(book)]) == 0
-    assert "4 imported, 1 skipped" in capsys.readouterr().out
+    assert "5 imported, 0 skipped" in capsys.readouterr().out
     settings = FileBook(book)
     settings.write("kpi_default_cogs_rate", {(0, 0): 0.4})
     settings.save()
     fill = refresh_file(book)
     december = fill.table.loc["2025-12"]
-    # hand: paid orders #1001 (50) and #1004 (60): revenue 110, 2 orders, AOV 55, customers ann and cat;
-    # costs from the default rate 40 %: 20 + 24 = 44, gross margin 66 / 110 = 0.6
-    assert december["revenue"] == 110 and december["orders"] == 2
-    assert december["average_order_value"] == 55 and december["new_customers"] == 2
+    # hand: paid orders #1001 (50), #1004 (60) and #1005 (10, customer unknown): revenue 120, 3 orders,
+    # AOV 40, customers ann, cat and the unknown one; costs at the default rate 40 %: gross margin 0.6
+    assert december["revenue"] == 120 and december["orders"] == 3
+    assert december["average_order_value"] == 40 and december["new_customers"] == 3
     assert december["gross_margin"] == pytest.approx(0.6)
     assert any("default rate of 40%" in p.message for p in fill.problems)
 
@@ -276,5 +286,5 @@ def test_ga4_file_with_several_blocks(tmp_path):
                     "# Second table\nEvent name,Event count\nsign_up,12\n", encoding="utf-8")
     (_, row), = parse("auto", path).rows
     # hand: users 100 + 50, sessions 130 + 70, purchases 3 + 1; the second block adds the sign-ups
-    assert row == {"month": dt.date(2025, 12, 1), "visitors": 150, "sessions": 200, "purchases": 4,
-                   "newsletter_signups": 12}
+    assert row == {"month": dt.date(2025, 12, 1), "sessions": 200, "purchases": 4,
+                   "newsletter_signups": 12, **DECEMBER}  # users of days are not added

@@ -87,7 +87,8 @@ def test_settings_have_defaults_and_targets(wb):
         sheet, ref = next(iter(wb.defined_names[setting.name].destinations))
         values[setting.key] = wb[sheet][ref.replace("$", "")].value
     assert values == {"company": "Ma boutique", "currency": "EUR", "reporting_month": None, "language": "FR",
-                      "inactivity_days": 365, "history_start": None, "default_cogs_rate": None, "import_path": None}
+                      "inactivity_days": 365, "history_start": None, "default_cogs_rate": None, "import_path": None,
+                      "paid_only": None}
     targets = ws.tables[NAMES["targets"]]
     rows = list(ws[targets.ref])
     assert len(rows) == 1 + len(TILE_KPIS)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import KpiInputError
-from ..schema import CHOICES, INPUT_TABLES, NAMES, SETTINGS, InputTable
+from ..schema import CHOICES, IMPORT_ONLY_TABLES, INPUT_TABLES, NAMES, SETTINGS, InputTable
 from ..table_checks import blank_mask
 
 __all__ = ["BookReader", "Inputs", "read_inputs", "read_table", "Target"]
@@ -114,7 +114,7 @@ def _cell_columns(body: Any, width: int) -> list[pd.Series]:
 def _settings(reader: BookReader) -> dict[str, Any]:
     out = {}
     for setting in SETTINGS:
-        if setting.kind == "path":
+        if not setting.refresh:
             continue  # not a setting of the computation
         value = reader.name_values(setting.name)[0][0]
         out[setting.key] = None if _blank(value) else value
@@ -172,5 +172,7 @@ def read_inputs(reader: BookReader) -> Inputs:
     """Read every input table, the settings and the targets."""
     tables, sheets, labels = {}, {}, {}
     for key, spec in INPUT_TABLES.items():
+        if key in IMPORT_ONLY_TABLES:
+            continue
         tables[key], sheets[key], labels[key] = read_table(reader, spec)
     return Inputs(tables, sheets, labels, _settings(reader), _targets(reader))

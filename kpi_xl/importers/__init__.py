@@ -1,46 +1,56 @@
-"""Imports of real exports into a workbook's input tables.
+"""Imports of real exports into a workbook's input tables, proving their totals and losing nothing.
 
 ``kpi-xl import SOURCE FILE BOOK`` (or the ribbon's *Importer*) reads an export
 (:func:`parse`), checks its currency against the Settings, and merges its rows
-into the right input table (:func:`merge_into`): orders by order number,
-monthly rows by month and channel or platform. A row already there is updated
-(merged), a new one appended; importing the same file twice adds nothing. Only
-the target sheet (and its table's extent) changes, and a refused import leaves
-the workbook byte-identical.
+into the right input table (:func:`merge_into`; the rules are in
+:mod:`kpi_xl.importers.merge`). Every import reports its reconciliation: the
+totals imported against the export's own total rows. Only the target sheet,
+its table's extent and the import log change; a refused import, or one that
+brings nothing new, leaves the workbook byte-identical.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputProblem, KpiInputError
-from ..schema import INPUT_TABLES, status_label
+from ..errors import KpiInputError
+from ..schema import INPUT_TABLES
+from .ads import GOOGLE_SIGNATURES, google_ads, meta_ads
 from .csvfile import Block, read_blocks
-from .monthly import ga4_traffic, google_ads, meta_ads
-from .orders import ORDER_PARSERS, Imported
+from .ga4 import GA4_SIGNATURES, ga4_traffic
+from .imported import Imported, reconciliation
+from .merge import merge_rows
+from .options import Options
+from .shopify import SHOPIFY_COLUMNS, shopify_orders
+from .stores import stripe_payments, woocommerce_orders
+from .summary import ImportReport
 
-__all__ = ["LAYOUTS", "detect", "parse", "merge_into", "ImportReport", "import_file"]
+__all__ = ["LAYOUTS", "detect", "parse", "merge_into", "ImportReport", "import_file", "Options"]
 
-#: Each layout: the columns that identify it (any one set of the tuple suffices).
+#: Each layout: the columns (compared without case) that identify it; any one set of the tuple suffices.
 LAYOUTS: dict[str, tuple[frozenset[str], ...]] = {
-    "shopify": (frozenset({"Name", "Email", "Financial Status", "Subtotal", "Created at", "Lineitem quantity"}),),
-    "woocommerce": (frozenset({"Date", "Order #", "Status", "Customer", "Net Sales"}),),
-    "stripe": (frozenset({"id", "Created date (UTC)", "Amount", "Amount Refunded", "Currency", "Status"}),),
-    "ga4": (frozenset({"Date", "Sessions"}), frozenset({"Date + hour (YYYYMMDDHH)", "Sessions"}),
-            frozenset({"Event name", "Event count"})),
-    "google_ads": (frozenset({"Clicks", "Impr.", "Cost"}),),
-    "meta_ads": (frozenset({"Reporting starts", "Reporting ends", "Impressions"}),),
+    "shopify": (frozenset({"name", "financial status", "subtotal", "created at"}),),
+    "woocommerce": (frozenset({"date", "order #", "status", "customer"}),),
+    "stripe": (frozenset({"id", "created date (utc)", "amount", "status"}),
+               frozenset({"id", "created (utc)", "amount", "status"})),
+    "ga4": GA4_SIGNATURES,
+    "google_ads": GOOGLE_SIGNATURES,
+    "meta_ads": (frozenset({"reporting starts", "reporting ends", "impressions"}),),
 }
-_KEYS = {"orders": ("order_id",), "traffic": ("month",), "marketing": ("month", "channel"),
-         "social": ("month", "platform")}
+_PARSERS = {"shopify": shopify_orders, "woocommerce": woocommerce_orders, "stripe": stripe_payments}
+_MONTHLY = {"ga4": ga4_traffic, "google_ads": google_ads, "meta_ads": meta_ads}
+#: Bytes read to recognise a layout before reading the whole file.
+_SNIFF = 1 << 16
+
+
+def _folded(block: Block) -> set[str]:
+    return {h.strip().casefold() for h in block.header}
 
 
 def detect(blocks: list[Block], file: str) -> str:
-    """The layout of an export, recognised from its header."""
-    header = set(blocks[0].header)
+    """The layout of an export, recognised from its first table's header (case ignored)."""
+    header = _folded(blocks[0])
     for name, signatures in LAYOUTS.items():
         if any(signature <= header for signature in signatures):
             return name
@@ -50,119 +60,55 @@ def detect(blocks: list[Block], file: str) -> str:
                         f"layout: {missing}")
 
 
-def parse(source: str, path: str | Path) -> Imported:
+def parse(source: str, path: str | Path, options: Options | None = None) -> Imported:
     """Read an export; ``source`` is a layout name or ``auto``."""
     path = Path(path)
-    blocks = read_blocks(path)
-    name = detect(blocks, path.name) if source == "auto" else source
-    if name not in LAYOUTS:
+    options = options or Options()
+    if source != "auto" and source not in LAYOUTS:
         raise KpiInputError(f"unknown source {source!r}: use auto or one of {', '.join(LAYOUTS)}")
-    if name in ORDER_PARSERS:
-        missing = min(LAYOUTS[name], key=lambda s: len(s - set(blocks[0].header))) - set(blocks[0].header)
+    head = read_blocks(path, head=_SNIFF)
+    name = detect(head, path.name) if source == "auto" else source
+    if name in _PARSERS:
+        missing = min(LAYOUTS[name], key=lambda s: len(s - _folded(head[0]))) - _folded(head[0])
         if missing:
             raise KpiInputError(f"{path.name} is not a {name} export: no column {', '.join(sorted(missing))}")
-        return ORDER_PARSERS[name](blocks[0], path.name)
-    return {"ga4": ga4_traffic, "google_ads": google_ads, "meta_ads": meta_ads}[name](blocks, path.name)
+        keep = SHOPIFY_COLUMNS if name == "shopify" else None
+        return _PARSERS[name](read_blocks(path, keep)[0], path.name, options)
+    return _MONTHLY[name](read_blocks(path), path.name, options)
 
 
-@dataclass
-class ImportReport:
-    """What an import did."""
-
-    layout: str
-    table: str
-    read: int
-    imported: int
-    merged: int
-    skipped: list[InputProblem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    unchanged: int = 0  # rows already in the workbook with the same values
-
-    def summary(self) -> str:
-        return (f"{self.layout}: {self.read} read, {self.imported} imported, {len(self.skipped)} skipped, "
-                f"{self.merged} merged, {self.unchanged} already there, into {self.table}")
+def merge_into(book: Any, found: Imported, *, currency: str, lang: str, file: str = "") -> ImportReport:
+    """Merge parsed rows into ``book`` (a FileBook or LiveBook) and say what was done, with the reconciliation."""
+    merged = merge_rows(book, found, currency=currency, lang=lang, file=file)
+    lines, warnings = reconciliation(found)
+    return ImportReport(found.layout, INPUT_TABLES[found.table].title(lang), found.read, merged.imported,
+                        merged.merged, list(found.problems), [*found.notes, *merged.notes], merged.unchanged,
+                        file=file, reconciliation=lines, warnings=warnings, identities=found.identities,
+                        kept=merged.kept, rows=len(found.rows))
 
 
-def _key(table: str, values: dict[str, Any]) -> tuple:
-    out = []
-    for column in _KEYS[table]:
-        value = values.get(column)
-        if isinstance(value, (_dt.date, _dt.datetime)):
-            value = (value.year, value.month) if column == "month" else value
-        elif isinstance(value, str):
-            value = value.strip().casefold()
-        out.append(value)
-    return tuple(out)
+def _yes(value: Any) -> bool:
+    return str(value or "").strip().casefold() in ("oui", "yes", "true", "1", "vrai")
 
 
-def _localized(table: str, values: dict[str, Any], lang: str) -> dict[str, Any]:
-    if table == "orders" and "status" in values:
-        values = {**values, "status": status_label(values["status"], lang)}
-    return values
+def import_file(source: str, path: str | Path, book_path: str | Path, options: Options | None = None) -> ImportReport:
+    """Import an export into a workbook file; the file is replaced only after a successful save.
 
-
-def merge_into(book: Any, found: Imported, *, currency: str, lang: str) -> ImportReport:
-    """Merge parsed rows into ``book``'s input table (a FileBook): update rows with the same key, append the rest."""
-    if found.currency and found.currency != currency.upper():
-        raise KpiInputError(f"the export is in {found.currency} but the workbook's currency is {currency.upper()} "
-                            "(Settings): amounts in two currencies cannot be added up. Convert the export or "
-                            "change the Settings' currency.")
-    spec = INPUT_TABLES[found.table]
-    sheet, header_row, values = book.table_values(spec.table)
-    headers = [str(h).strip() for h in values[0]]
-    positions = {}
-    for column in spec.columns:
-        for label in (column.fr, column.en):
-            if label in headers:
-                positions[column.key] = headers.index(label)
-    existing, current = {}, {}
-    for offset, row in enumerate(values[1:], start=1):
-        record = {key: (None if row[i] in ("", None) else row[i]) for key, i in positions.items()}
-        if any(v is not None for v in record.values()):
-            existing[_key(found.table, record)] = offset
-            current[offset] = record
-    last = max(existing.values(), default=0)
-    cells: dict[tuple[int, int], Any] = {}
-    merged = imported = unchanged = 0
-    for _line, record in found.rows:
-        record = _localized(found.table, record, lang)
-        key = _key(found.table, record)
-        if key in existing:
-            target = existing[key]
-            record = {k: v for k, v in record.items()  # keep what the export does not hold, and what is equal
-                      if v is not None and k in positions and not _same(current.get(target, {}).get(k), v)}
-            merged, unchanged = (merged + 1, unchanged) if record else (merged, unchanged + 1)
-        else:
-            last += 1
-            target, imported = last, imported + 1
-            existing[key] = target
-        for column_key, value in record.items():
-            if column_key in positions:
-                cells[(target, positions[column_key])] = value
-    if cells:
-        book.write_table_cells(spec.table, cells, last_offset=last)
-    return ImportReport(found.layout, spec.title(lang), found.read, imported, merged, list(found.problems),
-                        list(found.notes), unchanged)
-
-
-def _same(old: Any, new: Any) -> bool:
-    """Whether a cell already holds an imported value (dates, numbers and texts as Excel keeps them)."""
-    if isinstance(old, (_dt.date, _dt.datetime)) and isinstance(new, (_dt.date, _dt.datetime)):
-        return (old.year, old.month, old.day) == (new.year, new.month, new.day)
-    if isinstance(old, (int, float)) and isinstance(new, (int, float)):
-        return abs(float(old) - float(new)) < 1e-9
-    return str(old).strip() == str(new).strip() if old is not None else False
-
-
-def import_file(source: str, path: str | Path, book_path: str | Path) -> ImportReport:
-    """Import an export into a workbook file; the file is replaced only after a successful save."""
+    The Settings' *count only paid orders* applies unless ``options`` already ask for it.
+    """
     from ..excel.books import FileBook
 
-    found = parse(source, path)
     book = FileBook(book_path)
     settings = {name: book.name_values(name)[0][0] for name in ("kpi_currency", "kpi_language")}
+    try:
+        paid_only = _yes(book.name_values("kpi_paid_only")[0][0])
+    except (KeyError, KpiInputError):  # a workbook built before the setting existed
+        paid_only = False
+    options = options or Options()
+    options = Options(options.day_order, options.paid_only or paid_only)
+    found = parse(source, path, options)
     lang = "en" if str(settings["kpi_language"]).strip().upper() == "EN" else "fr"
-    report = merge_into(book, found, currency=str(settings["kpi_currency"] or "EUR"), lang=lang)
+    report = merge_into(book, found, currency=str(settings["kpi_currency"] or "EUR"), lang=lang, file=Path(path).name)
     if report.imported or report.merged:
         book.save(recalculate=False)
     return report

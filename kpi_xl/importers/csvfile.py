@@ -18,8 +18,9 @@ from pathlib import Path
 from ..errors import KpiInputError
 from ..number_text import NumberTextError, parse_number
 
-__all__ = ["Block", "read_blocks", "number", "MISSING"]
+__all__ = ["Block", "read_blocks", "number", "MISSING", "header_lookup"]
 
+_PLAIN = re.compile(r"-?\d+(?:\.\d+)?")
 #: Values exports use for "no value".
 MISSING = {"", "--", "-", "n/a", "N/A", "(not set)"}
 
@@ -34,11 +35,18 @@ class Block:
     comments: list[str] = field(default_factory=list)
 
 
-def _decode(raw: bytes, path: Path) -> str:
+def _decode(raw: bytes, path: Path, *, cut: bool = False) -> str:
+    """UTF-16 (Google Ads' "Excel CSV", with or without its byte-order mark), UTF-8, else Windows-1252."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return raw.decode("utf-16")
+    if len(raw) >= 4 and raw[1:4:2] == b"\x00\x00" and raw[0:4:2] != b"\x00\x00":
+        return raw.decode("utf-16-le")
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return raw.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as error:
+            if cut and encoding == "utf-8-sig" and error.start >= len(raw) - 3:  # a character cut by the head
+                return raw[:error.start].decode(encoding)
             continue
     raise KpiInputError(f"{path.name}: not a text file in UTF-8 or Windows-1252")
 
@@ -49,11 +57,17 @@ def _delimiter(lines: list[str]) -> str:
     return max(counts, key=counts.get) if any(counts.values()) else ","
 
 
-def read_blocks(path: str | Path) -> list[Block]:
-    """The tables of an exported CSV file."""
+def read_blocks(path: str | Path, keep: frozenset[str] | None = None, *, head: int | None = None) -> list[Block]:
+    """The tables of an exported CSV file.
+
+    With ``keep``, each row holds only those columns (large exports); with ``head``, only the first bytes
+    are read (to recognise the layout), the last line possibly cut.
+    """
     path = Path(path)
     try:
-        text = _decode(path.read_bytes(), path)
+        with open(path, "rb") as stream:
+            raw = stream.read(head) if head else stream.read()
+        text = _decode(raw[: len(raw) - len(raw) % 2] if head and len(raw) == head else raw, path, cut=bool(head))
     except OSError as error:
         raise KpiInputError(f"{path}: cannot be read ({error.strerror or error})") from None
     delimiter = _delimiter(text.splitlines())
@@ -65,6 +79,10 @@ def read_blocks(path: str | Path) -> list[Block]:
     line = 1
     for record in reader:
         start, line = line, reader.line_num + 1
+        if current is not None and "".join(record).strip():
+            row = {name: (record[i].strip() if i < len(record) else "") for i, name in wanted}
+            current.rows.append((start, row))
+            continue
         cells = [c.strip() for c in record]
         if current is None and cells and cells[0].startswith("#"):  # inside a table, '#1001' is an order
             comments.append(",".join(record).lstrip("#").strip().rstrip(","))
@@ -78,11 +96,9 @@ def read_blocks(path: str | Path) -> list[Block]:
                 pending_preamble.append(" ".join(c for c in cells if c))
                 continue
             current = Block(header=cells, preamble=pending_preamble, comments=comments)
+            wanted = [(i, name) for i, name in enumerate(cells) if name and (keep is None or name in keep)]
             blocks.append(current)
             pending_preamble, comments = [], []
-            continue
-        row = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(current.header) if name}
-        current.rows.append((start, row))
     if not blocks:
         raise KpiInputError(f"{path.name}: no table found (is it an export in CSV format?)")
     return blocks
@@ -105,6 +121,8 @@ def number(text: str, column: str, line: int, file: str, *, count: bool = False)
     (1414.0, None)
     """
     value = text.strip()
+    if _PLAIN.fullmatch(value) and not (count and "." in value):
+        return float(value)
     if value in MISSING:
         return None
     if count and re.fullmatch(r"\d{1,3}(?:([,.\u00a0\u202f ])\d{3})(?:\1\d{3})*", value):
@@ -113,3 +131,13 @@ def number(text: str, column: str, line: int, file: str, *, count: bool = False)
         return parse_number(value)
     except NumberTextError as error:
         raise KpiInputError(f"{file}, line {line}, column {column!r}: {value!r} {error}") from None
+
+
+def header_lookup(header: list[str], names: tuple[str, ...]) -> str | None:
+    """The first of ``names`` in a header, compared without case or surrounding spaces.
+
+    >>> header_lookup(["Date", "NET SALES "], ("net sales", "n. revenue"))
+    'NET SALES '
+    """
+    folded = {h.strip().casefold(): h for h in header}
+    return next((folded[n] for n in names if n in folded), None)
