@@ -184,7 +184,8 @@ def _merge_monthly(table: _Table, log: _Table | None, found: Imported, file: str
             cell = current.get(measure)
             if cell is not None and not (logged and isinstance(cell, (int, float)) and abs(cell - brought) < 0.005):
                 if not _same(cell, value):
-                    merged.kept.append(f"{row['month']:%Y-%m} {measure}: kept {cell} typed by hand (the export "
+                    shown = f"{cell:.10g}" if isinstance(cell, (int, float)) else repr(cell)
+                    merged.kept.append(f"{row['month']:%Y-%m} {measure}: kept {shown} typed by hand (the export "
                                        f"brings {value:.10g})")
                 continue
             if measure in _NOT_ADDITIVE and others:
@@ -197,7 +198,7 @@ def _merge_monthly(table: _Table, log: _Table | None, found: Imported, file: str
             index[key] = table.append({"month": row["month"], **({key_column: row[key_column]} if key_column else {}),
                                        **values})
             merged.imported += 1
-        elif changed:
+        elif changed or same is None:  # new values, or new days whose figures happen to change nothing
             table.put(offset, changed)
             merged.merged += 1
         else:
@@ -238,6 +239,6 @@ def merge_rows(book: Any, found: Imported, *, currency: str, lang: str, file: st
     else:
         _merge_monthly(table, log, found, file, merged, today)
     table.write(book)
-    if log is not None and table.cells:
+    if log is not None:
         log.write(book)
     return merged
