@@ -68,16 +68,11 @@ def load_sample() -> None:
 
 def import_chosen_file() -> None:
     """Ribbon: Importer / Import (the VBA puts the chosen file's path in the named cell kpi_import_path)."""
-    from ..importers import merge_into, parse
+    from ..importers import import_into
 
     def action(book: LiveBook) -> str:
         path = book.name_values("kpi_import_path")[0][0]
         if not path:
             return ""
-        found = parse("auto", str(path))
-        currency = str(book.name_values("kpi_currency")[0][0] or "EUR")
-        lang = "en" if str(book.name_values("kpi_language")[0][0]).upper() == "EN" else "fr"
-        report = merge_into(book, found, currency=currency, lang=lang)
-        lines = [report.summary()] + [str(p) for p in report.skipped[:10]]
-        return "\n".join(lines)
+        return "\n".join(import_into(book, "auto", str(path)).lines()[:20])
     _in_excel(action)

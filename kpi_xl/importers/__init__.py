@@ -26,7 +26,7 @@ from .shopify import SHOPIFY_COLUMNS, shopify_orders
 from .stores import stripe_payments, woocommerce_orders
 from .summary import ImportReport
 
-__all__ = ["LAYOUTS", "detect", "parse", "merge_into", "ImportReport", "import_file", "Options"]
+__all__ = ["LAYOUTS", "detect", "parse", "merge_into", "ImportReport", "import_into", "import_file", "Options"]
 
 #: Each layout: the columns (compared without case) that identify it; any one set of the tuple suffices.
 LAYOUTS: dict[str, tuple[frozenset[str], ...]] = {
@@ -91,24 +91,28 @@ def _yes(value: Any) -> bool:
     return str(value or "").strip().casefold() in ("oui", "yes", "true", "1", "vrai")
 
 
-def import_file(source: str, path: str | Path, book_path: str | Path, options: Options | None = None) -> ImportReport:
-    """Import an export into a workbook file; the file is replaced only after a successful save.
+def import_into(book: Any, source: str, path: str | Path, options: Options | None = None) -> ImportReport:
+    """Import an export into an open workbook (a FileBook or a LiveBook), with its Settings; nothing is saved.
 
     The Settings' *count only paid orders* applies unless ``options`` already ask for it.
     """
-    from ..excel.books import FileBook
-
-    book = FileBook(book_path)
     settings = {name: book.name_values(name)[0][0] for name in ("kpi_currency", "kpi_language")}
     try:
         paid_only = _yes(book.name_values("kpi_paid_only")[0][0])
     except (KeyError, KpiInputError):  # a workbook built before the setting existed
         paid_only = False
     options = options or Options()
-    options = Options(options.day_order, options.paid_only or paid_only)
-    found = parse(source, path, options)
+    found = parse(source, path, Options(options.day_order, options.paid_only or paid_only))
     lang = "en" if str(settings["kpi_language"]).strip().upper() == "EN" else "fr"
-    report = merge_into(book, found, currency=str(settings["kpi_currency"] or "EUR"), lang=lang, file=Path(path).name)
+    return merge_into(book, found, currency=str(settings["kpi_currency"] or "EUR"), lang=lang, file=Path(path).name)
+
+
+def import_file(source: str, path: str | Path, book_path: str | Path, options: Options | None = None) -> ImportReport:
+    """Import an export into a workbook file; the file is replaced only after a successful save."""
+    from ..excel.books import FileBook
+
+    book = FileBook(book_path)
+    report = import_into(book, source, path, options)
     if report.imported or report.merged:
         book.save(recalculate=False)
     return report
