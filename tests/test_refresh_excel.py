@@ -88,12 +88,14 @@ def test_the_ribbon_import_writes_rows_into_the_orders_table_only(tmp_path):
     export = write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows())
     actions = remote_refresh_actions(template, export)
     orders = list(Package(template).sheets).index("Commandes")
-    assert {a["sheet_position"] for a in actions} == {orders}
+    log = list(Package(template).sheets).index("Journal des imports")
+    assert {a["sheet_position"] for a in actions} == {orders, log}  # the orders, and the import log's row
     resize, = [a for a in actions if a["func"] == "resizeTable"]
-    assert resize["args"][1] == "$A$4:$H$8"  # header + the 4 imported orders (#1005 has no customer)
+    assert resize["args"][1] == "$A$4:$I$9"  # header + the 5 imported orders (#1005's customer unknown)
     cells = written([a for a in actions if a["func"] == "setValues"])
-    ids = [cells[(orders, row, 2)] for row in range(5, 9)]
-    assert ids == ["#1001", "#1002", "#1003", "#1004"]
+    ids = [cells[(orders, row, 2)] for row in range(5, 10)]
+    assert ids == ["#1001", "#1002", "#1003", "#1004", "#1005"]
+    assert cells[(orders, 5, 9)] == "shopify" and cells[(log, 5, 3)] == "orders_export.csv"
     assert cells[(orders, 6, 7)] == "remboursée" and cells[(orders, 8, 4)] == 60.0
 
 

@@ -60,8 +60,8 @@ if __name__ == "__main__":
         print(json.dumps(KPI_CUSTOM(sys.argv[3], None, book.sheets[0]["A1"])))
         sys.exit(0)
     if len(sys.argv) > 2:  # the ribbon's import of an export (as import_chosen_file does, minus the dialog)
-        from kpi_xl.importers import merge_into, parse
-        merge_into(LiveBook(book), parse("auto", sys.argv[2]), currency="EUR", lang="fr")
+        from kpi_xl.importers import import_into
+        import_into(LiveBook(book), "auto", sys.argv[2])
     else:
         refresh_book(LiveBook(book))
     actions = book.json()
