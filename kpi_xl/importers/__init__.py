@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import KpiInputError
 from ..schema import INPUT_TABLES
 from .ads import GOOGLE_SIGNATURES, google_ads, meta_ads
-from .csvfile import Block, read_blocks
+from .csvfile import Block, read_blocks, read_frame
 from .ga4 import GA4_SIGNATURES, ga4_traffic
 from .imported import Imported, reconciliation
 from .merge import merge_rows
@@ -38,7 +38,7 @@ LAYOUTS: dict[str, tuple[frozenset[str], ...]] = {
     "google_ads": GOOGLE_SIGNATURES,
     "meta_ads": (frozenset({"reporting starts", "reporting ends", "impressions"}),),
 }
-_PARSERS = {"shopify": shopify_orders, "woocommerce": woocommerce_orders, "stripe": stripe_payments}
+_PARSERS = {"shopify": None, "woocommerce": woocommerce_orders, "stripe": stripe_payments}
 _MONTHLY = {"ga4": ga4_traffic, "google_ads": google_ads, "meta_ads": meta_ads}
 #: Bytes read to recognise a layout before reading the whole file.
 _SNIFF = 1 << 16
@@ -72,8 +72,9 @@ def parse(source: str, path: str | Path, options: Options | None = None) -> Impo
         missing = min(LAYOUTS[name], key=lambda s: len(s - _folded(head[0]))) - _folded(head[0])
         if missing:
             raise KpiInputError(f"{path.name} is not a {name} export: no column {', '.join(sorted(missing))}")
-        keep = SHOPIFY_COLUMNS if name == "shopify" else None
-        return _PARSERS[name](read_blocks(path, keep)[0], path.name, options)
+        if name == "shopify":
+            return shopify_orders(*read_frame(path, SHOPIFY_COLUMNS), path.name, options)
+        return _PARSERS[name](read_blocks(path)[0], path.name, options)
     return _MONTHLY[name](read_blocks(path), path.name, options)
 
 

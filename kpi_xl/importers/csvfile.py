@@ -12,13 +12,16 @@ from __future__ import annotations
 import csv
 import io
 import re
+
+import numpy as np
+import pandas as pd
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import KpiInputError
 from ..number_text import NumberTextError, parse_number
 
-__all__ = ["Block", "read_blocks", "number", "MISSING", "header_lookup"]
+__all__ = ["Block", "read_blocks", "read_frame", "number", "numbers", "MISSING", "header_lookup"]
 
 _PLAIN = re.compile(r"-?\d+(?:\.\d+)?")
 #: Values exports use for "no value".
@@ -141,3 +144,50 @@ def header_lookup(header: list[str], names: tuple[str, ...]) -> str | None:
     """
     folded = {h.strip().casefold(): h for h in header}
     return next((folded[n] for n in names if n in folded), None)
+
+
+def read_frame(path: str | Path, keep: frozenset[str]) -> tuple[pd.DataFrame, np.ndarray]:
+    """A one-table export (Shopify's orders) as text columns, only those in ``keep``, and each row's line number.
+
+    Read by pandas' C parser: 200,000 rows in about a second. Line numbers count the newlines inside quoted
+    fields (Shopify's ``Notes``).
+    """
+    path = Path(path)
+    try:
+        text = _decode(path.read_bytes(), path)
+    except OSError as error:
+        raise KpiInputError(f"{path}: cannot be read ({error.strerror or error})") from None
+    delimiter = _delimiter(text[:65536].splitlines())
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_filter=False,
+                            usecols=lambda name: name.strip() in keep, skip_blank_lines=True)
+    except (pd.errors.ParserError, ValueError) as error:
+        raise KpiInputError(f"{path.name}: not a readable CSV table ({error})") from None
+    frame.columns = [c.strip() for c in frame.columns]
+    newlines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if newlines == len(frame) + 1:  # no field spans lines, no blank line: row i is on line i + 2
+        return frame, np.arange(2, len(frame) + 2)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines, line = [], 1
+    for record in reader:
+        start, line = line, reader.line_num + 1
+        if "".join(record).strip():
+            lines.append(start)
+    return frame, np.asarray(lines[1:len(frame) + 1])
+
+
+def numbers(column: pd.Series, name: str, lines: np.ndarray, file: str,
+            problems: dict[int, str]) -> np.ndarray:
+    """The numbers of a text column (NaN where blank), as :func:`number` reads them, fast for plain ones.
+
+    A cell that is not a number is NaN and its message goes to ``problems`` by row position.
+    """
+    text = column.str.strip()
+    values = pd.to_numeric(text.where(text.str.fullmatch(_PLAIN.pattern)), errors="coerce").to_numpy(float, copy=True)
+    for i in np.flatnonzero(np.isnan(values) & ~text.isin(MISSING).to_numpy()):
+        try:
+            value = number(text.iat[i], name, int(lines[i]), file)
+            values[i] = np.nan if value is None else value
+        except KpiInputError as error:
+            problems.setdefault(i, str(error))
+    return values

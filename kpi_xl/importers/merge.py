@@ -91,7 +91,11 @@ class _Table:
 
     def append(self, values: dict[str, Any]) -> int:
         self.last += 1
-        self.put(self.last, values)
+        positions = self.positions
+        for key, value in values.items():
+            if key in positions:
+                self.cells[(self.last, positions[key])] = value
+        self.records[self.last] = values
         return self.last
 
     def write(self, book: Any) -> None:
@@ -120,9 +124,11 @@ def _same(old: Any, new: Any) -> bool:
 
 def _merge_orders(table: _Table, found: Imported, lang: str, merged: Merged) -> None:
     index = {(_norm(r.get("source")), _norm(r.get("order_id"))): offset for offset, r in table.records.items()}
+    labels = {status: status_label(status, lang) for status in ("paid", "refunded", "cancelled")}
+    source = _norm(found.layout)
     for _line, row in found.rows:
-        row = {**row, "source": found.layout, "status": status_label(row["status"], lang)}
-        key = (_norm(row["source"]), _norm(row["order_id"]))
+        row = {**row, "source": found.layout, "status": labels.get(row["status"], row["status"])}
+        key = (source, _norm(row["order_id"]))
         offset = index.get(key)
         if offset is None:
             index[key] = table.append({k: v for k, v in row.items() if v is not None})
