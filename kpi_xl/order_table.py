@@ -182,7 +182,7 @@ def prepare_orders(
         out[COLUMNS["status"]] = "paid"
     keys = out[COLUMNS["order_id"]]
     if "source" in orders.columns:  # imported orders are keyed by (platform, order number)
-        keys = pd.Series(list(zip(orders["source"].fillna(""), keys)), index=keys.index).where(keys.notna())
+        keys = pd.Series(list(zip(orders["source"].fillna(""), keys, strict=True)), index=keys.index).where(keys.notna())
     check_duplicates(keys, orders[order_id_col], order_id_col, report)
 
     if as_of is not None:

@@ -60,3 +60,21 @@ def orders():
 
 # A helper run as its own process with XLWINGS_ON_SERVER=true; not a test module.
 collect_ignore = ["xlwings_server_calls.py", "xlwings_remote_refresh.py"]
+
+
+@pytest.fixture(scope="session")
+def empty_template(tmp_path_factory):
+    """The template built once for the import tests (kept unchanged: tests copy it)."""
+    from kpi_xl.template.build import build_template
+
+    return build_template(tmp_path_factory.mktemp("imports") / "template.xlsm")
+
+
+@pytest.fixture
+def empty_book(empty_template, tmp_path):
+    """A fresh copy of the template to import into."""
+    import shutil
+
+    path = tmp_path / "book.xlsm"
+    shutil.copy(empty_template, path)
+    return path

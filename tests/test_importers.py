@@ -2,7 +2,6 @@
 
 import csv
 import datetime as dt
-import shutil
 import zipfile
 
 import pytest
@@ -12,7 +11,6 @@ from kpi_xl.errors import KpiInputError
 from kpi_xl.excel.package import Package
 from kpi_xl.excel.refresh import FileBook, refresh_file
 from kpi_xl.importers import Options, import_file, parse
-from kpi_xl.template.build import build_template
 
 # Header lines copied from shared/reference/export_headers.md (public files' layouts).
 SHOPIFY_2025 = ("Name,Email,Financial Status,Paid at,Fulfillment Status,Fulfilled at,Accepts Marketing,Currency,Subtotal,"
@@ -73,18 +71,6 @@ def shopify_rows():
               **{"Refunded Amount": "20.00"}),
         first("#1005", "", "paid", "10.00", "2025-12-23 12:00:00 +0100", "1", "10.00"),  # no customer: unknown
     ]
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    return build_template(tmp_path_factory.mktemp("imports") / "template.xlsm")
-
-
-@pytest.fixture
-def book(template, tmp_path):
-    path = tmp_path / "book.xlsm"
-    shutil.copy(template, path)
-    return path
 
 
 @pytest.mark.parametrize("header", [SHOPIFY_2025, SHOPIFY_2022], ids=["2025", "2022"])
@@ -224,52 +210,52 @@ def parts(path):
         return {name: package.read(name) for name in package.namelist()}
 
 
-def test_import_twice_adds_nothing_and_touches_only_its_sheet(book, tmp_path):
+def test_import_twice_adds_nothing_and_touches_only_its_sheet(empty_book, tmp_path):
     export = write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows())
-    before = parts(book)
-    report = import_file("auto", export, book)
+    before = parts(empty_book)
+    report = import_file("auto", export, empty_book)
     assert (report.read, report.imported, len(report.skipped), report.merged) == (5, 5, 0, 0)
-    after = parts(book)
-    orders_part = Package(book).sheets["Commandes"]
+    after = parts(empty_book)
+    orders_part = Package(empty_book).sheets["Commandes"]
     changed = {name for name in before if before[name] != after[name]}
-    log_part = Package(book).sheets["Journal des imports"]
+    log_part = Package(empty_book).sheets["Journal des imports"]
     # the sheet and its table's extent, and the import log's first row
     assert changed == {orders_part, "xl/tables/table2.xml", log_part}
-    again = import_file("auto", export, book)
+    again = import_file("auto", export, empty_book)
     assert (again.imported, again.merged, again.unchanged) == (0, 0, 5)
-    assert parts(book) == after  # byte for byte
+    assert parts(empty_book) == after  # byte for byte
 
 
-def test_a_changed_order_is_merged(book, tmp_path):
+def test_a_changed_order_is_merged(empty_book, tmp_path):
     rows = shopify_rows()
-    import_file("auto", write_csv(tmp_path / "a.csv", SHOPIFY_2025, rows), book)
+    import_file("auto", write_csv(tmp_path / "a.csv", SHOPIFY_2025, rows), empty_book)
     rows[0] = {**rows[0], "Financial Status": "refunded", "Refunded Amount": "50.00"}  # #1001 refunded since
-    report = import_file("auto", write_csv(tmp_path / "b.csv", SHOPIFY_2025, rows), book)
+    report = import_file("auto", write_csv(tmp_path / "b.csv", SHOPIFY_2025, rows), empty_book)
     assert (report.imported, report.merged, report.unchanged) == (0, 1, 4)
-    package = Package(book)
+    package = Package(empty_book)
     table = package.tables["tblOrders"]
     values = package.area("Commandes", table.first_row + 1, 1, table.last_row, 8)
     first = next(row for row in values if row[1] == "#1001")
     assert first[3] == 0.0 and first[6] == "remboursée"
 
 
-def test_another_currency_is_refused_and_nothing_changes(book, tmp_path):
+def test_another_currency_is_refused_and_nothing_changes(empty_book, tmp_path):
     rows = [{**r, "Currency": "USD"} if r.get("Currency") else r for r in shopify_rows()]
     export = write_csv(tmp_path / "usd.csv", SHOPIFY_2025, rows)
-    before = book.read_bytes()
+    before = empty_book.read_bytes()
     with pytest.raises(KpiInputError, match="the export is in USD but the workbook's currency is EUR"):
-        import_file("auto", export, book)
-    assert book.read_bytes() == before
+        import_file("auto", export, empty_book)
+    assert empty_book.read_bytes() == before
 
 
-def test_after_import_and_refresh_the_dashboard_has_the_hand_computed_numbers(book, tmp_path, capsys):
+def test_after_import_and_refresh_the_dashboard_has_the_hand_computed_numbers(empty_book, tmp_path, capsys):
     export = write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows())
-    assert main(["import", "shopify", str(export), str(book)]) == 0
+    assert main(["import", "shopify", str(export), str(empty_book)]) == 0
     assert "5 imported, 0 skipped" in capsys.readouterr().out
-    settings = FileBook(book)
+    settings = FileBook(empty_book)
     settings.write("kpi_default_cogs_rate", {(0, 0): 0.4})
     settings.save()
-    fill = refresh_file(book)
+    fill = refresh_file(empty_book)
     december = fill.table.loc["2025-12"]
     # hand: paid orders #1001 (50), #1004 (60) and #1005 (10, customer unknown): revenue 120, 3 orders,
     # AOV 40, customers ann, cat and the unknown one; costs at the default rate 40 %: gross margin 0.6

@@ -79,6 +79,7 @@ def read_blocks(path: str | Path, keep: frozenset[str] | None = None, *, head: i
     pending_preamble: list[str] = []
     comments: list[str] = []
     current: Block | None = None
+    wanted: list[tuple[int, str]] = []  # the current block's columns kept: (position, name)
     line = 1
     for record in reader:
         start, line = line, reader.line_num + 1

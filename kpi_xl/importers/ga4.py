@@ -49,7 +49,7 @@ _STARTS = {"start date", "date de début", "fecha de inicio", "data de início",
 
 #: Header columns that identify a GA4 export (any one pair suffices), in every language above.
 GA4_SIGNATURES = tuple(frozenset({d, s}) for d in (*_DAY, *_HOUR, *_MONTH) for s in _ADDITIVE["sessions"]) + \
-    tuple(frozenset({n, c}) for n, c in zip(_EVENT_NAME, _EVENT_COUNT))
+    tuple(frozenset({n, c}) for n, c in zip(_EVENT_NAME, _EVENT_COUNT, strict=True))
 
 
 def _period(comments: list[str]) -> tuple[_dt.date, _dt.date] | None:

@@ -136,7 +136,7 @@ def _identities(frame: pd.DataFrame, heads: pd.Series) -> tuple[list, np.ndarray
     kinds.append("billing name")
     customer = pd.Series("", index=email.index)
     how = np.full(len(email), "unknown", dtype=object)
-    for values, kind in zip(reversed(candidates), reversed(kinds)):
+    for values, kind in zip(reversed(candidates), reversed(kinds), strict=True):
         filled = values.ne("").to_numpy()
         customer = customer.where(~filled, values)
         how[filled] = kind
