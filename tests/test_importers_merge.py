@@ -1,6 +1,7 @@
 """Imports never lose or overwrite data, prove their totals, and say what they did once (issue 11)."""
 
 import datetime as dt
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from kpi_xl.excel.refresh import FileBook
 from kpi_xl.importers import import_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
+ROOT = Path(__file__).resolve().parent.parent
+OLD_TEMPLATE = "cde0827"  # the last commit whose template had neither the Source column nor the import log
 ADS_HEADER = "Campaign,Clicks,Impr.,CTR,Currency code,Avg. CPC,Cost"
 
 
@@ -159,3 +162,14 @@ def test_customers_identities_are_said(empty_book, capsys):
     out = capsys.readouterr().out
     assert "customers identified by e-mail: 1, phone: 1, billing name: 1, unknown: 1" in out
     assert "reconciliation: orders: 4 imported (4 counted as sales), 0 left out, of 4 in the file" in out
+
+
+def test_a_workbook_built_before_the_import_log_still_imports_once(tmp_path):
+    """main's template before issue 11: no Source column, no import log sheet."""
+    old = tmp_path / "old.xlsm"
+    old.write_bytes(subprocess.run(["git", "show", f"{OLD_TEMPLATE}:workbook_template.xlsm"], cwd=ROOT,
+                                   capture_output=True, check=True).stdout)
+    first = import_file("auto", FIXTURES / "shopify_blank_emails.csv", old)
+    again = import_file("auto", FIXTURES / "shopify_blank_emails.csv", old)
+    assert (first.imported, again.imported, again.unchanged) == (4, 0, 4)  # keyed by number alone there
+    assert any("no 'Journal des imports' sheet" in note for note in first.notes)

@@ -125,7 +125,7 @@ def _same(old: Any, new: Any) -> bool:
 def _merge_orders(table: _Table, found: Imported, lang: str, merged: Merged) -> None:
     index = {(_norm(r.get("source")), _norm(r.get("order_id"))): offset for offset, r in table.records.items()}
     labels = {status: status_label(status, lang) for status in ("paid", "refunded", "cancelled")}
-    source = _norm(found.layout)
+    source = _norm(found.layout) if "source" in table.positions else None  # an older workbook: by number only
     for _line, row in found.rows:
         row = {**row, "source": found.layout, "status": labels.get(row["status"], row["status"])}
         key = (source, _norm(row["order_id"]))
