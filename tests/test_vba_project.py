@@ -172,7 +172,7 @@ def test_libreoffice_renders_every_sheet(template, tmp_path):
         expected = {"home": "Indicateurs de la boutique", "settings": "Fenêtre d'inactivité",
                     "orders": "N° de commande", "traffic": "Sessions", "marketing": "Dépenses",
                     "social": "Abonnés", "custom": "Formule", "dashboard": "Tendance sur 12 mois",
-                    "definitions": "attrition", "xlwings_conf": "UDF Modules"}[sheet.key]
+                    "definitions": "attrition", "imports": "Chiffres importés", "xlwings_conf": "UDF Modules"}[sheet.key]
         assert expected in printed, (sheet.fr, printed[:300])
     png = render_sheet(template, SHEETS[0].fr, tmp_path / "home.png", dpi=30)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
