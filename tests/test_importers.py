@@ -274,3 +274,17 @@ def test_ga4_file_with_several_blocks(tmp_path):
     # hand: users 100 + 50, sessions 130 + 70, purchases 3 + 1; the second block adds the sign-ups
     assert row == {"month": dt.date(2025, 12, 1), "sessions": 200, "purchases": 4,
                    "newsletter_signups": 12, **DECEMBER}  # users of days are not added
+
+
+@pytest.mark.parametrize("value", [dt.date(2025, 12, 7), dt.datetime(2025, 12, 7, 18), 12.5, 3, True, None,
+                                   "#1001", " spaced ", "a<b & c>", float("nan"), "payée"])
+def test_rows_written_in_one_block_are_the_cells_written_one_by_one(value):
+    """The fast path of new rows (XML text) writes exactly what the cell-by-cell path writes."""
+    from lxml import etree
+
+    from kpi_xl.excel import package
+
+    cell = etree.Element(package._M + "c", nsmap={None: package.NS["m"]}, r="B7", s="3")
+    package._set(cell, value)
+    one_by_one = etree.tostring(cell, encoding="unicode").replace(f' xmlns="{package.NS["m"]}"', "")
+    assert package._cell_xml("B7", ' s="3"', value) == one_by_one

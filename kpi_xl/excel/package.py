@@ -532,6 +532,14 @@ def _rows_below(cells: dict[tuple[int, int], Any], last: int) -> tuple[dict[int,
 
 def _cell_xml(ref: str, style: str, value: Any) -> str:
     """One cell's XML, as :func:`_set` writes it."""
+    kind = type(value)
+    if kind is str and value == value.strip():  # the common cases first: text, money, dates
+        escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t>{escaped}</t></is></c>'
+    if kind is float and math.isfinite(value):
+        return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
+    if kind is _dt.date:
+        return f'<c r="{ref}"{style}><v>{float(value.toordinal() - _EXCEL_EPOCH.toordinal())!r}</v></c>'
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
         value = value.item()
     if value is None:
