@@ -38,7 +38,7 @@ LAYOUTS: dict[str, tuple[frozenset[str], ...]] = {
     "google_ads": GOOGLE_SIGNATURES,
     "meta_ads": (frozenset({"reporting starts", "reporting ends", "impressions"}),),
 }
-_PARSERS = {"shopify": None, "woocommerce": woocommerce_orders, "stripe": stripe_payments}
+_PARSERS = {"woocommerce": woocommerce_orders, "stripe": stripe_payments}  # Shopify's is read by pandas
 _MONTHLY = {"ga4": ga4_traffic, "google_ads": google_ads, "meta_ads": meta_ads}
 #: Bytes read to recognise a layout before reading the whole file.
 _SNIFF = 1 << 16
@@ -68,7 +68,7 @@ def parse(source: str, path: str | Path, options: Options | None = None) -> Impo
         raise KpiInputError(f"unknown source {source!r}: use auto or one of {', '.join(LAYOUTS)}")
     head = read_blocks(path, head=_SNIFF)
     name = detect(head, path.name) if source == "auto" else source
-    if name in _PARSERS:
+    if name in _PARSERS or name == "shopify":
         missing = min(LAYOUTS[name], key=lambda s: len(s - _folded(head[0]))) - _folded(head[0])
         if missing:
             raise KpiInputError(f"{path.name} is not a {name} export: no column {', '.join(sorted(missing))}")
