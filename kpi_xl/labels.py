@@ -52,7 +52,11 @@ KPI_LABELS: dict[str, Label] = {
     "repeat_purchase_rate": Label("Taux de réachat", "Repeat purchase rate", "percent"),
     "customer_acquisition_cost": Label("Coût d'acquisition client (CAC)", "Customer acquisition cost (CAC)",
                                        "money", False, short=("CAC", "CAC")),
-    "lifetime_value": Label("Valeur vie client (LTV)", "Customer lifetime value (LTV)", "money", short=("LTV", "LTV")),
+    "lifetime_value": Label("LTV (formule simple)", "LTV (simple formula)", "money", short=("LTV simple", "Simple LTV")),
+    "realised_ltv_12m": Label("LTV réalisée à 12 mois", "Realised 12-month LTV", "money"),
+    "predictive_clv_12m": Label("Valeur attendue 12 mois (prédictive)", "Expected 12-month value (predictive)",
+                                "money"),
+    "realised_ltv_cac_ratio": Label("LTV réalisée / CAC", "Realised LTV:CAC", "ratio"),
     "ltv_cac_ratio": Label("Ratio LTV / CAC", "LTV:CAC ratio", "ratio"),
     "cac_payback_months": Label("Retour sur CAC", "CAC payback", "months", False),
     "click_through_rate": Label("Taux de clic des pubs (CTR)", "Ads click-through rate (CTR)", "percent",
@@ -70,7 +74,7 @@ KPI_LABELS: dict[str, Label] = {
 DASHBOARD_KPIS = [
     "revenue", "orders", "average_order_value", "gross_margin", "conversion_rate", "new_customers",
     "churn_rate", "retention_rate", "repeat_purchase_rate", "customer_acquisition_cost", "lifetime_value",
-    "ltv_cac_ratio", "click_through_rate", "email_click_rate", "marketing_efficiency_ratio", "engagement_rate",
+    "realised_ltv_12m", "predictive_clv_12m", "realised_ltv_cac_ratio", "click_through_rate", "email_click_rate", "marketing_efficiency_ratio", "engagement_rate",
     "social_traffic_share",
 ]
 
@@ -85,6 +89,14 @@ _TEXT = {
                         "one window of data"),
     "earlier_customers_note": ("historique insuffisant : des clients antérieurs manquent",
                                "not enough history: earlier customers are missing"),
+    "realised_note": ("cohortes {first} à {last} ({customers} clients)", "cohorts {first} to {last} ({customers} "
+                      "customers)"),
+    "no_cohort_note": ("historique insuffisant : aucune cohorte de 12 mois", "not enough history: no 12-month cohort"),
+    "predictive_note": ("BG/NBD + Gamma-Gamma, marge brute, actualisé 10 %/an",
+                        "BG/NBD + Gamma-Gamma, gross profit, discounted 10 %/yr"),
+    "no_fit_note": ("trop peu de clients fidèles pour le modèle", "too few repeat customers for the model"),
+    "ratio_note": ("LTV réalisée 12 mois / CAC du mois", "realised 12-month LTV / the month's CAC"),
+    "no_cac_note": ("CAC du mois n.d.", "the month's CAC n/a"),
     "window_note": ("fenêtre d'inactivité {days} j", "{days}-day inactivity window"),
     "ltv_note": ("formule simple, fenêtre {days} j", "simple formula, {days}-day window"),
     "previous_month": ("Mois préc.", "Prev. month"),

@@ -35,7 +35,7 @@ def test_demo_shows_the_core_numbers(capsys, demo_table, lang, tmp_path):
     assert main(["demo", str(tmp_path / "demo.xlsm"), "--lang", lang]) == 0
     out = capsys.readouterr().out
     december = demo_table.loc["2025-12"]
-    for key in ("revenue", "customer_acquisition_cost", "churn_rate", "ltv_cac_ratio", "engagement_rate"):
+    for key in ("revenue", "customer_acquisition_cost", "churn_rate", "lifetime_value", "engagement_rate"):
         label = KPI_LABELS[key]
         line = next(line for line in out.splitlines() if line.startswith(label.name(lang)))
         assert format_value(december[key], label.kind, lang) in line

@@ -7,6 +7,7 @@ import pytest
 from workbook_cells import cell, workbook
 
 from kpi_xl.cli import main as kpi_xl
+from kpi_xl.excel.lifetime_tiles import LIFETIME_KPIS
 from kpi_xl.labels import _TEXT, KPI_LABELS, UNDEFINED_REASONS
 from kpi_xl.layout import CHECK_COLUMNS, TILE_CELLS, custom_tile_name, tile_name
 from kpi_xl.schema import CHOICES, INPUT_TABLES, NAMES, SETTINGS, SHEETS, TILE_KPIS, TREND_COLUMNS
@@ -62,6 +63,9 @@ def test_every_kpi_cell_is_a_number_with_its_format(demos, lang, money):
         expected = {"money": money, "percent": "0.0%", "ratio": "0.00", "count": "#,##0"}[kind]
         assert value.number_format == expected, key
         change = cell(book, tile_name(key), TILE_CELLS["change"])
+        if key in LIFETIME_KPIS:  # computed at the end of the data only: no month before to compare with
+            assert change.value is None, key
+            continue
         assert isinstance(change.value, float), key  # a number, shown with its sign by the format
         unit = {"fr": '" pt"', "en": '" pp"'}[lang] if kind == "percent" else "%"  # points for a rate
         assert change.number_format == f"+0.0{unit};-0.0{unit};0.0{unit}", key

@@ -14,6 +14,7 @@ from kpi_xl.errors import KpiInputError
 from kpi_xl.excel.fill import NOT_AVAILABLE
 from kpi_xl.excel.package import Package
 from kpi_xl.excel.books import FileBook, fill_inputs
+from kpi_xl.excel.lifetime_tiles import LIFETIME_KPIS
 from kpi_xl.excel.refresh import refresh_file
 from kpi_xl.labels import text
 from kpi_xl.report import monthly_kpis
@@ -61,6 +62,8 @@ def test_every_dashboard_value_equals_the_core(book, core):
     refresh_file(book, now=NOW)
     month = core.index[-1]
     for key, _ in TILE_KPIS:
+        if key in LIFETIME_KPIS:  # not monthly KPIs: see test_dashboard_by_hand and test_cohort_value
+            continue
         tile = area(book, tile_name(key))
         r, c = TILE_CELLS["value"]
         expected = core.at[month, key]

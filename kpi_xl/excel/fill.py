@@ -24,6 +24,7 @@ from ..report import monthly_kpis, prepare_monthly
 from ..schema import CUSTOM_SLOTS, DASHBOARD, INPUT_TABLES, NAMES, TILE_KPIS, TREND_COLUMNS, sheet_title
 from .custom_kpis import CustomKpi, custom_kpis
 from .inputs import Inputs, Target
+from .lifetime_tiles import LIFETIME_KPIS, lifetime_values
 from .values import Formatted, Formula
 
 __all__ = ["DashboardFill", "compute", "tile_status", "NOT_AVAILABLE", "advice", "ADVICE"]
@@ -49,6 +50,7 @@ class DashboardFill:
     print_area: str = NAMES["print_main"]  # the data checks print only when there are some
     language: str = "fr"  # the workbook's, from its Settings
     currency: str = "EUR"
+    notes: dict[str, str] = field(default_factory=dict)  # tile notes computed beside the table (lifetime values)
 
     def kpis(self) -> dict[str, dict[str, Any]]:
         """Every KPI of every month, JSON-ready (nan as None); the shop's own KPIs under "custom"."""
@@ -225,8 +227,8 @@ def _tiles(fill: DashboardFill, inputs: Inputs) -> None:
     table, month = fill.table, fill.month
     for key, _default in TILE_KPIS:
         now, before = _number(table, month, key), _number(table, month - 1, key)
-        fill.writes[tile_name(key)] = _tile(now, before, inputs.targets.get(key), KPI_LABELS[key].kind,
-                                            _note(table, month, key, now, inputs), inputs)
+        note = fill.notes[key] if key in fill.notes else _note(table, month, key, now, inputs)
+        fill.writes[tile_name(key)] = _tile(now, before, inputs.targets.get(key), KPI_LABELS[key].kind, note, inputs)
 
 
 def _defined(value: Any) -> float | None:
@@ -384,8 +386,12 @@ def compute(inputs: Inputs, *, now: _dt.datetime | None = None) -> DashboardFill
     customs, custom_problems = custom_kpis(inputs, table, clean["marketing"], clean["social"])
     problems += custom_problems
     lang = inputs.settings["language"]
+    lifetime, lifetime_notes = lifetime_values(valid, table, month, lang)
+    table = table.assign(**{key: float("nan") for key in LIFETIME_KPIS})
+    for key, value in lifetime.items():
+        table.at[month, key] = value
     fill = DashboardFill(month, table, problems, rows_read, rows_skipped, custom=customs, language=lang,
-                         currency=inputs.settings["currency"])
+                         currency=inputs.settings["currency"], notes=lifetime_notes)
     _tiles(fill, inputs)
     _custom_tiles(fill, inputs)
     _trend(fill, inputs)
