@@ -74,8 +74,8 @@ KPI_LABELS: dict[str, Label] = {
 DASHBOARD_KPIS = [
     "revenue", "orders", "average_order_value", "gross_margin", "conversion_rate", "new_customers",
     "churn_rate", "retention_rate", "repeat_purchase_rate", "customer_acquisition_cost", "lifetime_value",
-    "realised_ltv_12m", "predictive_clv_12m", "realised_ltv_cac_ratio", "click_through_rate", "email_click_rate", "marketing_efficiency_ratio", "engagement_rate",
-    "social_traffic_share",
+    "realised_ltv_12m", "predictive_clv_12m", "realised_ltv_cac_ratio", "click_through_rate", "email_click_rate",
+    "marketing_efficiency_ratio", "engagement_rate", "social_traffic_share",
 ]
 
 _TEXT = {

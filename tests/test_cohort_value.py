@@ -138,7 +138,7 @@ def order_tables(draw):
     margin = draw(st.lists(st.floats(0, 1), min_size=size, max_size=size))
     dates = pd.Timestamp("2024-01-01") + pd.to_timedelta(days, unit="D")
     return pd.DataFrame({"order_date": dates, "order_id": [str(i) for i in range(size)], "customer_id": customers,
-                         "net_revenue": revenue, "cost_of_goods_sold": [r * (1 - m) for r, m in zip(revenue, margin)]})
+                         "net_revenue": revenue, "cost_of_goods_sold": [r * (1 - m) for r, m in zip(revenue, margin, strict=True)]})
 
 
 @settings(max_examples=60, deadline=None)
