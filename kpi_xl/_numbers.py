@@ -193,3 +193,15 @@ def single(value: Any, name: str, *, allow_negative: bool = False) -> float:
 def _num(value: float) -> str:
     """A number for messages: 3 rather than 3.0."""
     return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def as_index(values: Any) -> np.ndarray:
+    """An array to index with or to count by (``np.bincount``): numpy's index type, ``np.intp``.
+
+    Under WebAssembly (Pyodide, xlwings Lite) ``np.intp`` is 32-bit and numpy refuses int64 indices such
+    as pandas' period ordinals; on 64-bit machines this costs nothing (no copy).
+
+    >>> as_index(np.array([3, 1], dtype=np.int64)).dtype == np.intp
+    True
+    """
+    return np.asarray(values).astype(np.intp, copy=False)

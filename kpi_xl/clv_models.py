@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from scipy import optimize, special
 
-from ._numbers import safe_divide
+from ._numbers import as_index, safe_divide
 from .errors import KpiInputError
 
 __all__ = ["BgNbd", "GammaGamma", "bgnbd_log_likelihood", "fit_bgnbd", "expected_purchases", "probability_alive",
@@ -138,9 +138,9 @@ def _bgnbd_terms(params: BgNbd, data: _Customers, *, gradient: bool) -> tuple[np
     w_drop = np.exp(drop - both[rows])  # share of the dropout term; the stay term has the rest
     w_stay = np.ones_like(x)
     w_stay[rows] = 1.0 - w_drop
-    n_x = np.bincount(at, minlength=d.size)
-    stay_x = np.bincount(at, weights=w_stay, minlength=d.size)
-    drop_x = np.bincount(at[rows], weights=w_drop, minlength=d.size)
+    n_x = np.bincount(as_index(at), minlength=d.size)
+    stay_x = np.bincount(as_index(at), weights=w_stay, minlength=d.size)
+    drop_x = np.bincount(as_index(at[rows]), weights=w_drop, minlength=d.size)
     psi = special.digamma
     dr = _dot(n_x, psi(r + d) - psi(r) + np.log(alpha)) - _dot(w_stay, log_stay_age) - _dot(w_drop, log_last)
     dalpha = (x.size * r / alpha - _dot(w_stay, (r + x) / (alpha + T))
@@ -284,7 +284,7 @@ def _gamma_gamma_terms(params: GammaGamma, data: _Customers, *,
     if not gradient:
         return values, None
     psi = special.digamma
-    n_x = np.bincount(at, minlength=d.size)
+    n_x = np.bincount(as_index(at), minlength=d.size)
     dp = _dot(n_x * d, psi(pd_ + q) - psi(pd_)) + _dot(x, log_x + log_m - log_total)
     dq = _dot(n_x, psi(pd_ + q)) - x.size * psi(q) + x.size * np.log(g) - log_total.sum()
     dg = x.size * q / g - ((px + q) / (g + x * m)).sum()

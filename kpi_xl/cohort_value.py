@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._numbers import safe_divide
+from ._numbers import as_index, safe_divide
 from .errors import KpiInputError
 from .order_table import COLUMNS, ValidOrders, prepare_orders
 from .orders import _ordered
@@ -108,11 +108,11 @@ def cumulative_value(orders: pd.DataFrame | ValidOrders, *, measure: str = "gros
     revenue = counted[REVENUE].to_numpy(dtype=float)
     cost = counted[COGS].to_numpy(dtype=float) if measure == "gross_profit" else np.zeros_like(revenue)
     unknown = np.isnan(cost)
-    amount = np.bincount(cell, weights=revenue - np.where(unknown, 0.0, cost), minlength=span * span)
-    missing = np.bincount(cell, weights=unknown.astype(float), minlength=span * span)
+    amount = np.bincount(as_index(cell), weights=revenue - np.where(unknown, 0.0, cost), minlength=span * span)
+    missing = np.bincount(as_index(cell), weights=unknown.astype(float), minlength=span * span)
     total = np.cumsum(amount.reshape(span, span), axis=1)
     total[np.cumsum(missing.reshape(span, span), axis=1) > 0] = np.nan
-    size = np.bincount(cohort[starts], minlength=span)
+    size = np.bincount(as_index(cohort[starts]), minlength=span)
     reached = _last_full_month(valid.as_of) - origin - np.arange(span)[:, None] + 1  # full months per cohort
     total = np.where(np.arange(1, span + 1)[None, :] <= reached, total, np.nan)
     out = pd.DataFrame(safe_divide(total, size[:, None]).reshape(span, span), columns=range(1, span + 1),

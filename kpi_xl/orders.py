@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from . import kpis
-from ._numbers import safe_divide
+from ._numbers import as_index, safe_divide
 from .errors import KpiInputError
 from .order_table import COLUMNS, ValidOrders, prepare_orders
 
@@ -175,22 +175,22 @@ def period_summary(
     count = len(periods)
     cost = counted[COGS].to_numpy(dtype=float)
     known = ~np.isnan(cost)
-    unknown_cost = np.bincount(slot[~known], minlength=count) > 0  # one unknown cost makes the period's unknown
+    unknown_cost = np.bincount(as_index(slot[~known]), minlength=count) > 0  # one unknown cost makes the period's unknown
     out = pd.DataFrame(index=periods)
-    out["orders"] = np.bincount(slot, minlength=count)
-    out["revenue"] = np.bincount(slot, weights=counted[REVENUE].to_numpy(dtype=float), minlength=count)
+    out["orders"] = np.bincount(as_index(slot), minlength=count)
+    out["revenue"] = np.bincount(as_index(slot), weights=counted[REVENUE].to_numpy(dtype=float), minlength=count)
     out["cost_of_goods_sold"] = np.where(unknown_cost, np.nan,
-                                         np.bincount(slot[known], weights=cost[known], minlength=count))
+                                         np.bincount(as_index(slot[known]), weights=cost[known], minlength=count))
 
     code = counted["_code"].to_numpy()
     first_of_customer = np.r_[True, code[1:] != code[:-1]]
     # rows are sorted by customer then date, so a customer's orders of one period are consecutive
     first_in_period = first_of_customer | np.r_[True, slot[1:] != slot[:-1]]
-    out["active_customers"] = np.bincount(slot[first_in_period], minlength=count)
-    out["new_customers"] = np.bincount(slot[first_of_customer], minlength=len(periods))
+    out["active_customers"] = np.bincount(as_index(slot[first_in_period]), minlength=count)
+    out["new_customers"] = np.bincount(as_index(slot[first_of_customer]), minlength=len(periods))
     out["returning_customers"] = out["active_customers"] - out["new_customers"]
     second_order = np.r_[False, (code[1:] == code[:-1]) & first_of_customer[:-1]]
-    repeaters_to_date = np.cumsum(np.bincount(slot[second_order], minlength=len(periods)))
+    repeaters_to_date = np.cumsum(np.bincount(as_index(slot[second_order]), minlength=len(periods)))
     customers_to_date = np.cumsum(out["new_customers"].to_numpy())
 
     end_of_data = _days([valid.as_of])[0]
@@ -244,9 +244,9 @@ def _customer_base(day: np.ndarray, code: np.ndarray, window: int, starts: np.nd
     entered = (slot_of_begin < len(starts)) & (lapse >= ends[np.minimum(slot_of_begin, len(ends) - 1)])
     return {
         "customers_at_start": at_start,
-        "customers_lost": np.bincount(slot_of_lapse[lost], minlength=len(starts)),
+        "customers_lost": np.bincount(as_index(slot_of_lapse[lost]), minlength=len(starts)),
         "customers_at_end": at_end,
-        "entered": np.bincount(slot_of_begin[entered], minlength=len(starts)),
+        "entered": np.bincount(as_index(slot_of_begin[entered]), minlength=len(starts)),
     }
 
 
@@ -328,10 +328,10 @@ def cohort_matrix(
     age = ordinal - cohorts[0].ordinal - cohort
     cell = cohort * size + age
     if measure == "revenue":
-        flat = np.bincount(cell, weights=counted[REVENUE].to_numpy(dtype=float), minlength=size * size)
+        flat = np.bincount(as_index(cell), weights=counted[REVENUE].to_numpy(dtype=float), minlength=size * size)
     else:  # one count per customer and period: their rows of one period are consecutive
         first_in_period = first_of_customer | np.r_[True, age[1:] != age[:-1]]
-        flat = np.bincount(cell[first_in_period], minlength=size * size).astype(float)
+        flat = np.bincount(as_index(cell[first_in_period]), minlength=size * size).astype(float)
     values = flat.reshape(size, size)
     reached = np.arange(size)[:, None] + np.arange(size)[None, :] < size
     values = np.where(reached, values, np.nan)
@@ -381,13 +381,13 @@ def customer_summary(orders: pd.DataFrame | ValidOrders, **columns: Any) -> pd.D
     last = np.full(size, np.iinfo(np.int64).min)
     np.minimum.at(first, code, ticks)
     np.maximum.at(last, code, ticks)
-    revenue_sum = np.bincount(code, weights=revenue, minlength=size)
-    cost_sum = np.bincount(code, weights=np.where(unknown, 0.0, cogs), minlength=size)
-    cost_unknown = np.bincount(code, weights=unknown, minlength=size) > 0
+    revenue_sum = np.bincount(as_index(code), weights=revenue, minlength=size)
+    cost_sum = np.bincount(as_index(code), weights=np.where(unknown, 0.0, cogs), minlength=size)
+    cost_unknown = np.bincount(as_index(code), weights=unknown, minlength=size) > 0
     out = pd.DataFrame({
         "first_order": first.view(dates.dtype),
         "last_order": last.view(dates.dtype),
-        "orders": np.bincount(code, minlength=size),
+        "orders": np.bincount(as_index(code), minlength=size),
         "revenue": revenue_sum,
         "gross_profit": np.where(cost_unknown, np.nan, revenue_sum - cost_sum),  # NaN when a cost is not known
     }, index=pd.Index(ids, name="customer_id"))

@@ -116,3 +116,16 @@ def test_a_forbidden_import_is_caught(tmp_path):
     found = imports(planted, "kpi_xl.planted")
     assert {t for t in found if t.startswith("kpi_xl") and t not in CORE} == {"kpi_xl.excel.package"}
     assert found & _CORE_FORBIDDEN == {"lxml"}
+
+
+def test_every_count_by_index_uses_numpys_index_type():
+    """np.bincount under WebAssembly (xlwings Lite) refuses int64 indices such as period ordinals: every call
+    in the package counts by ``as_index(...)`` (kpi_xl._numbers), which is free on 64-bit machines."""
+    bare = []
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) == "np.bincount":
+                first = node.args[0]
+                if not (isinstance(first, ast.Call) and ast.unparse(first.func) == "as_index"):
+                    bare.append(f"{name}:{node.lineno}")
+    assert bare == []
