@@ -180,3 +180,23 @@ def test_one_bad_custom_kpi_never_stops_the_others(tmp_path):
     assert values["Per session"].loc["2025-12"] == pytest.approx(december["revenue"] / december["sessions"])
     assert fill.kpis()["2025-12"]["custom"]["Huge"] is None
     assert cell(path, custom_tile_name(1), TILE_CELLS["value"]).value == "n.d."
+
+
+@pytest.mark.parametrize("text, accepted", [
+    ("1" + " + 1" * 123 + " + 1234", True),  # 500 characters: the longest formula accepted
+    ("1" + " + 1" * 123 + " + 12345", False),  # 501
+    ("(" * 30 + "1" + ")" * 30, True),  # 30 parentheses: the deepest accepted
+    ("(" * 31 + "1" + ")" * 31, False),
+])
+def test_the_limits_are_where_they_are_said_to_be(text, accepted):
+    assert len(text) in (500, 501) or "(" in text
+    if accepted:
+        assert evaluate(parse(text, MONTHS.columns), MONTHS).notna().all()
+    else:
+        with pytest.raises(FormulaError, match="at most 500|more than 30 parentheses"):
+            parse(text, MONTHS.columns)
+
+
+def test_named_values_in_a_function_are_refused_with_the_reason():
+    with pytest.raises(FormulaError, match=r"round\(\) takes its values in order, without names"):
+        parse("round(revenue, ndigits=1)", MONTHS.columns)
