@@ -18,6 +18,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from .errors import KpiInputError
+from .excel.package import Package
 from .excel.xlwings_config import find_setting, interpreter_key, user_conf_file
 
 __all__ = ["Check", "run_checks", "interpreter_paths", "pinned_xlwings"]
@@ -61,6 +63,23 @@ def _installed_xlwings() -> str | None:
         return metadata.version("xlwings")
     except metadata.PackageNotFoundError:
         return None
+
+
+_FRESH_COPY = "take your last good copy of the workbook, or a fresh copy of workbook_template.xlsm (kpi-xl template)"
+
+
+def _parts_checks(package: Package, name: str) -> list[Check]:
+    """The VBA project and the ribbon: without them the KPI tab and the formulas cannot work."""
+    found = []
+    if "xl/vbaProject.bin" not in package.parts:
+        found.append(Check("fail", f"{name} has no VBA project: the KPI ribbon and the KPI_* formulas cannot run "
+                           "(was it saved as .xlsx, or by a program that drops macros?)", _FRESH_COPY))
+    if not any(part.lower().startswith("customui/") for part in package.parts):
+        found.append(Check("fail", f"{name} has no ribbon (customUI): the KPI tab will not show in Excel",
+                           _FRESH_COPY))
+    if not found:
+        found.append(Check("ok", f"{name} carries its VBA project and its KPI ribbon"))
+    return found
 
 
 def _conf(book: Path) -> tuple[dict[str, str] | None, str | None]:
@@ -144,7 +163,14 @@ def run_checks(book: str | Path | None = None, *, system: str = sys.platform, ho
     path = Path(book)
     if not path.exists():
         return checks + [Check("fail", f"{path} does not exist", "give the path of your workbook")]
-    conf, built = _conf(path)
+    try:
+        package = Package(path)  # the refresh's own opener: a damaged file is named, never a traceback
+        conf, built = _conf(path)
+    except KpiInputError as error:
+        return checks + [Check("fail", str(error), _FRESH_COPY)]
+    except Exception as error:  # openpyxl's own errors on a part it cannot read  # noqa: BLE001
+        return checks + [Check("fail", f"{path.name} cannot be read: {error}", _FRESH_COPY)]
+    checks += _parts_checks(package, path.name)
     if built and installed and built != installed:
         checks.append(Check("fail", f"{path.name} carries the VBA of xlwings {built} but xlwings {installed} is "
                             "installed: Excel will report a DLL version mismatch",

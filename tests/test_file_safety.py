@@ -164,3 +164,25 @@ def test_an_output_folder_that_cannot_hold_the_file_is_said(book, tmp_path, out,
     assert kpi_xl(["refresh", str(book), "--out", str(tmp_path / out)]) == 2
     assert "cannot write" in capsys.readouterr().err
     assert book.read_bytes() == original
+
+
+@pytest.mark.parametrize("kind", ["truncated", "not a zip", "a folder", "no workbook part", "malformed XML", "a DTD",
+                                  "bad table area", "CRC error"])
+def test_the_doctor_names_a_damaged_workbook_and_never_crashes(demo, tmp_path, kind, capsys):
+    path = tmp_path / "book.xlsm"
+    damaged(kind, path, demo)
+    assert kpi_xl(["doctor", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "[FAIL]" in out and "book.xlsm" in out and "fresh copy" in out, out
+
+
+@pytest.mark.parametrize("dropped, words", [("xl/vbaProject.bin", "has no VBA project"),
+                                            ("customUI/customUI.xml", "has no ribbon")])
+def test_the_doctor_notices_a_workbook_without_its_vba_or_ribbon(demo, tmp_path, dropped, words, capsys):
+    path = tmp_path / "book.xlsm"
+    with zipfile.ZipFile(demo) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            if item.filename != dropped:
+                target.writestr(item, source.read(item.filename))
+    assert kpi_xl(["doctor", str(path)]) == 1
+    assert words in capsys.readouterr().out
