@@ -49,6 +49,7 @@ KPI_LABELS: dict[str, Label] = {
     "customers_lost": Label("Clients perdus", "Customers lost", "count", False),
     "churn_rate": Label("Taux d'attrition", "Churn rate", "percent", False, short=("Attrition", "Churn")),
     "retention_rate": Label("Taux de rétention", "Retention rate", "percent"),
+    "returning_customer_rate": Label("Taux de clients récurrents", "Returning customer rate", "percent"),
     "repeat_purchase_rate": Label("Taux de réachat", "Repeat purchase rate", "percent"),
     "customer_acquisition_cost": Label("Coût d'acquisition client (CAC)", "Customer acquisition cost (CAC)",
                                        "money", False, short=("CAC", "CAC")),
@@ -73,7 +74,7 @@ KPI_LABELS: dict[str, Label] = {
 #: The KPIs of the dashboard's tiles, in order.
 DASHBOARD_KPIS = [
     "revenue", "orders", "average_order_value", "gross_margin", "conversion_rate", "new_customers",
-    "churn_rate", "retention_rate", "repeat_purchase_rate", "customer_acquisition_cost", "lifetime_value",
+    "churn_rate", "returning_customer_rate", "repeat_purchase_rate", "customer_acquisition_cost", "lifetime_value",
     "realised_ltv_12m", "predictive_clv_12m", "realised_ltv_cac_ratio", "click_through_rate", "email_click_rate",
     "marketing_efficiency_ratio", "engagement_rate", "social_traffic_share",
 ]
@@ -107,6 +108,7 @@ _TEXT = {
 #: Why a KPI is undefined (its denominator is zero or unknown), shown under an n.d. tile.
 UNDEFINED_REASONS = {
     "average_order_value": ("aucune commande", "no order"),
+    "returning_customer_rate": ("aucun client ce mois", "no customer this month"),
     "gross_margin": ("coût des marchandises inconnu", "cost of goods unknown"),
     "conversion_rate": ("aucune session saisie", "no sessions entered"),
     "repeat_purchase_rate": ("aucun client", "no customer"),

@@ -162,6 +162,8 @@ def monthly_kpis(
         ``paid_customer_acquisition_cost`` ad spend / new customers the
         channels claim; ``marketing_efficiency_ratio`` (MER) net revenue / all
         marketing spend (a blended figure, not a channel's ROAS);
+        ``returning_customer_rate`` returning customers / the month's customers
+        (Shopify's definition);
         ``ltv_cac_ratio``; ``cac_payback_months`` CAC / monthly gross profit per
         customer of the base; ``engagement_rate`` interactions (likes +
         comments + shares) / followers; ``engagement_rate_by_reach``
@@ -206,7 +208,7 @@ def monthly_kpis(
 
 
 #: What earlier customers, missing from the data, make unknown.
-_ACQUISITION_KPIS = ["new_customers", "returning_customers", "customer_acquisition_cost",
+_ACQUISITION_KPIS = ["new_customers", "returning_customers", "returning_customer_rate", "customer_acquisition_cost",
                      "paid_customer_acquisition_cost", "ltv_cac_ratio", "cac_payback_months"]
 
 
@@ -270,6 +272,8 @@ def _month_kpis(row: Any, previous_followers: float) -> dict[str, float]:
         "follower_growth_rate": _defined(kpis.follower_growth_rate, row.followers, previous_followers),
         # undefined when the platforms count more visits than the site's analytics (GA4 under cookie consent
         # misses some): a share above 100 % would be nonsense; the refresh lists such months
+        # Shopify's returning-customer rate: customers of the month who had bought before / the month's customers
+        "returning_customer_rate": safe_divide(row.returning_customers, row.active_customers),
         "social_traffic_share": np.nan if row.social_site_visits > row.sessions else
         _defined(kpis.social_traffic_share, row.social_site_visits, row.sessions),
     }

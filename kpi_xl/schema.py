@@ -253,7 +253,7 @@ SETTINGS: tuple[Setting, ...] = (
 #: The tiles of the dashboard: KPI keys of kpi_xl.report.monthly_kpis, with a default target and direction.
 TILE_KPIS: tuple[tuple[str, float | None], ...] = (
     ("revenue", None), ("orders", None), ("average_order_value", None), ("gross_margin", 0.45),
-    ("conversion_rate", 0.02), ("new_customers", None), ("churn_rate", 0.05), ("retention_rate", 0.95),
+    ("conversion_rate", 0.02), ("new_customers", None), ("churn_rate", 0.05), ("returning_customer_rate", 0.25),
     ("repeat_purchase_rate", 0.3), ("customer_acquisition_cost", 30.0), ("realised_ltv_12m", None),
     ("predictive_clv_12m", None), ("realised_ltv_cac_ratio", 3.0), ("click_through_rate", 0.015), ("email_click_rate", 0.02),
     ("marketing_efficiency_ratio", 4.0), ("engagement_rate", 0.03), ("social_traffic_share", 0.05),

@@ -33,7 +33,7 @@ __all__ = ["DashboardFill", "compute", "tile_status", "NOT_AVAILABLE", "advice",
 NOT_AVAILABLE = Formula("NA()", "#N/A")
 _CHURN_KPIS = {"churn_rate", "retention_rate", "lifetime_value", "ltv_cac_ratio"}
 #: KPIs that customers missing from the data (before "orders complete since") make unknown.
-_ACQUISITION_KPIS = {"new_customers", "customer_acquisition_cost", "ltv_cac_ratio"}
+_ACQUISITION_KPIS = {"new_customers", "returning_customer_rate", "customer_acquisition_cost", "ltv_cac_ratio"}
 
 
 @dataclass
