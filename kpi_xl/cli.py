@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Sequence
 from . import __version__
 from .errors import KpiInputError
 from .labels import DASHBOARD_KPIS, KPI_LABELS, LANGUAGES, format_value, text
-from .layout import CHANGE_UNITS
+from .layout import CHANGE_UNITS, change_value
 
 if TYPE_CHECKING:  # pandas and the rest load only in the command that needs them: `--version` stays light
     import pandas as pd
@@ -227,23 +227,23 @@ def _reporting_month(table: pd.DataFrame, month: pd.Period | None) -> pd.Period:
 
 
 def _shown(table: pd.DataFrame, month: pd.Period, key: str, lang: str, currency: str) -> str:
+    from .report import CHURN_KPIS  # loaded already: the table comes from it
+
     value = table.at[month, key]
-    if key in ("churn_rate", "retention_rate", "lifetime_value", "ltv_cac_ratio") and \
-            table.at[month, "churn_status"] != "final":
+    if key in CHURN_KPIS and table.at[month, "churn_status"] != "final":
         return text(table.at[month, "churn_status"], lang)
     return format_value(value, KPI_LABELS[key].kind, lang, currency)
 
 
 def _change(now: float, before: float, kind: str, lang: str) -> str:
-    if any(isinstance(v, float) and math.isnan(v) for v in (now, before)):
+    """The dashboard's change (see :func:`kpi_xl.layout.change_value`) as text."""
+    change = change_value(float(now), float(before), kind)
+    if change is None:
         return ""
+    sign = "+" if change >= 0 else ""
     if kind == "percent":
-        points = (now - before) * 100
-        shown = format_value(points, "ratio", lang)
-        return f"{'+' if points >= 0 else ''}{shown} {CHANGE_UNITS[lang]}"
-    if before == 0:
-        return ""
-    return f"{'+' if now >= before else ''}{format_value(now / before - 1, 'percent', lang)}"
+        return f"{sign}{format_value(change, 'ratio', lang)} {CHANGE_UNITS[lang]}"
+    return f"{sign}{format_value(change, 'percent', lang)}"
 
 
 def _tiles(table: pd.DataFrame, month: pd.Period, lang: str, currency: str) -> str:

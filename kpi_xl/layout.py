@@ -8,7 +8,9 @@ gives (see :data:`kpi_xl.schema.NAMES`), never sheet addresses.
 
 from __future__ import annotations
 
-from .schema import DASHBOARD, TILE_KPIS
+import math
+
+from .schema import DASHBOARD, NUMBER_FORMATS, TILE_KPIS
 
 __all__ = ["STATUS_MARKS", "TILE_CELLS", "CHECK_COLUMNS", "tile_name", "custom_tile_name", "tile_origin",
            "trend_origin", "cohort_origin", "checks_origin", "number_format", "change_format", "CURRENCY_SYMBOLS",
@@ -31,10 +33,6 @@ CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF", "CAD": 
 
 #: How a change in a rate is shown: in percentage points.
 CHANGE_UNITS = {"fr": "pt", "en": "pp"}
-
-_PLAIN_FORMATS = {"date": "yyyy-mm-dd", "month": "yyyy-mm", "count": "#,##0", "percent": "0.0%", "ratio": "0.00",
-                  "months": "0.0"}
-
 
 def tile_name(key: str) -> str:
     """The defined name of a KPI's tile."""
@@ -90,7 +88,21 @@ def number_format(kind: str, lang: str = "fr", currency: str = "EUR") -> str:
     if kind == "money":
         symbol = _quoted(CURRENCY_SYMBOLS.get(currency, currency))
         return f"#,##0.00\\ {symbol}" if lang == "fr" else f"{symbol}#,##0.00"
-    return _PLAIN_FORMATS.get(kind, "General")
+    return NUMBER_FORMATS.get(kind, "General")
+
+
+def change_value(now: float | None, before: float | None, kind: str) -> float | None:
+    """A tile's change from the month before: in points for a rate (the number of points), relative
+    otherwise; None when either month is undefined, or a relative change from 0.
+
+    >>> change_value(0.07, 0.05, "percent"), change_value(120.0, 100.0, "money"), change_value(5.0, 0.0, "count")
+    (2.0000000000000004, 0.19999999999999996, None)
+    """
+    if now is None or before is None or math.isnan(now) or math.isnan(before):
+        return None
+    if kind == "percent":
+        return (now - before) * 100
+    return None if before == 0 else now / before - 1
 
 
 def change_format(kind: str, lang: str = "fr") -> str:

@@ -30,7 +30,7 @@ from .order_table import ValidOrders, prepare_orders
 from .orders import period_summary
 from .table_checks import TableReport, check_amounts, check_dates, check_duplicates, check_ids, require_columns
 
-__all__ = ["MONTHLY_TABLES", "prepare_monthly", "monthly_kpis", "is_paid_channel", "is_email_channel"]
+__all__ = ["MONTHLY_TABLES", "CHURN_KPIS", "prepare_monthly", "monthly_kpis", "is_paid_channel", "is_email_channel"]
 
 #: For each monthly table: its key columns and its numeric columns, and
 #: (part, whole) column pairs where the part may not exceed the whole.
@@ -206,6 +206,9 @@ def monthly_kpis(
             table[column] = table[column].astype(float).mask(unknown)
     return table
 
+
+#: KPIs that stay undefined until the month's churn is final (provisional, not enough history).
+CHURN_KPIS = frozenset({"churn_rate", "retention_rate", "lifetime_value", "ltv_cac_ratio"})
 
 #: What earlier customers, missing from the data, make unknown.
 _ACQUISITION_KPIS = ["new_customers", "returning_customers", "returning_customer_rate", "customer_acquisition_cost",

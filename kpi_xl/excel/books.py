@@ -126,13 +126,9 @@ class LiveBook:
         else:
             for (dr, dc), value in cells.items():
                 start.offset(dr, dc).value = _live(value)
-        formats: dict[str, list[tuple[int, int]]] = {}
-        for key, value in cells.items():
+        for (dr, dc), value in cells.items():  # the value's format, the cell keeping the rest of its style
             if isinstance(value, Formatted):
-                formats.setdefault(value.number_format, []).append(key)
-        for code, keys in formats.items():  # one call per format: most tiles share a few
-            for dr, dc in keys:
-                start.offset(dr, dc).number_format = code
+                start.offset(dr, dc).number_format = value.number_format
 
     def print_area(self, name: str) -> None:
         area = self._name(name)

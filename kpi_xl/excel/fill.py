@@ -17,10 +17,11 @@ import pandas as pd
 
 from ..errors import InputProblem, KpiInputError
 from ..labels import KPI_LABELS, text, undefined_reason
-from ..layout import CHECK_COLUMNS, STATUS_MARKS, TILE_CELLS, change_format, custom_tile_name, number_format, tile_name
+from ..layout import (CHECK_COLUMNS, STATUS_MARKS, TILE_CELLS, change_format, change_value, custom_tile_name,
+                      number_format, tile_name)
 from ..order_table import prepare_orders
 from ..orders import cohort_matrix
-from ..report import monthly_kpis, prepare_monthly
+from ..report import CHURN_KPIS, monthly_kpis, prepare_monthly
 from ..schema import CUSTOM_SLOTS, DASHBOARD, INPUT_TABLES, NAMES, TILE_KPIS, TREND_COLUMNS, sheet_title
 from .custom_kpis import CustomKpi, custom_kpis
 from .inputs import Inputs, Target
@@ -31,7 +32,6 @@ __all__ = ["DashboardFill", "compute", "tile_status", "NOT_AVAILABLE", "advice",
 
 #: A trend cell with no value: Excel's #N/A, which charts leave out (text or a blank would plot as 0 or a gap).
 NOT_AVAILABLE = Formula("NA()", "#N/A")
-_CHURN_KPIS = {"churn_rate", "retention_rate", "lifetime_value", "ltv_cac_ratio"}
 #: KPIs that customers missing from the data (before "orders complete since") make unknown.
 _ACQUISITION_KPIS = {"new_customers", "returning_customer_rate", "customer_acquisition_cost", "ltv_cac_ratio"}
 
@@ -175,7 +175,7 @@ def _number(table: pd.DataFrame, month: pd.Period, key: str) -> float | None:
     """A KPI's value, or None when it is undefined (no such month, churn not final, zero denominator)."""
     if month not in table.index:
         return None
-    if key in _CHURN_KPIS and table.at[month, "churn_status"] != "final":
+    if key in CHURN_KPIS and table.at[month, "churn_status"] != "final":
         return None
     value = float(table.at[month, key])
     return None if math.isnan(value) else value
@@ -184,7 +184,7 @@ def _number(table: pd.DataFrame, month: pd.Period, key: str) -> float | None:
 def _note(table: pd.DataFrame, month: pd.Period, key: str, value: float | None, inputs: Inputs) -> str | None:
     """What a tile says under its value: why it is n.d., or the variant it is (churn window, simple LTV)."""
     lang, days = inputs.settings["language"], inputs.settings["inactivity_days"]
-    if value is None and key in _CHURN_KPIS and month in table.index and table.at[month, "churn_status"] != "final":
+    if value is None and key in CHURN_KPIS and month in table.index and table.at[month, "churn_status"] != "final":
         return text(f"{table.at[month, 'churn_status']}_note", lang)
     if value is None and key in _ACQUISITION_KPIS and month in table.index and \
             table.at[month, "acquisition_status"] != "final":
@@ -193,20 +193,15 @@ def _note(table: pd.DataFrame, month: pd.Period, key: str, value: float | None, 
         return undefined_reason(key, lang) or None
     if key in ("lifetime_value", "ltv_cac_ratio"):
         return text("ltv_note", lang, days=days)
-    if key in _CHURN_KPIS:
+    if key in CHURN_KPIS:
         return text("window_note", lang, days=days)
     return None
 
 
 def _change(now: float | None, before: float | None, kind: str, lang: str) -> Formatted | None:
-    """The change from the month before as a number: points for a rate, a relative change otherwise."""
-    if now is None or before is None:
-        return None
-    if kind == "percent":
-        return Formatted((now - before) * 100, change_format(kind, lang))
-    if before == 0:
-        return None
-    return Formatted(now / before - 1, change_format(kind, lang))
+    """The change from the month before as a number with a format that shows its sign and unit."""
+    change = change_value(now, before, kind)
+    return None if change is None else Formatted(change, change_format(kind, lang))
 
 
 def _tile(now: float | None, before: float | None, target: Target | None, kind: str, note: str | None,
