@@ -26,7 +26,7 @@ import pandas as pd
 from . import kpis
 from .clv_models import (BgNbd, GammaGamma, bgnbd_log_likelihood, expected_purchases, expected_spend, fit_bgnbd,
                          fit_gamma_gamma, gamma_gamma_log_likelihood, probability_alive)
-from .errors import KpiInputError
+from .errors import KpiInputError, one_of
 from .order_table import COLUMNS, ValidOrders, prepare_orders
 
 __all__ = ["UNITS", "BgNbd", "GammaGamma", "rfm_summary", "bgnbd_log_likelihood", "fit_bgnbd",
@@ -37,13 +37,6 @@ __all__ = ["UNITS", "BgNbd", "GammaGamma", "rfm_summary", "bgnbd_log_likelihood"
 UNITS = {"day": 1.0, "week": 7.0, "month": 365.25 / 12}
 
 DATE, CUSTOMER, REVENUE, COGS = COLUMNS["date"], COLUMNS["customer_id"], COLUMNS["revenue"], COLUMNS["cogs"]
-
-
-def _unit_days(unit: str) -> float:
-    try:
-        return UNITS[unit]
-    except KeyError:
-        raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}") from None
 
 
 def rfm_summary(orders: pd.DataFrame | ValidOrders, *, unit: str = "week", end: Any = None,
@@ -74,7 +67,7 @@ def rfm_summary(orders: pd.DataFrame | ValidOrders, *, unit: str = "week", end: 
     ann                  1      2.0  4.0            25.0
     bob                  0      0.0  0.0             NaN
     """
-    days_per_unit = _unit_days(unit)
+    days_per_unit = one_of(UNITS, unit, "unit")
     valid = prepare_orders(orders, **columns)
     counted = valid.counted
     end_day = pd.Timestamp(end).normalize() if end is not None else valid.as_of
@@ -159,7 +152,7 @@ def customer_lifetime_values(orders: pd.DataFrame | ValidOrders, *, horizon_mont
         raise KpiInputError(f"horizon_months is {horizon_months!r}: use a whole number of months, at least 1")
     if not discount_rate >= 0:
         raise KpiInputError(f"discount_rate is {discount_rate!r}: use a fraction, 0 or more (0.10 for 10 % a year)")
-    days_per_unit = _unit_days(unit)
+    days_per_unit = one_of(UNITS, unit, "unit")
     valid = prepare_orders(orders, **columns)
     summary = rfm_summary(valid, unit=unit)
     known = valid.counted[valid.counted[COGS].notna()]

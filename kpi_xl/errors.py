@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-__all__ = ["InputProblem", "KpiInputError"]
+__all__ = ["InputProblem", "KpiInputError", "one_of"]
 
 #: How many problems a :class:`KpiInputError` message lists before summarising.
 MESSAGE_PROBLEM_LIMIT = 10
@@ -106,3 +106,15 @@ def _show(value: Any) -> str:
     """A short, quoted rendering of a bad value for messages."""
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def one_of(options: dict[str, Any], value: Any, name: str) -> Any:
+    """``options[value]``; an unknown value is a ValueError listing the accepted ones.
+
+    >>> one_of({"day": 1.0, "week": 7.0}, "week", "unit")
+    7.0
+    """
+    try:
+        return options[value]
+    except (KeyError, TypeError):
+        raise ValueError(f"{name} must be one of {', '.join(options)}, not {value!r}") from None

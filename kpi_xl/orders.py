@@ -52,7 +52,7 @@ import pandas as pd
 
 from . import kpis
 from ._numbers import as_index, safe_divide
-from .errors import KpiInputError
+from .errors import KpiInputError, one_of
 from .order_table import COLUMNS, ValidOrders, prepare_orders
 
 __all__ = ["period_summary", "cohort_matrix", "customer_summary", "PERIODS"]
@@ -61,13 +61,6 @@ __all__ = ["period_summary", "cohort_matrix", "customer_summary", "PERIODS"]
 PERIODS = {"month": "M", "week": "W", "quarter": "Q", "year": "Y"}
 
 DATE, CUSTOMER, REVENUE, COGS = COLUMNS["date"], COLUMNS["customer_id"], COLUMNS["revenue"], COLUMNS["cogs"]
-
-
-def _freq(period: str) -> str:
-    try:
-        return PERIODS[period]
-    except KeyError:
-        raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}") from None
 
 
 def _days(dates: pd.Series | pd.Index) -> np.ndarray:
@@ -160,7 +153,7 @@ def period_summary(
     2024-01       2    160.0              2                    0
     2024-02       2    120.0              1                    1
     """
-    freq = _freq(period)
+    freq = one_of(PERIODS, period, "period")
     if int(inactivity_days) != inactivity_days or inactivity_days < 1:
         raise ValueError(f"inactivity_days must be a whole number of days, at least 1, not {inactivity_days!r}")
     window = int(inactivity_days)
@@ -314,7 +307,7 @@ def cohort_matrix(
     """
     if measure not in ("share", "count", "revenue"):
         raise ValueError(f"measure must be 'share', 'count' or 'revenue', not {measure!r}")
-    freq = _freq(period)
+    freq = one_of(PERIODS, period, "period")
     valid = prepare_orders(orders, **columns)
     counted = _ordered(valid)
     ordinal = counted[DATE].dt.to_period(freq).array.asi8
