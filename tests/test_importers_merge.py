@@ -148,13 +148,30 @@ def test_reconciliation_line_and_mismatch_warning(empty_book, tmp_path, capsys):
     out = capsys.readouterr().out
     # hand: 100 + 50 = 150 spend, equal to the Total: Account row
     assert "reconciliation: spend: 150 imported = 150 in the export's total row" in out and "WARNING" not in out
+    meta = tmp_path / "meta.csv"
+    meta.write_text("Reporting starts,Reporting ends,Campaign name,Amount spent (EUR),Impressions,Link clicks\n"
+                    "2025-12-01,2025-12-31,,900.00,26000,600\n"
+                    "2025-12-01,2025-12-31,Noël,500.25,13500,310\n"
+                    "2025-12-01,2025-12-31,Retargeting,300.25,10500,200\n", encoding="utf-8")
+    assert main(["import", "auto", str(meta), str(empty_book)]) == 0
+    out = capsys.readouterr().out
+    # hand: 500.25 + 300.25 = 800.50 spend and 310 + 200 = 510 clicks imported, against the summary row's
+    # 900 and 600 (a campaign the export's rows do not show): both figures are said, the rows are imported
+    assert "WARNING: spend: 800.50 imported but the export says 900 in its total row" in out
+    assert "WARNING: clicks: 510 imported but the export says 600 in its total row" in out
+    assert column(empty_book, "tblMarketing", "Dépenses")[-1] == pytest.approx(800.5)
+
+
+def test_google_ads_rows_short_of_the_account_total_are_refused(empty_book, tmp_path, capsys):
+    before = parts(empty_book)
     short = ads_file(tmp_path / "short.csv", "December 1, 2025 - December 31, 2025",
                      [("Noël", 100, 2000, 100.00), ("Marque", 50, 500, 50.00)], total=(180, 3100, 205.50))
-    assert main(["import", "auto", str(short), str(empty_book)]) == 0
-    out = capsys.readouterr().out
-    # the account total holds a campaign the rows do not (a Performance Max campaign, say): both figures shown
-    assert "WARNING: spend: 150 imported but the export says 205.50 in its total row" in out
-    assert "WARNING: clicks: 150 imported but the export says 180 in its total row" in out
+    assert main(["import", "auto", str(short), str(empty_book)]) == 2  # a refused input
+    err = capsys.readouterr().err
+    # hand: 100 + 50 = 150 in the rows against 205.50 in Total: Account (a filtered or Performance Max gap)
+    assert "campaign rows add up to 150.00 of spend but its 'Total: Account' row says 205.50" in err
+    assert "remove the filters" in err and "nothing was imported" in err
+    assert parts(empty_book) == before  # the workbook is untouched
 
 
 def test_customers_identities_are_said(empty_book, capsys):

@@ -5,6 +5,8 @@
 row holding a ``Total...`` cell in any column is a total row, never added; ``Total: Account`` is the
 account's own total, which the import must match. Keyword, search-term, ad-group and landing-page
 reports leave out Smart and Performance Max campaigns: they are refused (download the Campaign report).
+A campaign report whose rows do not add up to its ``Total: Account`` spend (a filter on the campaigns, removed
+campaigns hidden) is refused too, with both figures: the spend imported is the account's, or nothing.
 Without a Day or Month column the report's date-range line gives its period, which must lie in one month.
 
 **Meta Ads Manager**: the summary row of the whole account (no campaign name) is the export's total,
@@ -15,12 +17,13 @@ breakdown), else the file is refused with one message.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 
 from ..errors import KpiInputError
 from .csvfile import MISSING, Block, header_lookup, number
 from .dates import day_order, month_end, parse_day, parse_range
-from .imported import Imported, one_currency
+from .imported import TOLERANCE, Imported, one_currency
 from .months import MonthSums, split_by_month
 from .options import Options
 
@@ -108,8 +111,23 @@ def google_ads(blocks: list[Block], file: str, options: Options) -> Imported:
                 if value is not None:
                     found.export_totals[key] = found.export_totals.get(key, 0.0) + value
         sums.extend(period)
+    _account_spend_matches(found, sums, file)
     sums.into(found, {"channel": "Google Ads"})
     return found
+
+
+def _account_spend_matches(found: Imported, sums: MonthSums, file: str) -> None:
+    """Refuse a report whose rows' spend is not its ``Total: Account`` spend (rows left out are reported apart)."""
+    stated = found.export_totals.get("spend")
+    if stated is None or found.problems:
+        return
+    rows = sum(values.get("spend") or 0.0 for values in sums.sums.values())
+    if not math.isclose(rows, stated, rel_tol=TOLERANCE, abs_tol=0.01):
+        raise KpiInputError(f"{file}: its campaign rows add up to {rows:,.2f} of spend but its 'Total: Account' row "
+                            f"says {stated:,.2f}: the report leaves campaigns out (a filter such as 'Campaign "
+                            "status: Enabled', or removed campaigns hidden), so it cannot give the account's spend. "
+                            "In Google Ads, open Campaigns > Campaigns, remove the filters, show all campaigns "
+                            "including removed ones, then download the report again; nothing was imported")
 
 
 def meta_ads(blocks: list[Block], file: str, options: Options) -> Imported:
