@@ -190,6 +190,9 @@ def months_of(found):
     ("ga4_de_tage.csv", dt.date(2025, 12, 1), {"visitors": 1800, "sessions": 2300, "purchases": 20}),
     # hand: Explore: the pivot's 'Totals' row skipped, 1300 + 900 + 700 + 200 sessions; users from Grand total
     ("ga4_explore.csv", dt.date(2025, 11, 1), {"visitors": 2400, "sessions": 3100, "purchases": 52}),
+    # hand: Device category pivoted into columns; the Totals group's sessions 1,600 + 1,400 = 3,000 and the
+    # Grand total's Totals users 2,200 (fewer than 1,230 + 1,160: users overlap across days)
+    ("ga4_explore_pivot.csv", dt.date(2025, 12, 1), {"visitors": 2200, "sessions": 3000}),
     # hand: 01-12-2025, 13-12-2025, 31-12-2025 read day-first; 300 + 450 + 250 sessions, 5 + 7 + 3 purchases
     ("ga4_resaved_ddmmyyyy.csv", dt.date(2025, 12, 1), {"sessions": 1000, "purchases": 15}),
 ])
@@ -198,6 +201,14 @@ def test_ga4_languages_explore_and_resaved_dates(name, month, expected):
     row = months_of(found)[month]
     assert {k: row.get(k) for k in expected} == expected
     assert reconciliation(found)[1] == []
+
+
+def test_ga4_explore_pivot_without_totals_sums_sessions_and_leaves_users_blank():
+    found = parse("auto", FIXTURES / "ga4_explore_pivot_no_totals.csv")
+    (row,) = rows_of(found)
+    # hand: 600 + 1,000 + 500 + 900 = 3,000 sessions over both devices and days; users cannot be added
+    assert row["sessions"] == 3000 and row.get("visitors") is None
+    assert any("summed across them, users left blank" in note for note in found.notes)
 
 
 def test_ga4_snapshot_blocks_are_not_added_twice():

@@ -33,7 +33,7 @@ def contents(path):
 
 
 def test_every_fixture_is_covered():
-    assert len(IMPORTED) == 17 and REFUSED <= {p.name for p in FIXTURES.glob("*.csv")}
+    assert len(IMPORTED) == 19 and REFUSED <= {p.name for p in FIXTURES.glob("*.csv")}
 
 
 @pytest.mark.parametrize("name", IMPORTED)

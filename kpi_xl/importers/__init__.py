@@ -45,7 +45,8 @@ _SNIFF = 1 << 16
 
 
 def _folded(block: Block) -> set[str]:
-    return {h.strip().casefold() for h in block.header}
+    """A header's names without case; a pivot's ``group | metric`` columns also count as their metric."""
+    return {name.strip().casefold() for h in block.header for name in {h, h.rpartition(" | ")[2]}}
 
 
 def detect(blocks: list[Block], file: str) -> str:

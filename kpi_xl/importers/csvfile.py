@@ -4,7 +4,9 @@
 every row with the line number it starts on in the file (a quoted field may
 span lines, as Shopify's ``Notes`` do). Lines starting with ``#`` (GA4) before a
 table are comments (inside one, '#1001' is Shopify's order name); a blank line ends a block; lines before a block's header that have
-fewer fields (Google Ads' title and date-range lines) are kept as its preamble.
+fewer fields (Google Ads' title and date-range lines) are kept as its preamble. A pivot's two header
+lines (GA4 Explore with a dimension in columns: group labels above, metric names below) become one,
+each column named ``group | metric``.
 """
 
 from __future__ import annotations
@@ -81,9 +83,16 @@ def read_blocks(path: str | Path, keep: frozenset[str] | None = None, *, head: i
     current: Block | None = None
     wanted: list[tuple[int, str]] = []  # the current block's columns kept: (position, name)
     line = 1
+    first_row = False  # whether the next record is the first under the current header
     for record in reader:
         start, line = line, reader.line_num + 1
         if current is not None and "".join(record).strip():
+            if first_row and keep is None and (pivot := pivot_header(current.header, record)):
+                current.header = pivot
+                wanted = [(i, name) for i, name in enumerate(pivot) if name]
+                first_row = False
+                continue
+            first_row = False
             row = {name: (record[i].strip() if i < len(record) else "") for i, name in wanted}
             current.rows.append((start, row))
             continue
@@ -101,11 +110,36 @@ def read_blocks(path: str | Path, keep: frozenset[str] | None = None, *, head: i
                 continue
             current = Block(header=cells, preamble=pending_preamble, comments=comments)
             wanted = [(i, name) for i, name in enumerate(cells) if name and (keep is None or name in keep)]
+            first_row = True
             blocks.append(current)
             pending_preamble, comments = [], []
     if not blocks:
         raise KpiInputError(f"{path.name}: no table found (is it an export in CSV format?)")
     return blocks
+
+
+def pivot_header(header: list[str], below: list[str]) -> list[str] | None:
+    """One header from a pivot's two lines, or None when ``below`` is not a second header line.
+
+    It is one when the header repeats or leaves out names that ``below`` gives, and ``below`` holds no digit.
+
+    >>> pivot_header(["Date", "desktop", "", "Totals", ""], ["", "Sessions", "Users", "Sessions", "Users"])
+    ['Date', 'desktop | Sessions', 'desktop | Users', 'Totals | Sessions', 'Totals | Users']
+    >>> pivot_header(["Date", "Sessions"], ["", "Totals"]) is None
+    True
+    """
+    top = [c.strip() for c in header]
+    bottom = [c.strip() for c in below] + [""] * max(0, len(top) - len(below))
+    folded = [t.casefold() for t in top if t]
+    gaps = [i for i, t in enumerate(top) if bottom[i] and (not t or folded.count(t.casefold()) > 1)]
+    if not gaps or any(re.search(r"\d", c) for c in bottom):
+        return None
+    names, group = [], ""
+    for i, name in enumerate(bottom[:max(len(top), len(bottom))]):
+        group = (top[i] if i < len(top) else "") or group
+        names.append((f"{group} | {name}" if group and group != name else name) if name else
+                     (top[i] if i < len(top) else ""))
+    return names
 
 
 def blocks_have_header_like(cells: list[str]) -> bool:

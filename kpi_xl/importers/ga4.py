@@ -1,13 +1,17 @@
 """GA4 report CSVs -> monthly rows of the Traffic table.
 
 Reports in English, French, Spanish, Portuguese and German; standard reports, Explore free-form
-exports (a ``Grand total`` row, a pivot's second header row) and the Reports snapshot (several blocks).
+exports (a ``Grand total`` row, a pivot's second header row, a dimension pivoted into columns) and the
+Reports snapshot (several blocks).
 
 * Sessions, purchases and key events add up across days, hours and channels: they are summed per month.
 * **Users do not add up** (a user of two days is one user of the month). Users come only from a block
   with one row per month (month grain, no breakdown), or from a total row of a report covering one
   month; otherwise visitors stay blank and the import says so.
 * A measure is taken from the first block that holds it: a snapshot's later cards repeat it.
+* A dimension pivoted into columns (``desktop | Sessions``, ``mobile | Sessions``, ``Totals | Sessions``):
+  the Totals group is taken when the export has one; otherwise additive measures are summed across the
+  groups and users, which cannot be, stay blank.
 """
 
 from __future__ import annotations
@@ -79,7 +83,42 @@ def _month_of(text: str, column: str, order: str | None, period) -> tuple[_dt.da
     return day, day
 
 
+def _unpivot(block: Block, file: str, found: Imported) -> Block:
+    """A block whose measures are pivoted by a dimension (``group | metric`` columns) as one column per metric."""
+    pivoted: dict[str, dict[str, str]] = {}  # metric -> {group: column}
+    for column in block.header:
+        group, _, metric = column.rpartition(" | ")
+        if group:
+            pivoted.setdefault(metric, {})[group] = column
+    if not pivoted:
+        return block
+    additive = {n for names in _ADDITIVE.values() for n in names}
+    merged: dict[str, list[str] | str] = {}
+    for metric, groups in pivoted.items():
+        total = next((c for g, c in groups.items() if g.casefold() in _TOTALS), None)
+        if total:
+            merged[metric] = total
+        elif metric.casefold() in additive:
+            merged[metric] = list(groups.values())
+    if any(isinstance(c, list) for c in merged.values()):
+        found.notes.append(f"{file}: measures pivoted by {', '.join(g for g in next(iter(pivoted.values())))} "
+                           "without a Totals column: sessions and purchases summed across them, users left blank")
+    rows = []
+    for line, row in block.rows:
+        values = {c: v for c, v in row.items() if " | " not in c}
+        for metric, source in merged.items():
+            if isinstance(source, str):
+                values[metric] = row.get(source, "")
+            else:
+                parts = [number(row.get(c, ""), c, line, file, count=True) for c in source]
+                values[metric] = "" if all(v is None for v in parts) else str(sum(v or 0 for v in parts))
+        rows.append((line, values))
+    header = [c for c in block.header if " | " not in c] + list(merged)
+    return Block(header=header, rows=rows, preamble=block.preamble, comments=block.comments)
+
+
 def _block(block: Block, file: str, options: Options, period, found: Imported, taken: MonthSums) -> None:
+    block = _unpivot(block, file, found)
     date_column = header_lookup(block.header, (*_HOUR, *_DAY, *_MONTH))
     columns = {key: header_lookup(block.header, names) for key, names in _ADDITIVE.items()}
     users = header_lookup(block.header, _USERS)
