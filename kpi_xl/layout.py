@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 
-from .schema import DASHBOARD, NUMBER_FORMATS, TILE_KPIS
+from .schema import DASHBOARD, NUMBER_FORMATS, TILE_KPIS, sheet_title
 
 __all__ = ["STATUS_MARKS", "TILE_CELLS", "CHECK_COLUMNS", "tile_name", "custom_tile_name", "tile_origin",
            "trend_origin", "cohort_origin", "checks_origin", "number_format", "change_format", "CURRENCY_SYMBOLS",
-           "CHANGE_UNITS"]
+           "CHANGE_UNITS", "LITE_BUTTONS", "lite_button_cell", "lite_status_cell", "lite_button", "column_letter"]
 
 #: What a tile's status cell holds: on target, within the amber tolerance, off target.
 STATUS_MARKS = {"green": "✓", "amber": "≈", "red": "✗"}
@@ -115,3 +115,41 @@ def change_format(kind: str, lang: str = "fr") -> str:
         unit = CHANGE_UNITS["fr" if lang == "fr" else "en"]
         return f'+0.0" {unit}";-0.0" {unit}";0.0" {unit}"'
     return "+0.0%;-0.0%;0.0%"
+
+
+#: The Lite workbook's sheet buttons, shapes on the dashboard's title row (xlwings Lite has no ribbon): the
+#: script's key, the shape's name, the French and English captions.
+LITE_BUTTONS = (("refresh", "kpi_button_refresh", "Actualiser", "Refresh"),
+                ("check", "kpi_button_check", "Vérifier les données", "Check the data"),
+                ("import", "kpi_button_import", "Importer", "Import"),
+                ("sample", "kpi_button_sample", "Charger l'exemple", "Load the sample"))
+#: Columns each Lite button spans, and the column of the first one counted from the dashboard's first column.
+LITE_BUTTON_WIDTH, LITE_BUTTONS_FROM = 2, 4
+
+
+def column_letter(col: int) -> str:
+    """Excel's letters of a 1-based column number (1 -> A, 28 -> AB)."""
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def lite_button_cell(key: str) -> tuple[int, int]:
+    """(row, column) of the cell under a Lite button, which the button's link selects."""
+    index = [b[0] for b in LITE_BUTTONS].index(key)
+    return DASHBOARD.title_row, DASHBOARD.first_col + LITE_BUTTONS_FROM + index * LITE_BUTTON_WIDTH
+
+
+def lite_status_cell() -> tuple[int, int]:
+    """(row, column) of the Lite workbook's status cell: the free row between the title and the tiles."""
+    return DASHBOARD.tiles_row - 1, DASHBOARD.first_col
+
+
+def lite_button(key: str, lang: str) -> str:
+    """xlwings Lite's reference of a sheet button, ``[shape]Sheet!Cell``: the shape's name, then the cell its
+    link selects (the cell under it) on the dashboard of the workbook in ``lang``."""
+    shape = next(b[1] for b in LITE_BUTTONS if b[0] == key)
+    row, col = lite_button_cell(key)
+    return f"[{shape}]{sheet_title('dashboard', lang)}!{column_letter(col)}{row}"

@@ -20,8 +20,6 @@ from typing import Any
 
 from ..errors import KpiInputError
 from ..schema import INPUT_TABLES, choice_label
-from .package import Package
-from .typed_columns import typed_table
 from .values import Formatted, Formula
 
 __all__ = ["FileBook", "LiveBook", "fill_inputs"]
@@ -31,6 +29,8 @@ class FileBook:
     """A workbook file, read and written as a package of parts."""
 
     def __init__(self, path: str | os.PathLike):
+        from .package import Package  # lxml and calamine only for files: a live book (Lite) runs without them
+
         self.package = Package(path)
 
     def table_values(self, table: str) -> tuple[str, int, list[list[Any]]]:
@@ -43,6 +43,8 @@ class FileBook:
 
     def table_columns(self, table: str) -> tuple[str, int, list[Any], list[Any]] | None:
         """A table as typed columns, or None when it must be read cell by cell (see :mod:`.typed_columns`)."""
+        from .typed_columns import typed_table
+
         return typed_table(self.package, table)
 
     def name_values(self, name: str) -> list[list[Any]]:

@@ -11,59 +11,77 @@ from ..errors import KpiInputError
 from .books import LiveBook, fill_inputs
 from .refresh import refresh_book
 
-__all__ = ["refresh", "validate", "load_sample", "import_chosen_file"]
+__all__ = ["refresh", "validate", "load_sample", "import_chosen_file", "run", "refreshed", "checked",
+           "sample_loaded", "sample_shop_tables"]
+
+
+def run(book: LiveBook, action) -> str:
+    """Run ``action(book)`` and show what it says in a message box; a problem is shown in plain words, never
+    as a traceback. Returns what was shown (the Lite scripts also put it in the status cell)."""
+    try:
+        message = action(book)
+    except KpiInputError as error:
+        message = str(error)
+    except Exception as error:  # the user gets plain words, not a traceback
+        message = f"Erreur inattendue / unexpected error: {error}"
+    book.status("")
+    if message:
+        book.book.app.alert(message, title="KPI")
+    return message
 
 
 def _in_excel(action) -> None:
     import xlwings as xw
 
-    book = LiveBook(xw.Book.caller())
-    try:
-        message = action(book)
-    except KpiInputError as error:
-        book.status("")
-        book.book.app.alert(str(error), title="KPI")
-        return
-    except Exception as error:  # the user gets plain words, not a traceback
-        book.status("")
-        book.book.app.alert(f"Erreur inattendue / unexpected error: {error}", title="KPI")
-        return
-    if message:
-        book.book.app.alert(message, title="KPI")
+    run(LiveBook(xw.Book.caller()), action)
+
+
+def refreshed(book: LiveBook) -> str:
+    """Refresh; the message counts the problems of the data, if any."""
+    fill = refresh_book(book)
+    return "" if not fill.problems else (f"{len(fill.problems)} problème(s) dans les données : voir le contrôle "
+                                         "des données en bas du tableau de bord.")
+
+
+def checked(book: LiveBook) -> str:
+    """Check the data without writing: the first problems, or how many rows were read."""
+    fill = refresh_book(book, write=False)
+    if not fill.problems:
+        return f"Aucun problème : {fill.rows_read} lignes lues. / No problem: {fill.rows_read} rows read."
+    lines = [str(p) for p in fill.problems[:15]]
+    more = len(fill.problems) - len(lines)
+    return "\n".join(lines + ([f"... (+{more})"] if more > 0 else []))
+
+
+def sample_shop_tables(book: LiveBook) -> tuple[dict, str]:
+    """The sample shop's input tables in the workbook's language, and that language."""
+    from ..sample import sample_shop  # the sample generator only when asked
+
+    lang = "en" if str(book.name_values("kpi_language")[0][0]).upper() == "EN" else "fr"
+    return sample_shop().tables(lang), lang
+
+
+def sample_loaded(book: LiveBook) -> str:
+    """Replace the inputs with the sample shop and refresh."""
+    tables, lang = sample_shop_tables(book)
+    fill_inputs(book, tables, lang)
+    refresh_book(book)
+    return ""
 
 
 def refresh() -> None:
     """Ribbon: Actualiser / Refresh."""
-    def action(book: LiveBook) -> str:
-        fill = refresh_book(book)
-        return "" if not fill.problems else (f"{len(fill.problems)} problème(s) dans les données : voir le contrôle "
-                                             "des données en bas du tableau de bord.")
-    _in_excel(action)
+    _in_excel(refreshed)
 
 
 def validate() -> None:
     """Ribbon: Vérifier les données / Check the data (nothing is written)."""
-    def action(book: LiveBook) -> str:
-        fill = refresh_book(book, write=False)
-        if not fill.problems:
-            return f"Aucun problème : {fill.rows_read} lignes lues. / No problem: {fill.rows_read} rows read."
-        lines = [str(p) for p in fill.problems[:15]]
-        more = len(fill.problems) - len(lines)
-        return "\n".join(lines + ([f"... (+{more})"] if more > 0 else []))
-    _in_excel(action)
+    _in_excel(checked)
 
 
 def load_sample() -> None:
     """Ribbon: Charger l'exemple / Load the sample (the VBA asks before replacing the inputs)."""
-    from ..sample import sample_shop  # the sample generator only when asked
-
-    def action(book: LiveBook) -> str:
-        shop = sample_shop()
-        lang = "en" if str(book.name_values("kpi_language")[0][0]).upper() == "EN" else "fr"
-        fill_inputs(book, shop.tables(lang), lang)
-        refresh_book(book)
-        return ""
-    _in_excel(action)
+    _in_excel(sample_loaded)
 
 
 def import_chosen_file() -> None:

@@ -1,0 +1,90 @@
+"""What the Lite workbook's buttons do: refresh, check the data, import the files under /data, load the sample.
+
+The same actions as the desktop ribbon (:mod:`kpi_xl.excel.ribbon`) over the same book adapter, with what
+Lite lacks replaced: no status bar (a status cell, the defined name ``kpi_status``), no file dialog (the
+files the user added through xlwings Lite's *Files* menu, under ``/data``), no question before replacing the
+inputs (the sample is loaded into empty input tables only).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..errors import KpiInputError
+from ..excel.books import LiveBook
+from ..excel.ribbon import checked, refreshed, run, sample_loaded
+from ..schema import INPUT_TABLES, NAMES
+
+__all__ = ["LiteBook", "DATA_DIR", "IMPORTABLE", "refresh", "check_data", "import_files", "load_sample"]
+
+#: Where xlwings Lite puts the files imported through its Files menu (Import/Export).
+DATA_DIR = Path("/data")
+#: The exports the importers read.
+IMPORTABLE = (".csv", ".tsv", ".txt")
+_DONE = "Terminé / Done"
+
+
+class LiteBook(LiveBook):
+    """An open workbook in xlwings Lite: progress goes to the status cell, there is no status bar."""
+
+    def status(self, message: str) -> None:
+        try:
+            self._name(NAMES["status"]).value = message or ""
+        except KpiInputError:  # a workbook without the status cell (the desktop template): nothing to show
+            pass
+
+
+def _script(book: Any, action) -> str:
+    lite = LiteBook(book)
+    message = run(lite, action)
+    lite.status((message.splitlines() or [_DONE])[0])
+    return message
+
+
+def refresh(book: Any) -> str:
+    """Actualiser / Refresh."""
+    return _script(book, refreshed)
+
+
+def check_data(book: Any) -> str:
+    """Vérifier les données / Check the data (nothing but the status cell is written)."""
+    return _script(book, checked)
+
+
+def _imported(book: LiveBook) -> str:
+    from ..importers import import_into
+
+    found = sorted(p for p in DATA_DIR.rglob("*") if p.suffix.lower() in IMPORTABLE) if DATA_DIR.is_dir() else []
+    if not found:
+        raise KpiInputError(f"Aucun export à importer dans {DATA_DIR} : ajoutez vos fichiers CSV par le menu Files "
+                            f"de xlwings Lite (Import/Export). / No export to import in {DATA_DIR}: add your CSV "
+                            "files through xlwings Lite's Files menu (Import/Export).")
+    lines = []
+    for path in found:  # importing a file twice adds nothing: every file under /data is imported each time
+        try:
+            lines += [f"{path.name} :", *import_into(book, "auto", path).lines()[:8]]
+        except KpiInputError as error:  # one unreadable export never stops the others
+            lines.append(f"{path.name} : {error}")
+    return "\n".join(lines[:40])
+
+
+def import_files(book: Any) -> str:
+    """Importer / Import: every export under /data, each merged into its input table."""
+    return _script(book, _imported)
+
+
+def _sample_into_empty_tables(book: LiveBook) -> str:
+    for key in ("orders", "traffic", "marketing", "social"):
+        spec = INPUT_TABLES[key]
+        sheet, _row, values = book.table_values(spec.table)
+        if any(value not in (None, "") for row in values[1:] for value in row):
+            raise KpiInputError(f"La feuille {sheet} contient déjà des données : l'exemple ne remplace rien. Videz "
+                                f"les tables de saisie d'abord. / The sheet {sheet} already holds data: the sample "
+                                "replaces nothing. Empty the input tables first.")
+    return sample_loaded(book)
+
+
+def load_sample(book: Any) -> str:
+    """Charger l'exemple / Load the sample, into empty input tables only (Lite cannot ask first)."""
+    return _script(book, _sample_into_empty_tables)
