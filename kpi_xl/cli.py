@@ -83,9 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
     imports.set_defaults(run=_import)
 
     template = commands.add_parser("template", help="build the template workbook from source",
-                                   description="Build workbook_template.xlsm from the sources in kpi_xl/template.")
-    template.add_argument("out", nargs="?", default="workbook_template.xlsm", help="where to write it")
+                                   description="Build workbook_template.xlsm (or, with --edition lite, "
+                                               "workbook_template_lite.xlsx) from the sources in kpi_xl/template.")
+    template.add_argument("out", nargs="?", default=None,
+                          help="where to write it (default: workbook_template.xlsm, or workbook_template_lite.xlsx)")
     template.add_argument("--lang", choices=LANGUAGES, default="fr", help="language of the labels (default: fr)")
+    template.add_argument("--edition", choices=("desktop", "lite"), default="desktop",
+                          help="desktop (VBA, ribbon, classic xlwings; the default) or lite (xlwings Lite: no VBA, "
+                               "buttons on the dashboard)")
     template.set_defaults(run=_template)
 
     doctor = commands.add_parser("doctor", help="check what this machine needs for the workbook",
@@ -191,8 +196,9 @@ def _kpis(args: argparse.Namespace) -> int:
 def _template(args: argparse.Namespace) -> int:
     from .template.build import build_template
 
-    path = build_template(args.out, lang=args.lang)
-    print(f"kpi-xl: built {path} ({path.stat().st_size:,} bytes, labels in {args.lang.upper()})")
+    path = build_template(args.out, lang=args.lang, edition=args.edition)
+    print(f"kpi-xl: built {path} ({path.stat().st_size:,} bytes, labels in {args.lang.upper()}, "
+          f"{args.edition} edition)")
     return 0
 
 

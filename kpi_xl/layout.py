@@ -14,7 +14,7 @@ from .schema import DASHBOARD, NUMBER_FORMATS, TILE_KPIS, sheet_title
 
 __all__ = ["STATUS_MARKS", "TILE_CELLS", "CHECK_COLUMNS", "tile_name", "custom_tile_name", "tile_origin",
            "trend_origin", "cohort_origin", "checks_origin", "number_format", "change_format", "CURRENCY_SYMBOLS",
-           "CHANGE_UNITS", "LITE_BUTTONS", "lite_button_cell", "lite_status_cell", "lite_button", "column_letter"]
+           "CHANGE_UNITS", "LITE_BUTTONS", "LITE_STATUS_NAME", "lite_button_cell", "lite_status_cell", "lite_button", "column_letter"]
 
 #: What a tile's status cell holds: on target, within the amber tolerance, off target.
 STATUS_MARKS = {"green": "✓", "amber": "≈", "red": "✗"}
@@ -123,6 +123,8 @@ LITE_BUTTONS = (("refresh", "kpi_button_refresh", "Actualiser", "Refresh"),
                 ("check", "kpi_button_check", "Vérifier les données", "Check the data"),
                 ("import", "kpi_button_import", "Importer", "Import"),
                 ("sample", "kpi_button_sample", "Charger l'exemple", "Load the sample"))
+#: The defined name of the Lite workbook's status cell: what its last script did (Lite has no status bar).
+LITE_STATUS_NAME = "kpi_status"
 #: Columns each Lite button spans, and the column of the first one counted from the dashboard's first column.
 LITE_BUTTON_WIDTH, LITE_BUTTONS_FROM = 2, 4
 

@@ -324,7 +324,6 @@ NAMES = {
     "targets": "tblTargets",
     "print_main": "kpi_print_main",  # the dashboard's two pages
     "print_all": "kpi_print_all",  # the same and the data checks
-    "status": "kpi_status",  # the Lite workbook only: what its last script did
 }
 
 

@@ -53,8 +53,8 @@ EXCEL_IMAGE_MSO = {"RefreshAll", "DataValidation", "GetExternalDataFromText", "C
 NOT_EXCEL_IMAGE_MSO = {"ReviewTrackChanges", "ImportTextFile", "ChartInsert"}
 #: The formulas each writer means: the template none; the refresh NA() in the trend table (charts skip it).
 MEANT = {"template": frozenset(), "refreshed": frozenset({NOT_AVAILABLE.text}),
-         "imported": frozenset({NOT_AVAILABLE.text})}
-BOOKS = [(kind, lang) for kind in ("template", "refreshed", "imported") for lang in ("fr", "en")]
+         "imported": frozenset({NOT_AVAILABLE.text}), "lite": frozenset()}
+BOOKS = [(kind, lang) for kind in ("template", "refreshed", "imported", "lite") for lang in ("fr", "en")]
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +71,7 @@ def books(tmp_path_factory):
         assert main(["import", "auto", str(ROOT / "docs" / "examples" / "orders_export.csv"), str(imported)]) == 0
         main(["refresh", str(imported)])  # Marketing and Social are empty: reported, the dashboard still filled
         out["imported", lang] = Path(imported)
+        out["lite", lang] = build_template(folder / f"lite_{lang}.xlsx", lang=lang, edition="lite")
     return out
 
 
@@ -106,7 +107,8 @@ def schema_errors(data: bytes, get) -> list[str]:
 def test_every_xml_part_is_valid_against_its_schema(books, schemas, kind, lang):
     with zipfile.ZipFile(books[kind, lang]) as package:
         parts = [n for n in package.namelist() if n.endswith((".xml", ".rels"))]
-        assert "customUI/customUI.xml" in parts and "xl/workbook.xml" in parts and len(parts) > 20
+        assert ("customUI/customUI.xml" in parts) == (kind != "lite")  # the Lite edition has no ribbon
+        assert "xl/workbook.xml" in parts and len(parts) > 20
         for name in parts:
             errors = schema_errors(package.read(name), schemas)
             assert not errors, f"{kind} {lang}: {name}: {errors[:3]}"

@@ -14,7 +14,8 @@ from typing import Any
 from ..errors import KpiInputError
 from ..excel.books import LiveBook
 from ..excel.ribbon import checked, refreshed, run, sample_loaded
-from ..schema import INPUT_TABLES, NAMES
+from ..layout import LITE_STATUS_NAME
+from ..schema import INPUT_TABLES
 
 __all__ = ["LiteBook", "DATA_DIR", "IMPORTABLE", "refresh", "check_data", "import_files", "load_sample"]
 
@@ -30,7 +31,7 @@ class LiteBook(LiveBook):
 
     def status(self, message: str) -> None:
         try:
-            self._name(NAMES["status"]).value = message or ""
+            self._name(LITE_STATUS_NAME).value = message or ""
         except KpiInputError:  # a workbook without the status cell (the desktop template): nothing to show
             pass
 
