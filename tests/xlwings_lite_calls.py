@@ -49,9 +49,12 @@ def blocked() -> None:
 def meta() -> None:
     from xlwings.server import custom_functions_meta, custom_scripts_meta
 
+    from xlwings import utils
+
     import kpi_xl.lite.main as main
 
-    print(json.dumps({"functions": custom_functions_meta(main), "scripts": custom_scripts_meta(main)}))
+    print(json.dumps({"functions": custom_functions_meta(main), "scripts": custom_scripts_meta(main),
+                      "is_jsnull_once": getattr(utils.is_jsnull, "kpi_xl_once", False)}))
 
 
 def script(name: str, book_path: str, data: str | None = None) -> None:

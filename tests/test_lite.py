@@ -1,0 +1,185 @@
+"""The xlwings Lite edition on CPython, through xlwings' own Office.js code (XLWINGS_ON_SERVER=true in a child
+process per call, never in this one): the registration Lite reads, the four scripts on ``xw.Book(json=...)``,
+and the module set importing without the desktop's file libraries."""
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import types
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from kpi_xl.excel.books import FileBook, fill_inputs
+from kpi_xl.excel.fill import NOT_AVAILABLE
+from kpi_xl.excel.package import Package
+from kpi_xl.excel.refresh import refresh_file
+from kpi_xl.excel.values import Formatted, Formula
+from kpi_xl.layout import LITE_STATUS_NAME
+from kpi_xl.lite.speed import jsnull_check
+from kpi_xl.sample import sample_shop
+from kpi_xl.template.build import LITE_TEMPLATE_NAME, build_template
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+#: The worksheet functions of the desktop edition (README), but KPI_CUSTOM, which reads the calling workbook:
+#: Lite cannot hand a formula its caller, so it is left out there.
+LITE_FUNCTIONS = {"KPI_CONVERSION_RATE", "KPI_CTR", "KPI_CAC", "KPI_CHURN_RATE", "KPI_RETENTION_RATE",
+                  "KPI_REPEAT_RATE", "KPI_GROSS_PROFIT", "KPI_GROSS_MARGIN", "KPI_AOV", "KPI_LTV", "KPI_LTV_CAC",
+                  "KPI_ROAS", "KPI_ENGAGEMENT_RATE", "KPI_COHORTS", "KPI_CUSTOMERS", "KPI_LTV_REALISED", "KPI_CLV"}
+SCRIPTS = {"refresh", "check_data", "import_files", "load_sample"}
+
+
+def lite(*args):
+    env = {**os.environ, "XLWINGS_ON_SERVER": "true", "XLWINGS_LICENSE_KEY": "noncommercial"}
+    run = subprocess.run([sys.executable, str(HERE / "xlwings_lite_calls.py"), *map(str, args)],
+                         capture_output=True, text=True, env=env, check=False, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return json.loads(run.stdout)
+
+
+@pytest.fixture(scope="module")
+def meta():
+    return lite("meta")
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory):
+    """A Lite workbook holding the sample shop, not refreshed."""
+    path = build_template(tmp_path_factory.mktemp("lite") / "shop.xlsx", edition="lite")
+    book = FileBook(path)
+    shop = sample_shop()
+    fill_inputs(book, {"orders": shop.orders, "traffic": shop.traffic, "marketing": shop.marketing,
+                       "social": shop.social})
+    book.save()
+    return path
+
+
+def written(actions):
+    """The cells the actions set, by (sheet position, row, column), 1-based."""
+    cells = {}
+    for action in actions:
+        if action["func"] == "setValues":
+            for i, row in enumerate(action["values"]):
+                for j, value in enumerate(row):
+                    cells[(action["sheet_position"], action["start_row"] + i + 1, action["start_column"] + j + 1)] \
+                        = value
+    return cells
+
+
+def test_every_function_registers_with_its_help_and_no_caller(meta):
+    functions = {f["name"]: f for f in meta["functions"]["functions"]}
+    assert set(functions) == LITE_FUNCTIONS
+    for name, function in functions.items():
+        assert len(function["description"]) > 20, name
+        params = [p["name"] for p in function["parameters"]]
+        assert "caller" not in params, name
+        assert all(len(p["description"]) > 5 for p in function["parameters"]), name
+        assert function["result"]["dimensionality"] == "matrix", name  # spills: dynamic arrays
+    assert [p["name"] for p in functions["KPI_CAC"]["parameters"]] == ["acquisition_spend", "new_customers"]
+
+
+def test_the_four_scripts_are_listed_with_buttons_that_the_workbook_holds(meta):
+    scripts = {s["function_name"]: s for s in meta["scripts"]}
+    assert set(scripts) == SCRIPTS
+    with zipfile.ZipFile(ROOT / LITE_TEMPLATE_NAME) as package:
+        drawing = package.read("xl/drawings/drawing1.xml").decode()
+        rels = package.read("xl/drawings/_rels/drawing1.xml.rels").decode()
+    for name, script in scripts.items():
+        shape, sheet, cell = re.fullmatch(r"\[(\w+)\]([^!]+)!([A-Z]+\d+)", script["button"]).groups()
+        assert sheet == "Tableau de bord", name
+        rel_id = re.search(rf'name="{shape}"[^>]*>\s*<a:hlinkClick [^>]*r:id="(\w+)"', drawing).group(1)
+        target = re.search(rf'Target="([^"]+)" Id="{rel_id}"', rels).group(1)
+        assert target == f"#'{sheet}'!{cell}", name  # the shape's link selects the cell its script names
+
+
+def test_the_lite_module_set_imports_without_the_desktop_file_libraries():
+    loaded = set(lite("blocked"))
+    assert {"kpi_xl.lite.main", "kpi_xl.lite.scripts", "kpi_xl.excel.udfs", "kpi_xl.excel.refresh",
+            "kpi_xl.importers"} <= loaded
+    assert not loaded & {"kpi_xl.excel.package", "kpi_xl.excel.typed_columns", "kpi_xl.excel.styles"}
+
+
+def test_the_refresh_script_writes_what_the_headless_refresh_writes(filled, tmp_path):
+    actions = lite("script", "refresh", filled)
+    copy = shutil.copy(filled, tmp_path / "headless.xlsx")
+    fill = refresh_file(copy, now=dt.datetime(2026, 1, 1))
+    package = Package(copy)
+    dashboard = list(package.sheets).index("Tableau de bord")
+    assert {a["sheet_position"] for a in actions if a["func"] != "alert"} == {dashboard}  # inputs untouched
+    assert not [a for a in actions if a["func"] == "alert"]  # the sample has no problem: no message box
+    cells = written(actions)
+    checked = 0
+    for name, values in fill.writes.items():
+        if name == "kpi_refreshed_at":
+            continue
+        _sheet, (r1, c1, _r2, _c2) = package.name_target(name)
+        for (dr, dc), value in values.items():
+            remote = cells[(dashboard, r1 + dr, c1 + dc)]
+            value = value.value if isinstance(value, Formatted) else value
+            if isinstance(value, Formula):
+                assert value == NOT_AVAILABLE and remote == "=NA()"
+            elif isinstance(value, float):
+                assert remote == pytest.approx(value), (name, dr, dc)
+            elif isinstance(value, (dt.date, dt.datetime)):
+                assert str(remote).startswith(value.strftime("%Y-%m-%d")), (name, remote)
+            else:
+                assert remote in (value, "" if value is None else value), (name, dr, dc, remote)
+            checked += 1
+    assert checked > 500
+    _sheet, (row, col, _r, _c) = package.name_target(LITE_STATUS_NAME)
+    assert cells[(dashboard, row, col)] == "Terminé / Done"  # the last word of the status cell
+
+
+def test_import_reads_the_exports_under_data_into_the_orders_table(tmp_path):
+    book = build_template(tmp_path / "book.xlsx", edition="lite")
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(ROOT / "docs" / "examples" / "orders_export.csv", data)
+    actions = lite("script", "import_files", book, data)
+    orders = list(Package(book).sheets).index("Commandes")
+    assert any(a["func"] == "setValues" and a["sheet_position"] == orders for a in actions)
+    alert = next(a for a in actions if a["func"] == "alert")
+    assert alert["args"][0].startswith("orders_export.csv :")
+
+
+def test_import_without_a_file_says_where_to_put_one(tmp_path):
+    book = build_template(tmp_path / "book.xlsx", edition="lite")
+    actions = lite("script", "import_files", book, tmp_path / "empty")
+    alert = next(a for a in actions if a["func"] == "alert")
+    assert "Files" in alert["args"][0] and "Aucun export" in alert["args"][0]
+    status = [a["values"] for a in actions if a["func"] != "alert"]  # nothing but the status cell is written
+    assert status and status[-1] == [[alert["args"][0].splitlines()[0]]]
+    assert all(v in ([[""]], status[-1]) for v in status)
+
+
+def test_the_sample_is_never_loaded_over_the_users_data(filled):
+    actions = lite("script", "load_sample", filled)
+    alert = next(a for a in actions if a["func"] == "alert")
+    assert "Commandes" in alert["args"][0] and "déjà des données" in alert["args"][0]
+    orders = list(Package(filled).sheets).index("Commandes")
+    assert not [a for a in actions if a.get("sheet_position") == orders]
+
+
+def test_loading_main_replaces_xlwings_per_cell_jsnull_import(meta):
+    assert meta["is_jsnull_once"] is True
+
+
+def test_the_jsnull_check_imports_once_and_still_tells_jsnull(monkeypatch):
+    assert jsnull_check()(None) is False  # CPython: no pyodide, no JsNull
+    fake = types.ModuleType("pyodide.ffi")
+
+    class JsNull:  # stands for Pyodide's sentinel
+        pass
+
+    fake.JsNull = JsNull
+    monkeypatch.setitem(sys.modules, "pyodide", types.ModuleType("pyodide"))
+    monkeypatch.setitem(sys.modules, "pyodide.ffi", fake)
+    check = jsnull_check()
+    monkeypatch.delitem(sys.modules, "pyodide.ffi")  # imported once: the check no longer needs it
+    assert check(JsNull()) is True and check(None) is False and check("") is False
