@@ -58,7 +58,7 @@ def _workbook_bytes(lang: str, edition: str = "desktop") -> bytes:
     add_sheets(wb, lang)
     if edition == "lite":  # no classic xlwings: no xlwings.conf sheet, no VBA version to match
         wb.remove(wb[sheet_title("xlwings_conf", lang)])
-        lay_out_lite(wb, wb[sheet_title("dashboard", lang)])
+        lay_out_lite(wb, wb[sheet_title("dashboard", lang)], wb[sheet_title("home", lang)], lang)
     wb.code_name = "ThisWorkbook"
     wb.active = 0
     # No cell formula to compute, so no recalculation on open: Excel would mark the workbook changed and ask

@@ -34,8 +34,21 @@ _COLUMN_EMU = 12.5 * 7 * 9525  # a 12.5-character column is about 87.5 pixels of
 _MARGIN = 3 * _EMU_PER_POINT
 
 
-def lay_out_lite(wb: Workbook, ws: Worksheet) -> None:
-    """The status cell (defined name ``kpi_status``) and a title row high enough for the buttons."""
+#: The Home sheet's step that names the ribbon, and what the Lite workbook says instead.
+_HOME_STEP = {"fr": ("Onglet KPI du ruban", "Boutons en haut du tableau de bord (ou le bouton Run du volet xlwings Lite) : "
+                     "Actualiser. Vérifier les données liste les problèmes sans calculer."),
+              "en": ("KPI tab of the ribbon", "Buttons at the top of the dashboard (or the Run button of the xlwings Lite "
+                     "pane): Refresh. Check the data lists the problems without computing.")}
+
+
+def lay_out_lite(wb: Workbook, ws: Worksheet, home: Worksheet, lang: str) -> None:
+    """The status cell (defined name ``kpi_status``), a title row high enough for the buttons, and the Home
+    sheet's steps naming the buttons instead of the ribbon."""
+    start, lite_text = _HOME_STEP[lang]
+    steps = [c for row in home.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith(start)]
+    if len(steps) != 1:
+        raise ValueError(f"the Home sheet's ribbon step ({start!r}) was not found once: update _HOME_STEP")
+    steps[0].value = lite_text
     row, col = lite_status_cell()
     ws.cell(row, col).font = Font(italic=True, size=9, color="595959")
     ref = f"{quote_sheetname(ws.title)}!{absolute_coordinate(f'{column_letter(col)}{row}')}"
