@@ -129,3 +129,25 @@ def test_every_count_by_index_uses_numpys_index_type():
                 if not (isinstance(first, ast.Call) and ast.unparse(first.func) == "as_index"):
                     bare.append(f"{name}:{node.lineno}")
     assert bare == []
+
+
+def _module_level_imports(name: str, folder: Path) -> set[str]:
+    tree = ast.parse(MODULES[name].read_text(encoding="utf-8"))
+    top = ast.Module(body=[n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))], type_ignores=[])
+    path = folder / (MODULES[name].name)  # imports() reads a file: here the module's top-level imports only
+    path.write_text(ast.unparse(top), encoding="utf-8")
+    return imports(path, name)
+
+
+def test_the_lite_module_set_reaches_no_file_or_build_code_when_it_loads(tmp_path):
+    """What loading kpi_xl/lite/main.py imports, followed through module-level imports only."""
+    seen, todo = set(), ["kpi_xl.lite.main"]
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in MODULES:
+            continue
+        seen.add(name)
+        todo += [t for t in _module_level_imports(name, tmp_path) if t.startswith("kpi_xl")]
+    file_code = {"kpi_xl.excel.package", "kpi_xl.excel.typed_columns", "kpi_xl.excel.styles"}
+    assert "kpi_xl.excel.udfs" in seen and "kpi_xl.lite.scripts" in seen
+    assert seen & file_code == set() and not {n for n in seen if n.startswith("kpi_xl.template")}
