@@ -1,5 +1,7 @@
 // Loads the kpi_xl_lite wheel into Pyodide in Node and runs what it can; prints one JSON line.
-// Usage: node scripts/pyodide_check.mjs WHEEL PYODIDE_DIR
+// Usage: node scripts/pyodide_check.mjs WHEEL PYODIDE_DIR [PAYLOAD.json]
+//   PAYLOAD.json: what Excel sends for a Lite workbook holding the sample shop (tests/xlwings_remote_refresh.py's
+//   payload), for the Lite refresh once xlwings is installed.
 //   PYODIDE_DIR: a folder holding node_modules/pyodide (npm install pyodide), outside the repository or in
 //   the git-ignored .pyodide/. Pyodide's own packages (numpy, pandas, scipy) are fetched from its package
 //   index; where that cannot be reached the check says so ("skipped") after the steps it could run.
@@ -7,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 
-const [wheel, pyodideDir] = process.argv.slice(2);
+const [wheel, pyodideDir, payloadFile] = process.argv.slice(2);
 const require = createRequire(path.join(path.resolve(pyodideDir), "package.json"));
 const { loadPyodide } = require("pyodide");
 const out = { pyodide: null, python: null, steps: [] };
@@ -57,7 +59,23 @@ try {
   await py.loadPackage("micropip");
   await py.runPythonAsync("import micropip; await micropip.install('xlwings')");
   out.steps.push("xlwings installed");
-  out.status = "core and xlwings ran";
+  if (payloadFile) {
+    py.globals.set("payload_text", readFileSync(payloadFile, "utf8"));
+    out.lite = JSON.parse(await py.runPythonAsync(`
+import json, os
+os.environ["XLWINGS_ON_SERVER"] = "true"
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+import xlwings as xw
+from xlwings.server import custom_scripts_call
+import kpi_xl.lite.main as main
+book = xw.Book(json=json.loads(payload_text))
+await custom_scripts_call(main, "refresh", typehint_to_value={xw.Book: book})
+actions = book.json()
+actions = json.loads(actions)["actions"] if isinstance(actions, str) else actions["actions"]
+json.dumps({"actions": len(actions), "alerts": [a["args"][0] for a in actions if a["func"] == "alert"]})`));
+    out.steps.push("Lite refresh ran");
+  }
+  out.status = "core and Lite refresh ran";
 } catch (error) {
   out.lite = "xlwings could not be installed here: " + String(error).split("\n")[0];
 }

@@ -57,15 +57,36 @@ def _pyodide_dir() -> Path | None:
     return None
 
 
-def test_the_wheel_in_pyodide(wheel):
+def _sample_payload(folder: Path) -> Path:
+    """What Excel sends xlwings Lite for a Lite workbook holding the sample shop."""
+    from kpi_xl.excel.books import FileBook, fill_inputs
+    from kpi_xl.sample import sample_shop
+    from kpi_xl.template.build import build_template
+    from xlwings_remote_refresh import payload
+
+    path = build_template(folder / "sample.xlsx", edition="lite")
+    book = FileBook(path)
+    shop = sample_shop()
+    fill_inputs(book, {"orders": shop.orders, "traffic": shop.traffic, "marketing": shop.marketing,
+                       "social": shop.social})
+    book.save()
+    out = folder / "payload.json"
+    out.write_text(json.dumps(payload(str(path)), default=str), encoding="utf-8")
+    return out
+
+
+def test_the_wheel_in_pyodide(wheel, tmp_path):
     folder = _pyodide_dir()
     if shutil.which("node") is None or folder is None:
         pytest.skip("no Node with the npm package pyodide (npm install pyodide in .pyodide/ or KPI_XL_PYODIDE_DIR)")
-    run = subprocess.run(["node", str(ROOT / "scripts" / "pyodide_check.mjs"), str(wheel), str(folder)],
-                         capture_output=True, text=True, check=False, timeout=600)
+    run = subprocess.run(["node", str(ROOT / "scripts" / "pyodide_check.mjs"), str(wheel), str(folder),
+                          str(_sample_payload(tmp_path))], capture_output=True, text=True, check=False, timeout=600)
     assert run.returncode == 0, run.stderr[-2000:]
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["before_numpy"]["kpi_xl.schema"] == "imported"  # the wheel loads in Pyodide
     if result["status"] == "skipped":
         pytest.skip(f"Pyodide {result['pyodide']}: {result['reason']}")
     assert result["core"]["months"] == 24 and result["core"]["revenue"] > 0  # the sample shop: 24 months
+    if result["status"] != "core and Lite refresh ran":
+        pytest.skip(f"Pyodide {result['pyodide']}: the core ran; {result.get('lite')}")
+    assert result["lite"]["alerts"] == [] and result["lite"]["actions"] > 10  # the sample refreshes silently
