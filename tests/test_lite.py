@@ -154,3 +154,37 @@ def test_the_jsnull_check_imports_once_and_still_tells_jsnull(monkeypatch):
     check = jsnull_check()
     monkeypatch.delitem(sys.modules, "pyodide.ffi")  # imported once: the check no longer needs it
     assert check(JsNull()) is True and check(None) is False and check("") is False
+
+
+def test_the_sample_fills_empty_tables_and_leaves_the_refresh_to_its_button(tmp_path):
+    """A Lite script cannot read what it wrote: the sample goes into the four input tables, nothing else."""
+    book = build_template(tmp_path / "empty.xlsx", edition="lite")
+    actions = lite("script", "load_sample", book)
+    sheets = list(Package(book).sheets)
+    resized = {a["sheet_position"]: a["args"][1] for a in actions if a["func"] == "resizeTable"}
+    inputs = {sheets.index(t) for t in ("Commandes", "Trafic", "Marketing", "Réseaux sociaux", "Mes indicateurs")}
+    assert set(resized) == inputs
+    shop = sample_shop()
+    assert resized[sheets.index("Commandes")] == f"$A$4:$I${4 + len(shop.orders)}"  # header row 4, one row each
+    alert, = [a for a in actions if a["func"] == "alert"]
+    assert alert["args"][0] == "Exemple chargé : cliquez sur Actualiser. / Sample loaded: click Refresh."
+    dashboard = sheets.index("Tableau de bord")
+    assert {a["sheet_position"] for a in actions if a["func"] == "setValues"} == inputs | {dashboard}  # + status
+
+
+def test_import_takes_one_changing_export_per_click(tmp_path):
+    """Two exports for the orders table: the first is merged, the second waits for the next click (this
+    click's view of the table would not hold the first one's rows)."""
+    book = build_template(tmp_path / "book.xlsx", edition="lite")
+    data = tmp_path / "data"
+    data.mkdir()
+    text = (ROOT / "docs" / "examples" / "orders_export.csv").read_text(encoding="utf-8")
+    (data / "a_orders.csv").write_text(text, encoding="utf-8")
+    (data / "b_orders.csv").write_text(text.replace("#100", "#200"), encoding="utf-8")
+    actions = lite("script", "import_files", book, data)
+    alert, = [a for a in actions if a["func"] == "alert"]
+    assert alert["args"][0].startswith("a_orders.csv :") and "b_orders.csv :" not in alert["args"][0]
+    assert "Cliquez encore sur Importer pour : b_orders.csv." in alert["args"][0]
+    orders = list(Package(book).sheets).index("Commandes")
+    ids = [v for (sheet, _row, col), v in written(actions).items() if sheet == orders and col == 2 and v]
+    assert sorted(ids) == ["#1001", "#1002", "#1003", "#1004", "#1005"]  # file a's order numbers (the example's)

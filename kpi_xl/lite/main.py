@@ -38,11 +38,11 @@ def check_data(book: xw.Book):
 
 @script(name="Importer / Import", button=lite_button("import", WORKBOOK_LANGUAGE))
 def import_files(book: xw.Book):
-    """Merge every export under /data (xlwings Lite's Files menu) into its input table."""
+    """Merge the exports under /data (xlwings Lite's Files menu) into their input tables, one new file per click."""
     scripts.import_files(book)
 
 
 @script(name="Charger l'exemple / Load the sample", button=lite_button("sample", WORKBOOK_LANGUAGE))
 def load_sample(book: xw.Book):
-    """Fill the empty input tables with the sample shop, then refresh."""
+    """Fill the empty input tables with the sample shop (then click Refresh)."""
     scripts.load_sample(book)

@@ -4,6 +4,11 @@ The same actions as the desktop ribbon (:mod:`kpi_xl.excel.ribbon`) over the sam
 Lite lacks replaced: no status bar (a status cell, the defined name ``kpi_status``), no file dialog (the
 files the user added through xlwings Lite's *Files* menu, under ``/data``), no question before replacing the
 inputs (the sample is loaded into empty input tables only).
+
+A Lite script sees the workbook as it was when the script started: what it writes reaches Excel when
+it ends. So one click never writes a table twice: *Import* merges one export that changes the
+workbook per click (the next click takes the next file), and *Load the sample* fills the tables and
+leaves the refresh to the *Refresh* button.
 """
 
 from __future__ import annotations
@@ -12,18 +17,20 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import KpiInputError
-from ..excel.books import LiveBook
-from ..excel.ribbon import checked, refreshed, run, sample_loaded
+from ..excel.books import LiveBook, fill_inputs
+from ..excel.ribbon import checked, refreshed, run, sample_shop_tables
 from ..layout import LITE_STATUS_NAME
 from ..schema import INPUT_TABLES
 
-__all__ = ["LiteBook", "DATA_DIR", "IMPORTABLE", "refresh", "check_data", "import_files", "load_sample"]
+__all__ = ["LiteBook", "DATA_DIR", "IMPORTABLE", "SAMPLE_LOADED", "refresh", "check_data", "import_files", "load_sample"]
 
 #: Where xlwings Lite puts the files imported through its Files menu (Import/Export).
 DATA_DIR = Path("/data")
 #: The exports the importers read.
 IMPORTABLE = (".csv", ".tsv", ".txt")
 _DONE = "Terminé / Done"
+#: What Load the sample says: the refresh is the next click (this one cannot read what it wrote).
+SAMPLE_LOADED = "Exemple chargé : cliquez sur Actualiser. / Sample loaded: click Refresh."
 
 
 class LiteBook(LiveBook):
@@ -62,11 +69,18 @@ def _imported(book: LiveBook) -> str:
                             f"de xlwings Lite (Import/Export). / No export to import in {DATA_DIR}: add your CSV "
                             "files through xlwings Lite's Files menu (Import/Export).")
     lines = []
-    for path in found:  # importing a file twice adds nothing: every file under /data is imported each time
+    for index, path in enumerate(found):  # a file already imported adds nothing and writes nothing
         try:
-            lines += [f"{path.name} :", *import_into(book, "auto", path).lines()[:8]]
+            report = import_into(book, "auto", path)
         except KpiInputError as error:  # one unreadable export never stops the others
             lines.append(f"{path.name} : {error}")
+            continue
+        lines += [f"{path.name} :", *report.lines()[:8]]
+        rest = [p.name for p in found[index + 1:]]
+        if (report.imported or report.merged) and rest:  # the tables changed: the next file on the next click
+            lines.append(f"Cliquez encore sur Importer pour : {', '.join(rest)}. / Click Import again for: "
+                         f"{', '.join(rest)}.")
+            break
     return "\n".join(lines[:40])
 
 
@@ -83,9 +97,11 @@ def _sample_into_empty_tables(book: LiveBook) -> str:
             raise KpiInputError(f"La feuille {sheet} contient déjà des données : l'exemple ne remplace rien. Videz "
                                 f"les tables de saisie d'abord. / The sheet {sheet} already holds data: the sample "
                                 "replaces nothing. Empty the input tables first.")
-    return sample_loaded(book)
+    tables, lang = sample_shop_tables(book)
+    fill_inputs(book, tables, lang)
+    return SAMPLE_LOADED
 
 
 def load_sample(book: Any) -> str:
-    """Charger l'exemple / Load the sample, into empty input tables only (Lite cannot ask first)."""
+    """Charger l'exemple / Load the sample, into empty input tables only (Lite cannot ask first); then Refresh."""
     return _script(book, _sample_into_empty_tables)
