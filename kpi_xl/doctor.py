@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from .errors import KpiInputError
 from .excel.package import Package
 from .excel.xlwings_config import find_setting, interpreter_key, user_conf_file
+from .layout import LITE_STATUS_NAME
 
 __all__ = ["Check", "run_checks", "interpreter_paths", "pinned_xlwings"]
 
@@ -170,6 +171,10 @@ def run_checks(book: str | Path | None = None, *, system: str = sys.platform, ho
         return checks + [Check("fail", str(error), _FRESH_COPY)]
     except Exception as error:  # openpyxl's own errors on a part it cannot read  # noqa: BLE001
         return checks + [Check("fail", f"{path.name} cannot be read: {error}", _FRESH_COPY)]
+    if LITE_STATUS_NAME in package.names:  # the xlwings Lite edition: no VBA, ribbon or xlwings.conf to check
+        return checks + [Check("ok", f"{path.name} is the xlwings Lite workbook: its buttons and KPI_* formulas run "
+                                     "in the xlwings Lite add-in, which needs no Python on this computer (guide, "
+                                     "section 9); the checks above are for kpi-xl on the command line")]
     checks += _parts_checks(package, path.name)
     if built and installed and built != installed:
         checks.append(Check("fail", f"{path.name} carries the VBA of xlwings {built} but xlwings {installed} is "

@@ -78,3 +78,11 @@ def test_four_buttons_each_linked_to_the_cell_under_it(pair):
         letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[col]  # 0-based column of the anchor; the dashboard is narrow
         assert target == f"#'{dashboard}'!{letters}{row + 1}", key
     assert drawing.count("<a:hlinkClick") == 4 and drawing.count("<graphicFrame>") == 6  # buttons and charts
+
+
+def test_the_doctor_knows_the_lite_workbook_needs_no_vba(tmp_path):
+    from kpi_xl.doctor import run_checks
+
+    checks = run_checks(ROOT / LITE_TEMPLATE_NAME, home=tmp_path)
+    assert [c.level for c in checks if c.level == "fail"] == []
+    assert "is the xlwings Lite workbook" in checks[-1].what and "section 9" in checks[-1].what
