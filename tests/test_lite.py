@@ -188,3 +188,15 @@ def test_import_takes_one_changing_export_per_click(tmp_path):
     orders = list(Package(book).sheets).index("Commandes")
     ids = [v for (sheet, _row, col), v in written(actions).items() if sheet == orders and col == 2 and v]
     assert sorted(ids) == ["#1001", "#1002", "#1003", "#1004", "#1005"]  # file a's order numbers (the example's)
+
+
+def test_check_the_data_writes_nothing_but_the_status_cell(filled):
+    actions = lite("script", "check_data", filled)
+    alert, = [a for a in actions if a["func"] == "alert"]
+    rows = len(sample_shop().orders)
+    assert alert["args"][0].startswith("Aucun problème : ") and "lignes lues" in alert["args"][0]
+    assert int(alert["args"][0].split(": ")[1].split()[0]) >= rows  # the orders and the monthly rows were read
+    package = Package(filled)
+    _sheet, (row, col, _r, _c) = package.name_target(LITE_STATUS_NAME)
+    dashboard = list(package.sheets).index("Tableau de bord")
+    assert set(written(actions)) == {(dashboard, row, col)}
