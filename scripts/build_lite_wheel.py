@@ -4,8 +4,8 @@ Run: python3 scripts/build_lite_wheel.py [OUT_DIR]     (default: dist/)
 
 The wheel holds the run-time code Lite needs (the core, kpi_xl/excel, kpi_xl/importers, kpi_xl/lite) and
 none of the build-time or desktop-only code (kpi_xl/template, the command line, the doctor, the renderer).
-It depends on numpy, pandas and scipy only, which Pyodide brings; xlwings comes with xlwings Lite. So the
-workbook's requirements.txt is one line, ``kpi-xl-lite`` (or the wheel's https address before it is on
+It depends on numpy, pandas and scipy, which Pyodide brings, and on xlwings 0.33.14 or later, which xlwings
+Lite brings (the first with sheet buttons). So the workbook's requirements.txt is one line, ``kpi-xl-lite`` (or the wheel's https address before it is on
 PyPI). The desktop package (``pip install .``) is unchanged.
 """
 
@@ -20,7 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "kpi_xl_lite"
-REQUIRES = ("numpy", "pandas", "scipy")
+#: numpy, pandas and scipy come from Pyodide; xlwings is xlwings Lite's own (already there, so nothing is
+#: downloaded), at least the version whose @script has sheet buttons (xlwings Lite's changelog, 1.0.0.0-15).
+REQUIRES = ("numpy", "pandas", "scipy", "xlwings>=0.33.14")
 #: What Lite never runs: the builder, and the desktop's command line, doctor and renderer (subprocess).
 LEFT_OUT = ("kpi_xl/template/", "kpi_xl/cli.py", "kpi_xl/__main__.py", "kpi_xl/doctor.py", "kpi_xl/render.py")
 _TIME = (2024, 1, 1, 0, 0, 0)
