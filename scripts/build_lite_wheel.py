@@ -4,8 +4,8 @@ Run: python3 scripts/build_lite_wheel.py [OUT_DIR]     (default: dist/)
 
 The wheel holds the run-time code Lite needs (the core, kpi_xl/excel, kpi_xl/importers, kpi_xl/lite) and
 none of the build-time or desktop-only code (kpi_xl/template, the command line, the doctor, the renderer).
-It depends on numpy, pandas and scipy, which Pyodide brings, and on xlwings 0.33.14 or later, which xlwings
-Lite brings (the first with sheet buttons). So the workbook's requirements.txt is one line, ``kpi-xl-lite`` (or the wheel's https address before it is on
+It depends on numpy, pandas and scipy, which Pyodide brings, and on xlwings 0.37.8 or later (the version the
+tests drive), which xlwings Lite brings or installs. So the workbook's requirements.txt is one line, ``kpi-xl-lite`` (or the wheel's https address before it is on
 PyPI). The desktop package (``pip install .``) is unchanged.
 """
 
@@ -20,9 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "kpi_xl_lite"
-#: numpy, pandas and scipy come from Pyodide; xlwings is xlwings Lite's own (already there, so nothing is
-#: downloaded), at least the version whose @script has sheet buttons (xlwings Lite's changelog, 1.0.0.0-15).
-REQUIRES = ("numpy", "pandas", "scipy", "xlwings>=0.33.14")
+#: numpy, pandas and scipy come from Pyodide; xlwings is xlwings Lite's own, at least the version whose
+#: Office.js code the tests drive: the desktop's pin in pyproject.toml (sheet buttons came with 0.33.14).
+REQUIRES = ("numpy", "pandas", "scipy")
 #: What Lite never runs: the builder, and the desktop's command line, doctor and renderer (subprocess).
 LEFT_OUT = ("kpi_xl/template/", "kpi_xl/cli.py", "kpi_xl/__main__.py", "kpi_xl/doctor.py", "kpi_xl/render.py")
 _TIME = (2024, 1, 1, 0, 0, 0)
@@ -30,6 +30,12 @@ _TIME = (2024, 1, 1, 0, 0, 0)
 
 def version() -> str:
     return re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)
+
+
+def requires() -> list[str]:
+    """Pyodide's numpy, pandas and scipy, and xlwings from the version pyproject.toml pins for the desktop."""
+    pinned = re.search(r'"xlwings==([^"]+)"', (ROOT / "pyproject.toml").read_text()).group(1)
+    return [*REQUIRES, f"xlwings>={pinned}"]
 
 
 def files() -> list[str]:
@@ -50,7 +56,7 @@ def build(out_dir: str | Path = ROOT / "dist") -> Path:
     metadata = "\n".join(["Metadata-Version: 2.1", f"Name: {NAME.replace('_', '-')}", f"Version: {ver}",
                           "Summary: kpi_xl for xlwings Lite: the KPI engine, the KPI_* formulas and the workbook's "
                           "scripts, pure Python", "Requires-Python: >=3.10",
-                          *[f"Requires-Dist: {r}" for r in REQUIRES], ""])
+                          *[f"Requires-Dist: {r}" for r in requires()], ""])
     wheel = "Wheel-Version: 1.0\nGenerator: kpi_xl scripts/build_lite_wheel.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     entries = [(f, (ROOT / f).read_bytes()) for f in files()]
     entries += [(f"{info}/METADATA", metadata.encode()), (f"{info}/WHEEL", wheel.encode())]
