@@ -4,9 +4,10 @@ Run: python3 scripts/build_lite_wheel.py [OUT_DIR]     (default: dist/)
 
 The wheel holds the run-time code Lite needs (the core, kpi_xl/excel, kpi_xl/importers, kpi_xl/lite) and
 none of the build-time or desktop-only code (kpi_xl/template, the command line, the doctor, the renderer).
-It depends on numpy, pandas and scipy, which Pyodide brings, and on xlwings 0.37.8 or later (the version the
-tests drive), which xlwings Lite brings or installs. So the workbook's requirements.txt is one line, ``kpi-xl-lite`` (or the wheel's https address before it is on
-PyPI). The desktop package (``pip install .``) is unchanged.
+It depends on numpy, pandas and scipy, which Pyodide brings, and on xlwings at least at the version
+pyproject.toml pins (the one the tests drive), which xlwings Lite brings or installs. So the workbook's
+requirements.txt is one line, ``kpi-xl-lite`` (or the wheel's https address before it is on PyPI). The
+desktop package (``pip install .``) is unchanged.
 """
 
 from __future__ import annotations
