@@ -32,7 +32,7 @@ import pandas as pd
 
 from .errors import InputProblem, KpiInputError
 from .table_checks import (TableReport, check_amounts, check_dates, check_duplicates, check_ids,
-                           require_columns)
+                           key_codes, require_columns)
 
 __all__ = ["ValidOrders", "prepare_orders", "STATUS_ALIASES", "COLUMNS"]
 
@@ -180,10 +180,10 @@ def prepare_orders(
         out[COLUMNS["status"]] = _statuses(orders[status_col], status_col, report)
     else:
         out[COLUMNS["status"]] = "paid"
-    keys = out[COLUMNS["order_id"]]
+    keys = [out[COLUMNS["order_id"]]]
     if "source" in orders.columns:  # imported orders are keyed by (platform, order number)
-        keys = pd.Series(list(zip(orders["source"].fillna(""), keys, strict=True)), index=keys.index).where(keys.notna())
-    check_duplicates(keys, orders[order_id_col], order_id_col, report)
+        keys.insert(0, orders["source"].fillna(""))
+    check_duplicates(key_codes(*keys), orders[order_id_col], order_id_col, report)
 
     if as_of is not None:
         as_of_ts = pd.Timestamp(as_of).normalize()

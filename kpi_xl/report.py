@@ -28,7 +28,8 @@ from ._numbers import _num, safe_divide
 from .errors import KpiInputError
 from .order_table import ValidOrders, prepare_orders
 from .orders import period_summary
-from .table_checks import TableReport, check_amounts, check_dates, check_duplicates, check_ids, require_columns
+from .table_checks import (TableReport, check_amounts, check_dates, check_duplicates, check_ids, key_codes,
+                           require_columns)
 
 __all__ = ["MONTHLY_TABLES", "CHURN_KPIS", "prepare_monthly", "monthly_kpis", "is_paid_channel", "is_email_channel"]
 
@@ -99,8 +100,7 @@ def prepare_monthly(
         report.add((clean[part] > clean[whole]).to_numpy(), part, frame[part],
                    lambda pos, p=part, w=whole: f"is more than {w} ({_num(clean[w].iloc[pos])})"
                    f": {p.replace('_', ' ')} cannot exceed {w}")
-    keys = pd.Series(list(zip(*(clean[k] for k in spec["keys"]), strict=True)), index=frame.index)
-    check_duplicates(keys, frame["month"], "month", report,
+    check_duplicates(key_codes(*(clean[k] for k in spec["keys"])), frame["month"], "month", report,
                      what="the month" + ("" if len(spec["keys"]) == 1 else f" and {spec['keys'][1]}"))
     problems = report.problems
     if problems and not skip_invalid:

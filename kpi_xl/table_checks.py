@@ -17,7 +17,7 @@ import pandas as pd
 
 from .errors import InputProblem
 
-__all__ = ["TableReport", "check_dates", "check_amounts", "check_ids", "check_duplicates", "is_blank",
+__all__ = ["TableReport", "check_dates", "check_amounts", "check_ids", "check_duplicates", "key_codes", "is_blank",
            "require_columns", "ids_as_text", "blank_mask"]
 
 
@@ -274,16 +274,39 @@ def _boolean_cells(values: pd.Series) -> np.ndarray:
     return values.map(type).isin((bool, np.bool_)).to_numpy(dtype=bool)  # a column mixing kinds: each cell
 
 
-def check_duplicates(keys: pd.Series, raw: pd.Series, column: str, report: TableReport,
+def key_codes(*parts: pd.Series) -> np.ndarray:
+    """One integer per row for the key made of ``parts`` (equal keys, equal codes); -1 where a part is missing.
+
+    Each part is factorized once (hashed in C: pandas' text dtype through Arrow), then the
+    codes are combined as integers, so no Python tuple is built per row.
+
+    >>> key_codes(pd.Series(["a", "b", "a", None]), pd.Series([1, 1, 1, 1])).tolist()
+    [0, 1, 0, -1]
+    """
+    combined = None
+    for part in parts:
+        codes, uniques = pd.factorize(part, use_na_sentinel=True)
+        codes = codes.astype(np.int64)
+        if combined is None:
+            combined = codes
+            continue
+        pair = np.where((combined < 0) | (codes < 0), -1, combined * (len(uniques) + 1) + codes)
+        combined = pd.factorize(pair)[0].astype(np.int64)
+        combined[pair < 0] = -1
+    return combined
+
+
+def check_duplicates(keys: np.ndarray, raw: pd.Series, column: str, report: TableReport,
                      what: str = "the order number") -> None:
-    """Report every repeat of a key after its first row (``keys`` may be tuples)."""
-    ids = keys
-    dup = (ids.notna() & ids.duplicated(keep="first")).to_numpy()
+    """Report every repeat of a key after its first row; ``keys`` are :func:`key_codes` (-1: no key)."""
+    keys = np.asarray(keys, dtype=np.int64)
+    present = keys >= 0
+    dup = present & pd.Series(keys).duplicated(keep="first").to_numpy()
     if not dup.any():
         return
-    codes, _ = pd.factorize(ids)
-    first_pos = pd.Series(np.arange(len(ids))).groupby(codes).transform("min").to_numpy()
-    report.add(dup, column, raw, lambda pos: f"repeats {what} of row {ids.index[first_pos[pos]]}")
+    _, first = np.unique(keys, return_index=True)  # position of each key's first row, by sorted key
+    first_pos = first[np.searchsorted(np.unique(keys), keys)]
+    report.add(dup, column, raw, lambda pos: f"repeats {what} of row {report.index[first_pos[pos]]}")
 
 
 def require_columns(frame: pd.DataFrame, columns: list[str], *, table: str, sheet: str | None) -> None:

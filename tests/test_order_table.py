@@ -54,6 +54,20 @@ def test_each_problem_is_reported_with_its_address(change, column, words):
     assert f"sheet 'Commandes', row 3, column '{column}'" in str(info.value)
 
 
+def test_imported_orders_repeat_only_within_their_platform():
+    # rows 2-6: A1 of Shopify, A1 of WooCommerce (another shop's number: not a repeat), A1 of Shopify
+    # again (repeats row 2), A1 with no platform (typed by hand: its own key), A1 typed by hand again
+    # (repeats row 5)
+    frame = table({}, {}, {}, {})
+    frame["order_id"] = "A1"
+    frame["source"] = ["Shopify", "WooCommerce", "Shopify", None, None]
+    valid = prepare_orders(frame, skip_invalid=True, today="2026-11-23")
+    assert [(p.row, str(p.value)) for p in valid.problems] == [(4, "A1"), (6, "A1")]
+    assert [p.message for p in valid.problems] == ["repeats the order number of row 2",
+                                                   "repeats the order number of row 5"]
+    assert list(valid.frame.index) == [2, 3, 5]
+
+
 def test_skip_invalid_keeps_the_good_rows_and_lists_every_problem():
     frame = table({"net_revenue": "abc"}, {"customer_id": ""}, {}, {"order_date": "2024-02-30"})
     valid = prepare_orders(frame, skip_invalid=True)
