@@ -24,10 +24,12 @@ import numpy as np
 import pandas as pd
 
 from . import kpis
+from ._numbers import as_index
 from .clv_models import (BgNbd, GammaGamma, bgnbd_log_likelihood, expected_purchases, expected_spend, fit_bgnbd,
                          fit_gamma_gamma, gamma_gamma_log_likelihood, probability_alive)
 from .errors import KpiInputError, one_of
 from .order_table import COLUMNS, ValidOrders, prepare_orders
+from .orders import _days, _ordered, customer_ids
 
 __all__ = ["UNITS", "BgNbd", "GammaGamma", "rfm_summary", "bgnbd_log_likelihood", "fit_bgnbd",
            "expected_purchases", "probability_alive", "gamma_gamma_log_likelihood", "fit_gamma_gamma",
@@ -69,24 +71,31 @@ def rfm_summary(orders: pd.DataFrame | ValidOrders, *, unit: str = "week", end: 
     """
     days_per_unit = one_of(UNITS, unit, "unit")
     valid = prepare_orders(orders, **columns)
-    counted = valid.counted
     end_day = pd.Timestamp(end).normalize() if end is not None else valid.as_of
-    counted = counted[counted[DATE] <= end_day]
-    if counted.empty:
+    counted = _ordered(valid)  # paid orders sorted by customer id, then date
+    day, code = counted["_day"].to_numpy(), counted["_code"].to_numpy()
+    kept = day <= _days([end_day])[0]
+    if not kept.any():
         raise KpiInputError(f"orders: no paid order on or before {end_day.date()}")
-    daily = counted.groupby([CUSTOMER, DATE], sort=True)[REVENUE].sum().reset_index()
-    by_customer = daily.groupby(CUSTOMER, sort=True)
-    first, last = by_customer[DATE].min(), by_customer[DATE].max()
-    repeat = daily[daily[DATE] > by_customer[DATE].transform("min")]
-    out = pd.DataFrame({
-        "cohort": first.dt.to_period("M"),
-        "frequency": by_customer.size() - 1,
-        "recency": (last - first).dt.days / days_per_unit,
-        "T": (end_day - first).dt.days / days_per_unit,
-        "monetary_value": repeat.groupby(CUSTOMER)[REVENUE].mean(),
-    })
-    out.index.name = "customer_id"
-    return out
+    day, code, revenue = day[kept], code[kept], counted[REVENUE].to_numpy(dtype=float)[kept]
+    first_row = np.r_[True, code[1:] != code[:-1]]
+    purchase = first_row | np.r_[True, day[1:] != day[:-1]]  # orders of one customer and day: one purchase
+    amount = np.bincount(as_index(np.cumsum(purchase) - 1), weights=revenue)  # of each purchase
+    customer = code[first_row]
+    slot = np.cumsum(first_row) - 1  # each row's customer, numbered 0.. among the customers kept
+    first, last = day[first_row], day[np.r_[first_row[1:], True]]
+    repeats = np.bincount(as_index(slot[purchase]), minlength=len(customer)) - 1
+    repeat_amount = np.bincount(as_index(slot[purchase & ~first_row]), weights=amount[~first_row[purchase]],
+                                minlength=len(customer))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        monetary = np.where(repeats > 0, repeat_amount / np.maximum(repeats, 1), np.nan)
+    return pd.DataFrame({
+        "cohort": pd.PeriodIndex(first.astype("datetime64[D]"), freq="M"),
+        "frequency": repeats,
+        "recency": (last - first) / days_per_unit,
+        "T": (_days([end_day])[0] - first) / days_per_unit,
+        "monetary_value": monetary,
+    }, index=pd.Index(customer_ids(valid)[customer], name="customer_id"))
 
 
 def discounted_value(purchases: BgNbd, spend_per_order: np.ndarray, frequency: Any, recency: Any, T: Any, *,

@@ -69,24 +69,40 @@ def _days(dates: pd.Series | pd.Index) -> np.ndarray:
 
 
 def _ordered(valid: ValidOrders) -> pd.DataFrame:
-    """Paid orders sorted by customer then date, with integer customer codes (computed once per table)."""
+    """Paid orders sorted by customer id then date, with integer customer codes (computed once per table).
+
+    ``_code`` numbers the customers in the order of their ids (0 for the first id), so a
+    customer's rows are consecutive; ``customer_ids(valid)`` holds the id of each code.
+    """
     if "ordered" not in valid.cache:
-        valid.cache["ordered"] = _sort_by_customer(valid)
+        valid.cache["ordered"], valid.cache["customer_ids"] = _sort_by_customer(valid)
     return valid.cache["ordered"]
 
 
-def _sort_by_customer(valid: ValidOrders) -> pd.DataFrame:
+def customer_ids(valid: ValidOrders) -> np.ndarray:
+    """The customer id of each ``_code`` of :func:`_ordered` (sorted ids, as objects)."""
+    _ordered(valid)
+    return valid.cache["customer_ids"]
+
+
+def _sort_by_customer(valid: ValidOrders) -> tuple[pd.DataFrame, np.ndarray]:
     """Only the columns the analytics read: sorting the texts along would cost more than the rest."""
     paid = valid.frame["counts"].to_numpy()
     if not paid.any():
         raise KpiInputError("orders: no paid order to count (every order is refunded or cancelled)")
-    codes, _ = pd.factorize(valid.frame[CUSTOMER].to_numpy()[paid])
+    codes, ids = pd.factorize(valid.frame[CUSTOMER].to_numpy()[paid])
+    # the ids sorted as pandas' text dtype (in C, through Arrow where installed): codes in the order of the ids
+    by_id = np.asarray(pd.Series(ids, dtype="str").argsort(), dtype=np.intp)
+    rank = np.empty(len(ids), dtype=np.intp)
+    rank[by_id] = np.arange(len(ids), dtype=np.intp)
+    codes = rank[codes]
     days = _days(valid.frame[DATE].to_numpy()[paid])
     order = np.lexsort((days, codes))
-    return pd.DataFrame({DATE: valid.frame[DATE].to_numpy()[paid][order],
-                         REVENUE: valid.frame[REVENUE].to_numpy()[paid][order],
-                         COGS: valid.frame[COGS].to_numpy()[paid][order],
-                         "_code": codes[order], "_day": days[order]})
+    ordered = pd.DataFrame({DATE: valid.frame[DATE].to_numpy()[paid][order],
+                            REVENUE: valid.frame[REVENUE].to_numpy()[paid][order],
+                            COGS: valid.frame[COGS].to_numpy()[paid][order],
+                            "_code": codes[order], "_day": days[order]})
+    return ordered, np.asarray(ids, dtype=object)[by_id]
 
 
 def period_summary(
@@ -356,32 +372,23 @@ def customer_summary(orders: pd.DataFrame | ValidOrders, **columns: Any) -> pd.D
     ann               2    180.0           NaN
     bob               1     60.0          30.0
     """
-    frame = prepare_orders(orders, **columns).frame
-    paid = frame["counts"].to_numpy(dtype=bool)
-    # the ids as pandas' text dtype (Arrow-backed where pyarrow is installed): hashed and sorted in C
-    code, ids = pd.factorize(pd.Series(frame[CUSTOMER].to_numpy()[paid], dtype="str"))
+    valid = prepare_orders(orders, **columns)
+    counted, ids = _ordered(valid), customer_ids(valid)  # sorted by customer id, then date
+    code = counted["_code"].to_numpy()
     size = len(ids)
-    by_id = np.asarray(ids.argsort(), dtype=np.intp)
-    rank = np.empty(size, dtype=np.intp)
-    rank[by_id] = np.arange(size, dtype=np.intp)
-    code, ids = rank[code], ids[by_id]
-    revenue = frame[REVENUE].to_numpy(dtype=float)[paid]
-    cogs = frame[COGS].to_numpy(dtype=float)[paid]
+    first_row = np.r_[True, code[1:] != code[:-1]]
+    last_row = np.r_[first_row[1:], True]
+    revenue = counted[REVENUE].to_numpy(dtype=float)
+    cogs = counted[COGS].to_numpy(dtype=float)
     unknown = np.isnan(cogs)
-    dates = frame[DATE].to_numpy()[paid]
-    ticks = dates.view(np.int64)
-    first = np.full(size, np.iinfo(np.int64).max)
-    last = np.full(size, np.iinfo(np.int64).min)
-    np.minimum.at(first, code, ticks)
-    np.maximum.at(last, code, ticks)
+    dates = counted[DATE].to_numpy()
     revenue_sum = np.bincount(as_index(code), weights=revenue, minlength=size)
     cost_sum = np.bincount(as_index(code), weights=np.where(unknown, 0.0, cogs), minlength=size)
     cost_unknown = np.bincount(as_index(code), weights=unknown, minlength=size) > 0
-    out = pd.DataFrame({
-        "first_order": first.view(dates.dtype),
-        "last_order": last.view(dates.dtype),
+    return pd.DataFrame({
+        "first_order": dates[first_row],
+        "last_order": dates[last_row],
         "orders": np.bincount(as_index(code), minlength=size),
         "revenue": revenue_sum,
         "gross_profit": np.where(cost_unknown, np.nan, revenue_sum - cost_sum),  # NaN when a cost is not known
     }, index=pd.Index(ids, name="customer_id"))
-    return out
