@@ -29,7 +29,7 @@ from .clv_models import (BgNbd, GammaGamma, bgnbd_log_likelihood, expected_purch
                          fit_gamma_gamma, gamma_gamma_log_likelihood, probability_alive)
 from .errors import KpiInputError, one_of
 from .order_table import COLUMNS, ValidOrders, prepare_orders
-from .orders import _days, _ordered, customer_ids
+from .orders import _days, _ordered, by_customer_id, customer_ids
 
 __all__ = ["UNITS", "BgNbd", "GammaGamma", "rfm_summary", "bgnbd_log_likelihood", "fit_bgnbd",
            "expected_purchases", "probability_alive", "gamma_gamma_log_likelihood", "fit_gamma_gamma",
@@ -89,13 +89,14 @@ def rfm_summary(orders: pd.DataFrame | ValidOrders, *, unit: str = "week", end: 
                                 minlength=len(customer))
     with np.errstate(invalid="ignore", divide="ignore"):
         monetary = np.where(repeats > 0, repeat_amount / np.maximum(repeats, 1), np.nan)
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "cohort": pd.PeriodIndex(first.astype("datetime64[D]"), freq="M"),
         "frequency": repeats,
         "recency": (last - first) / days_per_unit,
         "T": (_days([end_day])[0] - first) / days_per_unit,
         "monetary_value": monetary,
     }, index=pd.Index(customer_ids(valid)[customer], name="customer_id"))
+    return out.iloc[by_customer_id(out.index)]
 
 
 def discounted_value(purchases: BgNbd, spend_per_order: np.ndarray, frequency: Any, recency: Any, T: Any, *,

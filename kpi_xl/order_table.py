@@ -177,9 +177,9 @@ def prepare_orders(
     out[COLUMNS["revenue"]] = check_amounts(orders[revenue_col], revenue_col, report)
     out[COLUMNS["cogs"]] = check_amounts(orders[cogs_col], cogs_col, report, blank_ok=True)  # blank: not known
     if status_col is not None and status_col in orders.columns:
-        out[COLUMNS["status"]] = _statuses(orders[status_col], status_col, report)
+        out[COLUMNS["status"]], paid = _statuses(orders[status_col], status_col, report)
     else:
-        out[COLUMNS["status"]] = "paid"
+        out[COLUMNS["status"]], paid = "paid", np.ones(len(orders), dtype=bool)
     keys = [out[COLUMNS["order_id"]]]
     if "source" in orders.columns:  # imported orders are keyed by (platform, order number)
         keys.insert(0, orders["source"].fillna(""))
@@ -195,17 +195,18 @@ def prepare_orders(
     valid = out[~report.bad]
     if valid.empty:
         raise KpiInputError.from_problems(problems, what="orders: no valid row")
-    valid = valid.assign(counts=valid[COLUMNS["status"]].eq("paid"))
+    valid = valid.assign(counts=paid[~report.bad])
     end = pd.Timestamp(as_of).normalize() if as_of is not None else valid[COLUMNS["date"]].max()
     return ValidOrders(valid, tuple(problems), end, len(orders))
 
 
-def _statuses(values: pd.Series, column: str, report: TableReport) -> pd.Series:
-    """Each status label's meaning; a handful of distinct labels, so each is cleaned once."""
+def _statuses(values: pd.Series, column: str, report: TableReport) -> tuple[pd.Series, np.ndarray]:
+    """Each status label's meaning, and where it is paid; a handful of distinct labels, so each is cleaned once."""
     codes, labels = pd.factorize(values, use_na_sentinel=True)
     meaning = pd.Series(labels, dtype=object).map(
         lambda label: STATUS_ALIASES.get(str(label).strip().lower())).to_numpy(dtype=object)
     canonical = np.where(codes >= 0, meaning[np.maximum(codes, 0)], None)
     known = ", ".join(sorted(set(STATUS_ALIASES) - {"payé", "remboursé", "annulé", "canceled"}))
     report.add(pd.isna(canonical), column, values, f"is not a known status ({known})")
-    return pd.Series(canonical, index=values.index, dtype=object)
+    paid = np.append(meaning == "paid", False)[codes]  # code -1 (a blank) is not paid
+    return pd.Series(canonical, index=values.index, dtype=object), paid

@@ -69,40 +69,42 @@ def _days(dates: pd.Series | pd.Index) -> np.ndarray:
 
 
 def _ordered(valid: ValidOrders) -> pd.DataFrame:
-    """Paid orders sorted by customer id then date, with integer customer codes (computed once per table).
+    """Paid orders sorted by customer then date, with integer customer codes (computed once per table).
 
-    ``_code`` numbers the customers in the order of their ids (0 for the first id), so a
-    customer's rows are consecutive; ``customer_ids(valid)`` holds the id of each code.
+    ``_code`` numbers the customers in the order of their first paid order (0 first), so a
+    customer's rows are consecutive; :func:`customer_ids` holds the id of each code.
     """
     if "ordered" not in valid.cache:
         valid.cache["ordered"], valid.cache["customer_ids"] = _sort_by_customer(valid)
     return valid.cache["ordered"]
 
 
-def customer_ids(valid: ValidOrders) -> np.ndarray:
-    """The customer id of each ``_code`` of :func:`_ordered` (sorted ids, as objects)."""
+def customer_ids(valid: ValidOrders) -> pd.Index:
+    """The customer id of each ``_code`` of :func:`_ordered`."""
     _ordered(valid)
     return valid.cache["customer_ids"]
 
 
-def _sort_by_customer(valid: ValidOrders) -> tuple[pd.DataFrame, np.ndarray]:
+def by_customer_id(ids: pd.Index) -> np.ndarray:
+    """The positions that put ``ids`` in the order of the texts (sorted in C as pandas' text dtype)."""
+    return np.asarray(pd.Series(ids, dtype="str").argsort(), dtype=np.intp)
+
+
+def _sort_by_customer(valid: ValidOrders) -> tuple[pd.DataFrame, pd.Index]:
     """Only the columns the analytics read: sorting the texts along would cost more than the rest."""
     paid = valid.frame["counts"].to_numpy()
     if not paid.any():
         raise KpiInputError("orders: no paid order to count (every order is refunded or cancelled)")
-    codes, ids = pd.factorize(valid.frame[CUSTOMER].to_numpy()[paid])
-    # the ids sorted as pandas' text dtype (in C, through Arrow where installed): codes in the order of the ids
-    by_id = np.asarray(pd.Series(ids, dtype="str").argsort(), dtype=np.intp)
-    rank = np.empty(len(ids), dtype=np.intp)
-    rank[by_id] = np.arange(len(ids), dtype=np.intp)
-    codes = rank[codes]
+    # hashed where they are (Arrow texts stay Arrow texts); codes in the order of first appearance
+    codes, ids = pd.factorize(valid.frame[CUSTOMER][paid] if not paid.all() else valid.frame[CUSTOMER])
     days = _days(valid.frame[DATE].to_numpy()[paid])
-    order = np.lexsort((days, codes))
+    # one integer key per (customer, day): a single argsort, twice as fast as lexsort on the pair
+    order = np.argsort(codes * np.int64(days.max() - days.min() + 1) + (days - days.min()))
     ordered = pd.DataFrame({DATE: valid.frame[DATE].to_numpy()[paid][order],
                             REVENUE: valid.frame[REVENUE].to_numpy()[paid][order],
                             COGS: valid.frame[COGS].to_numpy()[paid][order],
                             "_code": codes[order], "_day": days[order]})
-    return ordered, np.asarray(ids, dtype=object)[by_id]
+    return ordered, pd.Index(ids)
 
 
 def period_summary(
@@ -373,7 +375,7 @@ def customer_summary(orders: pd.DataFrame | ValidOrders, **columns: Any) -> pd.D
     bob               1     60.0          30.0
     """
     valid = prepare_orders(orders, **columns)
-    counted, ids = _ordered(valid), customer_ids(valid)  # sorted by customer id, then date
+    counted, ids = _ordered(valid), customer_ids(valid)  # sorted by customer code, then date
     code = counted["_code"].to_numpy()
     size = len(ids)
     first_row = np.r_[True, code[1:] != code[:-1]]
@@ -385,10 +387,11 @@ def customer_summary(orders: pd.DataFrame | ValidOrders, **columns: Any) -> pd.D
     revenue_sum = np.bincount(as_index(code), weights=revenue, minlength=size)
     cost_sum = np.bincount(as_index(code), weights=np.where(unknown, 0.0, cogs), minlength=size)
     cost_unknown = np.bincount(as_index(code), weights=unknown, minlength=size) > 0
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "first_order": dates[first_row],
         "last_order": dates[last_row],
         "orders": np.bincount(as_index(code), minlength=size),
         "revenue": revenue_sum,
         "gross_profit": np.where(cost_unknown, np.nan, revenue_sum - cost_sum),  # NaN when a cost is not known
     }, index=pd.Index(ids, name="customer_id"))
+    return out.iloc[by_customer_id(ids)]

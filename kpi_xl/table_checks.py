@@ -196,14 +196,18 @@ def _id_text(value: Any) -> Any:
 
 
 def ids_as_text(values: pd.Series) -> pd.Series:
-    """Identifiers as text, None for blanks; 1001.0 read from a cell becomes '1001'.
+    """Identifiers as text, missing for blanks; 1001.0 read from a cell becomes '1001'.
 
-    Vectorised for columns of numbers or of texts; mixed columns go cell by cell.
+    Vectorised for columns of numbers or of texts; mixed columns go cell by cell. A column
+    of pandas' text dtype stays of that dtype (Arrow-backed: hashed and compared in C later),
+    blanks NaN; other columns give objects, blanks None.
 
     >>> ids_as_text(pd.Series([1001.0, None, 7.5])).tolist()
     ['1001', None, '7.5']
-    >>> ids_as_text(pd.Series([" a@b.fr ", "", None])).tolist()
+    >>> ids_as_text(pd.Series([" a@b.fr ", "", None], dtype=object)).tolist()
     ['a@b.fr', None, None]
+    >>> ids_as_text(pd.Series([" a@b.fr ", "", None], dtype="str")).isna().tolist()
+    [False, True, True]
     """
     if pd.api.types.is_float_dtype(values.dtype):
         arr = values.to_numpy(dtype=float)
@@ -222,9 +226,9 @@ def ids_as_text(values: pd.Series) -> pd.Series:
         numbers = values.to_numpy(dtype=float, na_value=np.nan)
         if np.abs(numbers[np.isfinite(numbers)]).max(initial=0) < 2.0 ** 53:  # whole numbers print exactly through int64
             return ids_as_text(pd.Series(numbers, index=values.index))
-    elif text_dtype:  # pandas' text dtype (Arrow-backed): strip and compare in C, one conversion to objects
+    elif text_dtype:  # pandas' text dtype (Arrow-backed): strip and compare in C, kept as that dtype
         texts = values.str.strip()
-        out = texts.where(texts != "").to_numpy(dtype=object, na_value=None)
+        return texts.where(texts != "")
     elif kind == "string":
         present = values.notna().to_numpy(dtype=bool)
         texts = values[present] if not present.all() else values

@@ -191,7 +191,7 @@ def ids_in(values: list[Any]) -> list[str | None]:
     >>> ids_in([1001.0, " ann@example.com ", None])
     ['1001', 'ann@example.com', None]
     """
-    return ids_as_text(pd.Series(values, dtype=object).infer_objects()).tolist()
+    return ids_as_text(pd.Series(values, dtype=object).infer_objects()).to_numpy(dtype=object, na_value=None).tolist()
 
 
 def _taken(values: list[Any], keep: np.ndarray) -> list[Any]:
