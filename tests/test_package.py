@@ -3,7 +3,10 @@
 import datetime as dt
 import io
 import shutil
+import sys
 import zipfile
+
+import pytest
 
 import test_refresh  # noqa: E402 - tests/ is on the path (pytest's rootdir import mode)
 
@@ -64,3 +67,28 @@ def test_members_written_with_data_descriptors_are_copied_into_a_valid_file(fill
         assert copied.testzip() is None
         assert {name: copied.read(name) for name in copied.namelist()} == before
         assert not any(info.flag_bits & 0x08 for info in copied.infolist())
+
+
+@pytest.mark.parametrize("with_isal", [True, False])
+def test_a_member_streamed_raw_inflates_to_what_zipfile_reads(tmp_path, monkeypatch, with_isal):
+    # the save's formula scan inflates untouched sheets itself (ISA-L where installed, zlib otherwise):
+    # every byte must be zipfile's, whatever the chunk size cuts; a stored (not deflated) member too
+    import random
+
+    from kpi_xl.excel.package import _chunks, _inflater
+
+    if not with_isal:
+        monkeypatch.setitem(sys.modules, "isal", None)  # `from isal import ...` raises ImportError
+    else:
+        pytest.importorskip("isal")
+    assert ("isal" in type(_inflater()).__module__) is with_isal
+    rng = random.Random(4)
+    xml = "".join(f'<row r="{i}"><c r="A{i}"><v>{rng.random()}</v></c></row>' for i in range(20000)).encode()
+    path = tmp_path / "parts.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("deflated.xml", xml, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("stored.xml", xml[:5000], compress_type=zipfile.ZIP_STORED)
+    with zipfile.ZipFile(path) as archive:
+        for name, size in (("deflated.xml", 1000), ("deflated.xml", 1 << 20), ("stored.xml", 64)):
+            chunks = list(_chunks(archive, name, size))
+            assert b"".join(chunks) == archive.read(name) and len(b"".join(chunks)) in (len(xml), 5000)
