@@ -88,8 +88,10 @@ class ValidOrders:
 
     @property
     def counted(self) -> pd.DataFrame:
-        """The orders that count (paid), in input order."""
-        return self.frame[self.frame["counts"]]
+        """The orders that count (paid), in input order (selected once, then kept: do not modify it)."""
+        if "counted" not in self.cache:
+            self.cache["counted"] = self.frame[self.frame["counts"]]
+        return self.cache["counted"]
 
     @property
     def rows_skipped(self) -> int:
