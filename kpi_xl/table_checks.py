@@ -120,7 +120,7 @@ def blank_mask(values: pd.Series) -> np.ndarray:
     kind = _kind(values)
     if kind == "string":
         is_text = ~blank
-        texts = values[is_text]
+        texts = values[is_text] if blank.any() else values
         if not _EMPTY_TEXT.search(_joined(texts.tolist())):
             return blank
     elif kind in _TEXTLESS_KINDS:
@@ -217,8 +217,8 @@ def ids_as_text(values: pd.Series) -> pd.Series:
         out[whole] = arr[whole].astype(np.int64).astype(str)
         out[finite & ~whole] = arr[finite & ~whole].astype(str)
         return pd.Series(out, index=values.index, dtype=object)
-    if pd.api.types.is_integer_dtype(values.dtype):
-        return values.astype(str).astype(object)
+    if pd.api.types.is_integer_dtype(values.dtype):  # pandas' text dtype (Arrow's cast in C) under pandas 3
+        return values.astype("str")
     text_dtype = values.dtype != object and pd.api.types.is_string_dtype(values.dtype)
     kind = "string" if text_dtype else _kind(values)
     out = None

@@ -68,6 +68,15 @@ def test_imported_orders_repeat_only_within_their_platform():
     assert list(valid.frame.index) == [2, 3, 5]
 
 
+def test_whole_number_order_ids_are_keyed_as_their_texts():
+    # order numbers typed as whole numbers (an integer column): 1001 at rows 2 and 4 repeat, 1002 and 10010 do not
+    frame = table({}, {}, {})
+    frame["order_id"] = pd.array([1001, 1002, 1001, 10010], dtype="int64")
+    valid = prepare_orders(frame, skip_invalid=True, today="2026-11-23")
+    assert [(p.row, p.value, p.message) for p in valid.problems] == [(4, 1001, "repeats the order number of row 2")]
+    assert valid.frame["order_id"].tolist() == ["1001", "1002", "10010"]
+
+
 def test_skip_invalid_keeps_the_good_rows_and_lists_every_problem():
     frame = table({"net_revenue": "abc"}, {"customer_id": ""}, {}, {"order_date": "2024-02-30"})
     valid = prepare_orders(frame, skip_invalid=True)

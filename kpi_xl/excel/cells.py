@@ -23,7 +23,7 @@ from ..errors import KpiInputError
 from ..number_text import NumberTextError, parse_number
 from ..table_checks import blank_mask, ids_as_text
 
-__all__ = ["cells", "option", "numbers_in", "total", "single", "dates_in", "ids_in", "order_rows", "is_blank",
+__all__ = ["cells", "option", "numbers_in", "total", "single", "dates_in", "ids_in", "id_column", "order_rows", "is_blank",
            "EXCEL_EPOCH"]
 
 #: Day 0 of Excel's 1900 date system (serial 1 is 1900-01-01, counting the fictitious 1900-02-29).
@@ -191,7 +191,13 @@ def ids_in(values: list[Any]) -> list[str | None]:
     >>> ids_in([1001.0, " ann@example.com ", None])
     ['1001', 'ann@example.com', None]
     """
-    return ids_as_text(pd.Series(values, dtype=object).infer_objects()).to_numpy(dtype=object, na_value=None).tolist()
+    return id_column(values).to_numpy(dtype=object, na_value=None).tolist()
+
+
+def id_column(values: list[Any]) -> pd.Series:
+    """Identifiers of a column of cells as a Series of texts (see :func:`~kpi_xl.table_checks.ids_as_text`):
+    pandas' text dtype when every cell is a text, blanks missing."""
+    return ids_as_text(pd.Series(values, dtype=object).infer_objects())
 
 
 def _taken(values: list[Any], keep: np.ndarray) -> list[Any]:

@@ -34,7 +34,7 @@ from ..errors import InputProblem, KpiInputError
 from ..labels import text
 from ..order_table import STATUS_ALIASES, ValidOrders, prepare_orders
 from ..orders import cohort_matrix, period_summary
-from .cells import _number, cells, dates_in, ids_in, is_blank, numbers_in, option, order_rows, single, total
+from .cells import _number, cells, dates_in, id_column, ids_in, is_blank, numbers_in, option, order_rows, single, total
 
 __all__ = [
     "KPI_CONVERSION_RATE", "KPI_CTR", "KPI_CAC", "KPI_CHURN_RATE", "KPI_RETENTION_RATE", "KPI_REPEAT_RATE",
@@ -263,14 +263,15 @@ def _orders(order_dates: Any, customer_ids: Any, revenues: Any = None, *, status
     kept, positions, count = order_rows(**ranges)
     if not positions:
         raise KpiInputError("order_dates is empty: there is no order to count")
+    rows = pd.Index(np.fromiter(positions, dtype=np.int64, count=len(positions)))
     frame = pd.DataFrame({
         "order_dates": dates_in(kept["order_dates"], "order_dates", positions, count).to_numpy(),
-        "order_ids": np.asarray(positions).astype(str).astype(object),  # one order per row
-        "customer_ids": ids_in(kept["customer_ids"]),
+        "order_ids": rows.to_numpy(),  # one order per row (whole numbers: read as texts, keyed as numbers)
+        "customer_ids": id_column(kept["customer_ids"]).array,
         "revenues": 0.0 if revenues is None else _amounts(kept["revenues"], "revenues", positions, count),
         "cogs": 0.0 if costs is None else _amounts(kept["costs"], "costs", positions, count),
-        "statuses": "paid" if statuses is None else kept["statuses"],
-    }, index=positions)
+        **({} if statuses is None else {"statuses": kept["statuses"]}),  # none: every order is paid
+    }, index=rows)
     try:
         return prepare_orders(frame, date_col="order_dates", order_id_col="order_ids",
                               customer_id_col="customer_ids", revenue_col="revenues", cogs_col="cogs",
