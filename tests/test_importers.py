@@ -288,3 +288,41 @@ def test_rows_written_in_one_block_are_the_cells_written_one_by_one(value):
     package._set(cell, value)
     one_by_one = etree.tostring(cell, encoding="unicode").replace(f' xmlns="{package.NS["m"]}"', "")
     assert package._cell_xml("B7", ' s="3"', value) == one_by_one
+
+
+def test_an_import_block_of_rows_writes_what_the_cells_write_one_by_one(tmp_path):
+    """append_table_rows (an import's new rows, by column) against write_table_cells (cell by cell): the
+    same sheet, cell for cell, for columns of each kind and columns mixing kinds, blanks included."""
+    from lxml import etree
+
+    from kpi_xl.excel.books import FileBook
+    from kpi_xl.excel.package import NS, Package
+    from kpi_xl.template.build import build_template
+
+    columns = [
+        [dt.date(2025, 12, 7), dt.date(2026, 1, 2), None, dt.date(2024, 2, 29)],  # dates
+        ["#1001", "#1002", "#1003", None],  # plain texts
+        ["ann@example.com", "b", "a<b & c>", "x"],  # a text that needs escaping
+        ["  lead", "trail\u00a0", "ok", None],  # texts that keep their spaces (xml:space)
+        [12.5, 0.1 + 0.2, None, 1e-7],  # floats, repr kept
+        [3, True, dt.datetime(2025, 12, 7, 18), "payée"],  # a mixed column
+        [float("nan"), 2.0, 3.0, None],  # a float that is not finite
+    ]
+    rows = [list(row) for row in zip(*columns, strict=True)]
+    template = build_template(tmp_path / "template.xlsm")
+    written = {}
+    for way in ("cells", "rows"):
+        book = FileBook(template)
+        if way == "cells":
+            book.write_table_cells("tblOrders", {(1 + i, j): value for i, row in enumerate(rows)
+                                                 for j, value in enumerate(row) if value is not None}, last_offset=4)
+        else:
+            book.append_table_rows("tblOrders", 1, rows)
+        book.save(tmp_path / f"{way}.xlsm")
+        package = Package(tmp_path / f"{way}.xlsm")
+        ref = package.tables["tblOrders"]
+        root = etree.fromstring(package.parts[package.sheets[ref.sheet]])
+        written[way] = ([etree.tostring(row, method="c14n") for row in root.iterfind("m:sheetData/m:row", NS)],
+                        ref.last_row)
+    assert written["rows"] == written["cells"]
+    assert written["rows"][1] == ref.first_row + 4 and len(written["rows"][0]) >= 5

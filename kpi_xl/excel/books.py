@@ -82,6 +82,16 @@ class FileBook:
         if ref.first_row + last_offset > ref.last_row:
             self.package.set_table_area(table, ref.first_row + last_offset)
 
+    def append_table_rows(self, table: str, first_offset: int, rows: list[list[Any]]) -> None:
+        """Write whole rows of a table from ``first_offset`` rows below its header (each row: one value per
+        table column, None for no value); the table grows to hold them. An import's new rows: written as
+        one block, with no dictionary per cell."""
+        ref = self.package.tables[table]
+        self.package.append_rows(ref.sheet, ref.first_row + first_offset, ref.first_col, rows)
+        last_offset = first_offset + len(rows) - 1
+        if ref.first_row + last_offset > ref.last_row:
+            self.package.set_table_area(table, ref.first_row + last_offset)
+
     def status(self, message: str) -> None:
         """Nothing to show without Excel."""
 
@@ -164,6 +174,12 @@ class LiveBook:
             top.offset(first, 0).resize(len(block), width).value = block
         if last_offset > body_rows:
             found.resize(top.resize(last_offset + 1, found.range.columns.count))
+
+    def append_table_rows(self, table: str, first_offset: int, rows: list[list[Any]]) -> None:
+        """As :meth:`FileBook.append_table_rows` (through :meth:`write_table_cells`' block of new rows)."""
+        self.write_table_cells(table, {(first_offset + i, j): value for i, row in enumerate(rows)
+                                       for j, value in enumerate(row) if value is not None},
+                               last_offset=first_offset + len(rows) - 1)
 
     def status(self, message: str) -> None:
         try:

@@ -252,11 +252,7 @@ class Package:
         """Write values into a sheet, keeping each cell's style; None clears a value."""
         root = self._tree(self.sheets[sheet]).getroot()
         data = root.find("m:sheetData", NS)
-        column_styles = {}  # a new cell takes its column's style (number format, fill), as in Excel
-        for col in root.iterfind("m:cols/m:col", NS):
-            if col.get("style"):
-                for index in range(int(col.get("min")), int(col.get("max")) + 1):
-                    column_styles[index] = col.get("style")
+        column_styles = _column_styles(root)  # a new cell takes its column's style (number format, fill), as in Excel
         rows = {int(row.get("r")): row for row in data.iterfind("m:row", NS)}
         row_cells: dict[int, dict[int, etree._Element]] = {}  # the touched rows' cells by column, built once
         last = max(rows, default=0)
@@ -298,10 +294,40 @@ class Package:
         self._values.pop(sheet, None)
         self._fast_reader = None
 
+    def append_rows(self, sheet: str, first_row: int, first_col: int, rows: list[list[Any]]) -> None:
+        """Write rows of plain values from ``first_row``, column ``first_col`` on (None: no cell).
+
+        The rows below the sheet's data (an import's new orders) are written as one block of XML
+        text, built a column position at a time with no dictionary per cell; any row that lands on
+        an existing row goes through :meth:`write_cells`. The XML is what :meth:`write_cells` writes.
+        """
+        part = self.sheets[sheet]
+        root = self._tree(part).getroot()
+        data = root.find("m:sheetData", NS)
+        last = max((int(row.get("r")) for row in data.iterfind("m:row", NS)), default=0)
+        cut = min(max(0, last - first_row + 1), len(rows))
+        if cut:
+            self.write_cells(sheet, {(first_row + i, first_col + j): value for i, row in enumerate(rows[:cut])
+                                     for j, value in enumerate(row) if value is not None})
+        if cut < len(rows):
+            column_styles = _column_styles(root)
+            width = max(len(row) for row in rows)
+            top = first_row + cut
+            numbers = range(top, first_row + len(rows))
+            padded = [row + [None] * (width - len(row)) for row in rows[cut:]]
+            columns = [_column_xml(get_column_letter(first_col + j),
+                                   f' s="{column_styles[first_col + j]}"' if first_col + j in column_styles else "",
+                                   values, numbers)
+                       for j, values in enumerate(zip(*padded, strict=True))]
+            row_cells = map("".join, zip(*columns, strict=True))
+            block = [f'<row r="{r}">{cells}</row>' for r, cells in zip(numbers, row_cells, strict=True) if cells]
+            self._splice(part, "".join(block).encode("utf-8"), parse=False)
+        self._values.pop(sheet, None)
+        self._fast_reader = None
+
     def _append_rows(self, part: str, below: dict[int, list[tuple[int, Any]]], column_styles: dict[int, str]) -> None:
         """Append rows of plain values below a sheet's data: their XML text spliced in, the sheet parsed once
         (moving 100,000 rows between lxml documents costs minutes, parsing them a second)."""
-        text = etree.tostring(self._trees[part], xml_declaration=True, encoding="UTF-8", standalone=True)
         letters: dict[int, str] = {}
         rows = []
         for r in sorted(below):
@@ -309,7 +335,16 @@ class Package:
                                       f' s="{column_styles[c]}"' if c in column_styles else "", value)
                             for c, value in sorted(below[r], key=lambda item: item[0]))
             rows.append(f'<row r="{r}">{cells}</row>')
-        block = "".join(rows).encode("utf-8")
+        self._splice(part, "".join(rows).encode("utf-8"))
+
+    def _splice(self, part: str, block: bytes, *, parse: bool = True) -> None:
+        """Put rows' XML text at the end of a sheet's data and parse the sheet once.
+
+        Without ``parse`` the sheet is kept as that text (parsed again only if it is written to
+        once more): for a block made by :func:`_column_xml`, whose texts were checked for the
+        characters XML refuses (the sheet is parsed then, and refused as before).
+        """
+        text = etree.tostring(self._tree(part), xml_declaration=True, encoding="UTF-8", standalone=True)
         if b"<sheetData/>" in text:
             text = text.replace(b"<sheetData/>", b"<sheetData>" + block + b"</sheetData>", 1)
         elif b"</sheetData>" in text:
@@ -317,7 +352,11 @@ class Package:
         else:  # a prefixed namespace: never written by Excel, openpyxl or LibreOffice
             raise KpiInputError(f"{self.path.name}: the sheet {part} is written in an unusual way (no plain "
                                 "<sheetData>); open and save the workbook in Excel, then import again")
-        self._trees[part] = etree.ElementTree(etree.fromstring(text))
+        if parse or _not_xml(block):
+            self._trees[part] = etree.ElementTree(etree.fromstring(text))
+        else:
+            self._trees.pop(part, None)
+            self.parts[part] = text
 
     def _formats(self) -> CellFormats:
         """The number formats of styles.xml, loaded on the first formatted write."""
@@ -549,6 +588,16 @@ def _copy_member(source: BinaryIO, info: zipfile.ZipInfo, archive: zipfile.ZipFi
 _LETTERS = re.compile(r"[A-Z]+")
 
 
+def _column_styles(root: etree._Element) -> dict[int, str]:
+    """The style of each column that has one (1-based column number), from the sheet's <cols>."""
+    styles = {}
+    for col in root.iterfind("m:cols/m:col", NS):
+        if col.get("style"):
+            for index in range(int(col.get("min")), int(col.get("max")) + 1):
+                styles[index] = col.get("style")
+    return styles
+
+
 def _col(ref: str) -> int:
     return column_index_from_string(_LETTERS.match(ref).group(0))
 
@@ -564,6 +613,45 @@ def _rows_below(cells: dict[tuple[int, int], Any], last: int) -> tuple[dict[int,
         else:
             rest[(r, c)] = value
     return below, rest
+
+
+#: The control characters XML 1.0 refuses in a document (all but tab, line feed and carriage return).
+_CONTROL = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+#: The two other characters XML 1.0 refuses, U+FFFE and U+FFFF, in UTF-8.
+_NOT_CHARACTERS = re.compile(rb"\xef\xbf[\xbe\xbf]")
+
+
+def _not_xml(text: bytes) -> bool:
+    """Whether UTF-8 ``text`` holds a character XML refuses (a C-speed pass: delete the control characters)."""
+    return len(text.translate(None, _CONTROL)) != len(text) or _NOT_CHARACTERS.search(text) is not None
+
+
+#: White space (``str.strip``'s) after a NUL: in texts joined by NULs, a text that starts with it.
+_SPACE_AFTER_NUL = re.compile(r"\x00\s")
+
+
+def _column_xml(letter: str, style: str, values: tuple[Any, ...], rows: range) -> list[str]:
+    """The XML of one column's cells on ``rows`` ("" for None), as :func:`_cell_xml` writes each.
+
+    A column of finite floats, or of texts with no surrounding space and nothing to escape,
+    is written by one comprehension; any other column cell by cell.
+    """
+    present = [value for value in values if value is not None]
+    kinds = set(map(type, present))
+    if kinds == {float} and all(map(math.isfinite, present)):
+        return ["" if value is None else f'<c r="{letter}{r}"{style}><v>{value!r}</v></c>'
+                for r, value in zip(rows, values, strict=True)]
+    if kinds == {_dt.date}:  # dates (not datetimes): whole days since Excel's day 0
+        epoch = _EXCEL_EPOCH.toordinal()
+        return ["" if value is None else f'<c r="{letter}{r}"{style}><v>{float(value.toordinal() - epoch)!r}</v></c>'
+                for r, value in zip(rows, values, strict=True)]
+    if kinds == {str}:
+        joined = "\x00" + "\x00".join(present) + "\x00"
+        spaced = _SPACE_AFTER_NUL.search(joined) or _SPACE_AFTER_NUL.search(joined[::-1])  # around a text
+        if not spaced and not (set(joined) & {"&", "<", ">"}):
+            return ["" if value is None else f'<c r="{letter}{r}"{style} t="inlineStr"><is><t>{value}</t></is></c>'
+                    for r, value in zip(rows, values, strict=True)]
+    return ["" if value is None else _cell_xml(f"{letter}{r}", style, value) for r, value in zip(rows, values, strict=True)]
 
 
 def _cell_xml(ref: str, style: str, value: Any) -> str:

@@ -81,26 +81,37 @@ class _Table:
             if any(v is not None for v in record.values()):
                 self.records[offset] = record
         self.last = max(self.records, default=0)
-        self.cells: dict[tuple[int, int], Any] = {}
+        self.cells: dict[tuple[int, int], Any] = {}  # changes to rows that were there
+        self.width = len(headers)
+        self.first_new = self.last + 1
+        self.new_rows: list[list[Any]] = []  # rows appended from first_new on, a value per table column
 
     def put(self, offset: int, values: dict[str, Any]) -> None:
+        new = self.new_rows[offset - self.first_new] if offset >= self.first_new else None
         for key, value in values.items():
             if key in self.positions:
-                self.cells[(offset, self.positions[key])] = value
+                if new is None:
+                    self.cells[(offset, self.positions[key])] = value
+                else:
+                    new[self.positions[key]] = value
         self.records.setdefault(offset, {}).update(values)
 
     def append(self, values: dict[str, Any]) -> int:
         self.last += 1
+        row = [None] * self.width
         positions = self.positions
         for key, value in values.items():
             if key in positions:
-                self.cells[(self.last, positions[key])] = value
+                row[positions[key]] = value
+        self.new_rows.append(row)
         self.records[self.last] = values
         return self.last
 
     def write(self, book: Any) -> None:
         if self.cells:
-            book.write_table_cells(self.spec.table, self.cells, last_offset=self.last)
+            book.write_table_cells(self.spec.table, self.cells, last_offset=self.first_new - 1)
+        if self.new_rows:
+            book.append_table_rows(self.spec.table, self.first_new, self.new_rows)
 
 
 def _norm(value: Any) -> Any:
