@@ -36,6 +36,24 @@ _HEAD = {
 }
 
 
+
+class _Layouts:
+    """The import command's layouts, looked up only when it is used: the importers load pandas, and
+    ``kpi-xl --version`` or ``--help`` should not (start-up time)."""
+
+    @staticmethod
+    def _names() -> list[str]:
+        from .importers import LAYOUTS
+
+        return ["auto", *LAYOUTS]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+    def __iter__(self):
+        return iter(self._names())
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kpi-xl", description="E-commerce KPIs for Excel and the command line.")
     parser.add_argument("--version", action="version", version=f"kpi-xl {__version__}")
@@ -64,13 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     kpis.add_argument("--json", action="store_true", help="print JSON: the numbers the dashboard shows")
     kpis.set_defaults(run=_kpis)
 
-    from .importers import LAYOUTS
-
     imports = commands.add_parser("import", help="add an export's rows (Shopify, WooCommerce, Stripe, GA4, ads) to a "
                                                  "workbook", description="Merge an export into the right input "
                                                  "sheet of a workbook: orders by order number, monthly rows by month "
                                                  "and channel. Importing the same file twice adds nothing.")
-    imports.add_argument("source", choices=["auto", *LAYOUTS], help="the export's layout, or auto")
+    imports.add_argument("source", choices=_Layouts(), metavar="source",
+                         help="the export's layout (%(choices)s): auto finds it")
     imports.add_argument("file", help="the exported CSV file")
     imports.add_argument("book", help="the workbook (.xlsm)")
     order = imports.add_mutually_exclusive_group()

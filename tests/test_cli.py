@@ -3,6 +3,8 @@
 import json
 import math
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from checkout import checkout_env, kpi_xl_command
@@ -74,3 +76,16 @@ def test_version_and_help(capsys):
         main(["--version"])
     assert exit_info.value.code == 0
     assert capsys.readouterr().out.startswith("kpi-xl 0.")
+
+
+def test_version_and_help_start_without_pandas():
+    # issue 18: `kpi-xl --version` under 0.3 s; pandas alone takes about 0.5 s to import, so it must not be (the
+    # import command's own help lists the layouts, which the importers hold: that one may)
+    code = ("import sys, contextlib, io\nfrom kpi_xl.cli import main\n"
+            "for args in (['--version'], ['--help']):\n"
+            "    with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+            "        main(args)\n"
+            "print(sorted(name for name in ('pandas', 'numpy', 'scipy', 'pyarrow') if name in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
