@@ -113,3 +113,27 @@ def test_header_cells_read_shared_strings(tmp_path):
     assert header_cells(Package(path), "Orders", 3, 1, 5) == ["Date", "Order", 7.0, None, "Client"]
     assert header_cells(Package(path), "Orders", 3, 2, 3) == ["Order", 7.0]
     assert header_cells(Package(path), "Orders", 9, 1, 2) is None  # no such row
+
+
+def test_a_table_read_as_its_sheet_area_is_the_table_read_by_name(filled):
+    # the fast read takes the table's area of its sheet (lighter than fastexcel's load_table), and only
+    # when the names it finds are the header cells; otherwise (a sheet whose first used cell is not A1
+    # shifts fastexcel's row and column numbers) it reads the table by name: the same columns either way
+    import fastexcel
+
+    from kpi_xl.excel.typed_columns import _load
+
+    package = Package(filled)
+    reader = package.fast_reader(fastexcel)
+    for table in ("tblOrders", "tblTraffic"):
+        ref = package.tables[table]
+        headers = header_cells(package, ref.sheet, ref.first_row, ref.first_col, ref.last_col)
+        by_name = reader.load_table(table, dtype_coercion="strict", schema_sample_rows=None).to_arrow()
+        as_area = _load(reader, ref, headers)
+        assert as_area.schema.names == headers and as_area.num_rows == by_name.num_rows > 0
+        assert [as_area.column(i).to_pylist() for i in range(as_area.num_columns)] == \
+            [by_name.column(i).to_pylist() for i in range(by_name.num_columns)]
+        shifted = ref.__class__(ref.name, ref.sheet, ref.part, ref.first_row + 1, ref.first_col, ref.last_row,
+                                ref.last_col)  # as if the sheet started a row lower: names differ, read by name
+        fallback = _load(reader, shifted, headers)
+        assert fallback.num_rows == by_name.num_rows and fallback.column(0).to_pylist() == by_name.column(0).to_pylist()
