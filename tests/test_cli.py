@@ -89,3 +89,13 @@ def test_version_and_help_start_without_pandas():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           cwd=Path(__file__).resolve().parent.parent)
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def test_the_formulas_and_the_refresh_import_scipy_only_to_fit_a_model():
+    # scipy (the CLV's models) costs 0.45 s and 38 MB to import: a refresh imports it after reading the
+    # inputs (so it does not add to the read's peak memory), the formulas only when a CLV one is called
+    code = ("import sys\nimport kpi_xl.excel.refresh, kpi_xl.excel.udfs, kpi_xl.clv\n"
+            "print('scipy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.stdout.strip() == "False", done.stdout + done.stderr
