@@ -474,12 +474,7 @@ def _chunks(archive: zipfile.ZipFile, name: str, size: int = 1 << 20):
         return
     inflater = _inflater()
     with open(archive.filename, "rb") as source:
-        source.seek(info.header_offset)
-        local = source.read(30)
-        if local[:4] != b"PK\x03\x04":
-            raise zipfile.BadZipFile(f"no local header for {name}")
-        name_length, extra_length = struct.unpack("<HH", local[26:30])
-        source.seek(info.header_offset + 30 + name_length + extra_length)
+        _seek_data(source, info)
         left = info.compress_size
         while left > 0:
             raw = source.read(min(size, left))
@@ -559,6 +554,16 @@ class _Parts(MutableMapping):
         return name in self._changed
 
 
+def _seek_data(source: BinaryIO, info: zipfile.ZipInfo) -> None:
+    """Move ``source`` (the zip file) to the first byte of a member's compressed data, past its local header."""
+    source.seek(info.header_offset)
+    local = source.read(30)
+    if local[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"no local header for {info.filename}")
+    name_length, extra_length = struct.unpack("<HH", local[26:30])
+    source.seek(info.header_offset + 30 + name_length + extra_length)
+
+
 def _copy_member(source: BinaryIO, info: zipfile.ZipInfo, archive: zipfile.ZipFile) -> None:
     """Copy one member's compressed bytes from an open zip file into an archive being written.
 
@@ -566,12 +571,7 @@ def _copy_member(source: BinaryIO, info: zipfile.ZipInfo, archive: zipfile.ZipFi
     sizes, method), so a member first written with a data descriptor is copied
     without one. Standard library only: ``zipfile`` has no raw copy of its own.
     """
-    source.seek(info.header_offset)
-    local = source.read(30)
-    if local[:4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile(f"no local header for {info.filename}")
-    name_length, extra_length = struct.unpack("<HH", local[26:30])
-    source.seek(info.header_offset + 30 + name_length + extra_length)
+    _seek_data(source, info)
     data = source.read(info.compress_size)
     copied = copy.copy(info)
     copied.flag_bits &= ~0x08  # sizes and CRC are in the new local header
