@@ -185,7 +185,7 @@ def prepare_orders(
     raw_ids = orders[order_id_col]
     # whole numbers keyed as they are (their texts are as distinct as they are, and hashed 10x faster)
     keys = [raw_ids if pd.api.types.is_integer_dtype(raw_ids.dtype) else out[COLUMNS["order_id"]]]
-    if "source" in orders.columns:  # imported orders are keyed by (platform, order number)
+    if "source" in orders.columns and orders["source"].notna().any():  # imported: by (platform, order number)
         keys.insert(0, orders["source"].fillna(""))
     check_duplicates(key_codes(*keys), orders[order_id_col], order_id_col, report)
 

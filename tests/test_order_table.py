@@ -68,6 +68,14 @@ def test_imported_orders_repeat_only_within_their_platform():
     assert list(valid.frame.index) == [2, 3, 5]
 
 
+def test_a_platform_column_left_empty_keys_orders_by_number_alone():
+    # a book whose platform column is empty everywhere (orders typed by hand): A1 at rows 2 and 4 repeat
+    frame = table({}, {"order_id": "A1"})
+    frame["source"] = pd.Series([None, None, None], index=frame.index, dtype="str")
+    valid = prepare_orders(frame, skip_invalid=True, today="2026-11-23")
+    assert [(p.row, p.message) for p in valid.problems] == [(4, "repeats the order number of row 2")]
+
+
 def test_whole_number_order_ids_are_keyed_as_their_texts():
     # order numbers typed as whole numbers (an integer column): 1001 at rows 2 and 4 repeat, 1002 and 10010 do not
     frame = table({}, {}, {})
