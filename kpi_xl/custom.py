@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ._numbers import safe_divide
+from .number_text import as_numbers
 
 __all__ = ["FormulaError", "Formula", "parse", "evaluate", "variables", "FUNCTIONS", "MAX_LENGTH", "MAX_DEPTH"]
 
@@ -137,7 +138,7 @@ def _value(node: ast.AST, months: pd.DataFrame) -> Any:
     if isinstance(node, ast.Constant):
         return float(node.value)
     if isinstance(node, ast.Name):
-        return pd.to_numeric(months[node.id], errors="coerce").to_numpy(dtype=float)
+        return as_numbers(months[node.id]).to_numpy(dtype=float)
     if isinstance(node, ast.UnaryOp):
         operand = _value(node.operand, months)
         return -operand if isinstance(node.op, ast.USub) else operand
@@ -207,7 +208,7 @@ def variables(table: pd.DataFrame, marketing: pd.DataFrame | None = None,
             continue
         months = pd.to_datetime(frame["month"]).dt.to_period("M")
         for column in columns:
-            per = pd.to_numeric(frame[column], errors="coerce").groupby([months, frame[key].map(_slug)]).sum()
+            per = as_numbers(frame[column]).groupby([months, frame[key].map(_slug)]).sum()
             for (month, name), value in per.items():
                 out.loc[month, f"{column}_{name}"] = value
     return out

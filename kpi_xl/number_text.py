@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["parse_number", "NumberTextError"]
+import numpy as np
+import pandas as pd
+
+__all__ = ["parse_number", "parse_numbers", "as_numbers", "NumberTextError"]
 
 _SPACES = "\u00a0\u202f\u2009 '"  # no-break, narrow no-break, thin spaces, apostrophe (Swiss)
 _CURRENCY = "€$£"
+#: Texts read without the parser: a plain number, but not one like 1.234 (ambiguous, see parse_number).
+_PLAIN = r"-?\d+(?:\.\d+)?"
+_AMBIGUOUS = r"-?[1-9]\d{0,2}\.\d{3}"
 
 
 class NumberTextError(ValueError):
@@ -98,3 +104,46 @@ def _digits(body: str) -> str:
         raise NumberTextError(f"is ambiguous: it reads as {french} {styles} as {us} otherwise; "
                               "enter it as a number, not as text")
     return whole + "." + fraction
+
+
+def parse_numbers(values: pd.Series) -> tuple[pd.Series, dict[int, str]]:
+    """A column's numbers as floats (NaN for blanks and for what is not a number), and the reason for each
+    text that is not one, by position: the reading of :func:`parse_number` for every text cell.
+
+    Numbers stay as they are; each distinct text is read once. Booleans and other objects are NaN
+    without a reason (the caller says what they are).
+
+    >>> numbers, why = parse_numbers(pd.Series([1.5, "12,5", "1 234,5", "1,234.5", "12.5", "1,234", None]))
+    >>> numbers.tolist()[:5], why
+    ([1.5, 12.5, 1234.5, 1234.5, 12.5], {5: 'is ambiguous: it reads as 1.234 in French and as 1234 otherwise; \
+enter it as a number, not as text'})
+    """
+    if values.dtype == bool:
+        return pd.Series(np.nan, index=values.index), {}
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return values.astype(float), {}
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    readings, reasons = np.full(len(uniques), np.nan), {}
+    texts = pd.Series(uniques, dtype=object).map(lambda v: v.strip() if isinstance(v, str) else None)
+    plain = texts.str.fullmatch(_PLAIN).fillna(False).to_numpy(dtype=bool) & \
+        ~texts.str.fullmatch(_AMBIGUOUS).fillna(False).to_numpy(dtype=bool)
+    readings[plain] = pd.to_numeric(texts[plain]).to_numpy(dtype=float)  # 12.5, -3: read in C, as parse_number does
+    for i in np.flatnonzero(~plain):
+        value = uniques[i]
+        if isinstance(value, str):
+            if not value.strip():
+                continue
+            try:
+                readings[i] = parse_number(value)
+            except NumberTextError as error:
+                reasons[i] = str(error)
+        elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
+            readings[i] = float(value)
+    numbers = np.where(codes >= 0, readings[np.maximum(codes, 0)], np.nan)
+    why = {int(pos): reasons[code] for pos, code in enumerate(codes) if code in reasons} if reasons else {}
+    return pd.Series(numbers, index=values.index), why
+
+
+def as_numbers(values: pd.Series) -> pd.Series:
+    """A column's numbers as floats, texts read by :func:`parse_number`, NaN for anything else."""
+    return parse_numbers(values)[0]

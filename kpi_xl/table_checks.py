@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputProblem
+from .number_text import parse_numbers
 
 __all__ = ["TableReport", "check_dates", "check_amounts", "check_ids", "check_duplicates", "key_codes", "is_blank",
            "require_columns", "ids_as_text", "blank_mask"]
@@ -132,8 +133,9 @@ def blank_mask(values: pd.Series) -> np.ndarray:
     return blank
 
 
-#: Dates before this are taken for typing errors (a year 1024 for 2024, an Excel serial read as a year).
-EARLIEST_DATE = pd.Timestamp("2000-01-01")
+#: Dates before this cannot be an order's (Excel's calendar starts in 1900): a typing error, a year 1024
+#: for 2024. An order history from the 1990s is legitimate (the refresh says once that it is unusual).
+EARLIEST_DATE = pd.Timestamp("1900-01-01")
 
 
 def check_dates(values: pd.Series, column: str, report: TableReport, today: pd.Timestamp,
@@ -159,7 +161,7 @@ def check_dates(values: pd.Series, column: str, report: TableReport, today: pd.T
     parsed = parsed.dt.normalize()
     report.add((parsed > today).to_numpy(), column, values, "is in the future")
     report.add((parsed < EARLIEST_DATE).to_numpy(), column, values,
-               f"is before {EARLIEST_DATE.year}: check the year")
+               f"is before {EARLIEST_DATE.year}, which no order can be: check the year")
     return parsed
 
 
@@ -251,16 +253,14 @@ def check_ids(values: pd.Series, column: str, report: TableReport, what: str) ->
 def check_amounts(values: pd.Series, column: str, report: TableReport, *, blank_ok: bool = False) -> pd.Series:
     """Amounts (money or counts) as float; problems for text, booleans, negatives and, unless
     ``blank_ok`` (then a blank is NaN: not known), blanks."""
-    if values.dtype == bool:
-        numbers = pd.Series(np.nan, index=values.index)
-        flags = np.ones(len(values), dtype=bool)
-    else:
-        numbers = pd.to_numeric(values, errors="coerce").astype(float)
-        flags = _boolean_cells(values)
+    numbers, why = parse_numbers(values)  # numbers typed as text: the one reader of kpi_xl.number_text
+    flags = np.ones(len(values), dtype=bool) if values.dtype == bool else _boolean_cells(values)
     blank = blank_mask(values)
     if not blank_ok:
         report.add(blank, column, values, "is empty: enter the amount, 0 if there is none")
     report.add(flags, column, values, "is a true/false value, not an amount")
+    if why:
+        report.add(np.isin(np.arange(len(values)), list(why)), column, values, lambda pos: why[pos])
     report.add((numbers.isna() | ~np.isfinite(numbers)).to_numpy() & ~blank, column, values, "is not a number")
     report.add((numbers < 0).to_numpy(), column, values, "is negative")
     return numbers

@@ -129,7 +129,8 @@ def read_from_wheel(wheel: Path, name: str) -> bytes:
         return archive.read(f"lifetimes/datasets/{name}")
 
 
-# Our order checks refuse dates before 2000: the CDNOW dates are moved 28 years on (10,227 days),
+# The CDNOW dates (1997-98) are moved 28 years on (10,227 days; from when the order checks refused dates
+# before 2000),
 # which leaves every time difference, hence every frequency, recency and T, unchanged.
 SHIFT = pd.Timedelta(days=10227)
 

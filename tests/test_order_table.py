@@ -30,7 +30,7 @@ SPOILED = [
     ({"order_date": "05/01/2024"}, "order_date", "is not a date (use YYYY-MM-DD)"),
     ({"order_date": None}, "order_date", "is empty: every order needs a date"),
     ({"order_date": "2999-01-01"}, "order_date", "is in the future"),
-    ({"order_date": "1024-01-05"}, "order_date", "is before 2000: check the year"),
+    ({"order_date": "1024-01-05"}, "order_date", "is before 1900, which no order can be: check the year"),
     ({"order_id": "  "}, "order_id", "is empty: every order needs an order number"),
     ({"order_id": "A1"}, "order_id", "'A1' repeats the order number of row 2"),
     ({"customer_id": None}, "customer_id", "is empty: every order needs a customer id"),

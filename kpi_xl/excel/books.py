@@ -51,6 +51,11 @@ class FileBook:
         sheet, (r1, c1, r2, c2) = self.package.name_target(name)
         return self.package.area(sheet, r1, c1, r2, c2)
 
+    def name_cell(self, name: str) -> tuple[str, int, int]:
+        """The sheet, row and column of a defined name's top-left cell."""
+        sheet, (r1, c1, _r2, _c2) = self.package.name_target(name)
+        return sheet, r1, c1
+
     def write(self, name: str, cells: dict[tuple[int, int], Any]) -> None:
         sheet, (r1, c1, _r2, _c2) = self.package.name_target(name)
         self.package.write_cells(sheet, {(r1 + dr, c1 + dc): value for (dr, dc), value in cells.items()})
@@ -125,6 +130,10 @@ class LiveBook:
 
     def name_values(self, name: str) -> list[list[Any]]:
         return self._name(name).options(ndim=2).value
+
+    def name_cell(self, name: str) -> tuple[str, int, int]:
+        area = self._name(name)
+        return area.sheet.name, area.row, area.column
 
     def write(self, name: str, cells: dict[tuple[int, int], Any]) -> None:
         start = self._name(name)[0, 0]  # offsets count from the top-left cell; an area would keep its size

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..errors import InputProblem, KpiInputError
 from ..labels import KPI_LABELS, text, undefined_reason
+from ..number_text import as_numbers
 from ..layout import (CHECK_COLUMNS, STATUS_MARKS, TILE_CELLS, change_format, change_value, custom_tile_name,
                       number_format, tile_name)
 from ..order_table import prepare_orders
@@ -88,6 +89,13 @@ def _orders(inputs: Inputs):
         notes.append(InputProblem(f"is more than the net revenue ({counted.at[row, 'net_revenue']:g}): a sale at a "
                                   "loss? the order is counted", cost_label, row,
                                   counted.at[row, "cost_of_goods_sold"], sheet))
+    early = counted.index[(counted["order_date"] < _PLAUSIBLE_FROM).to_numpy()]
+    if len(early):  # a 1990s history is legitimate; a typo of the year is not: said once, never per row
+        date_label = inputs.labels["orders"].get("order_date", "order_date")
+        notes.append(InputProblem(f"is before {_PLAUSIBLE_FROM.year} in {len(early)} orders (the first in row "
+                                  f"{early[0]}): check the year if your history does not go back that far; the "
+                                  "orders are counted", date_label, None,
+                                  counted.at[early[0], "order_date"].date(), sheet))
     unknown = int(valid.counted["cost_of_goods_sold"].isna().sum())
     if unknown:
         label = inputs.labels["orders"].get("cost_of_goods_sold", "cost_of_goods_sold")
@@ -97,6 +105,8 @@ def _orders(inputs: Inputs):
 
 
 _MAX_WARNINGS = 10  # warnings of one kind listed on the dashboard
+#: Orders before this are possible (a shop open since the 1990s) but unusual: one warning, not one per row.
+_PLAUSIBLE_FROM = pd.Timestamp("2000-01-01")
 
 
 def _consistency(table: pd.DataFrame, inputs: Inputs) -> list[InputProblem]:
@@ -113,9 +123,11 @@ def _consistency(table: pd.DataFrame, inputs: Inputs) -> list[InputProblem]:
             table.at[month, "social_site_visits"], inputs.sheets["social"]))
     days = inputs.settings["inactivity_days"]
     if days < 30:
+        sheet, row, column = inputs.setting_cells.get("inactivity_days") or \
+            (sheet_title("settings", inputs.settings["language"]), None, None)
         found.append(InputProblem(f"the inactivity window is {days} days: under 30, most customers count as lost "
-                                  "between two orders and churn looks much worse than it is", None, None, days,
-                                  sheet_title("settings", inputs.settings["language"])))
+                                  "between two orders and churn looks much worse than it is", column, row, days,
+                                  sheet))
     return found
 
 
@@ -124,7 +136,7 @@ def _default_costs(frame: pd.DataFrame, inputs: Inputs) -> tuple[pd.DataFrame, l
     rate = inputs.settings.get("default_cogs_rate")
     if rate is None:
         return frame, []
-    revenue = pd.to_numeric(frame["net_revenue"], errors="coerce")
+    revenue = as_numbers(frame["net_revenue"])
     fill = frame["cost_of_goods_sold"].isna() & revenue.notna()
     if not fill.any():
         return frame, []
@@ -299,7 +311,11 @@ ADVICE = (
     ("is a true/false value", "Saisissez un nombre", "Enter a number"),
     ("is not a date", "Saisissez une date AAAA-MM-JJ", "Enter a date as YYYY-MM-DD"),
     ("is in the future", "Corrigez la date (saisie trop tôt ?)", "Correct the date (entered ahead of time?)"),
-    ("is before", "Corrigez l'année", "Correct the year"),
+    ("is before 1900", "Corrigez l'année", "Correct the year"),
+    ("is before 2000 in", "Rien à faire si votre historique remonte jusque-là ; sinon corrigez l'année",
+     "Nothing to do if your history goes back that far; otherwise correct the year"),
+    ("is ambiguous", "Saisissez le nombre comme un nombre, pas comme un texte (ou écrivez 1 234 ou 1,234.0)",
+     "Enter it as a number, not as text (or write 1 234 or 1,234.0)"),
     ("is after the as-of date", "Corrigez la date", "Correct the date"),
     ("is empty in", "Saisissez les coûts, ou un coût par défaut dans Paramètres",
      "Enter the costs, or a default cost rate in Settings"),
@@ -358,6 +374,7 @@ def _checks(fill: DashboardFill, lang: str) -> None:
 def compute(inputs: Inputs, *, now: _dt.datetime | None = None) -> DashboardFill:
     """Check the inputs, compute every KPI and lay out the dashboard's values."""
     valid, problems = _orders(inputs)
+    problems += inputs.problems
     rows_read, rows_skipped = valid.rows_read, valid.rows_skipped
     clean = {}
     paid = valid.counted

@@ -8,16 +8,16 @@ sees. A missing table, sheet or column is fatal: nothing can be computed.
 
 from __future__ import annotations
 
-import datetime as _dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
-from ..errors import KpiInputError
-from ..schema import CHOICES, IMPORT_ONLY_TABLES, INPUT_TABLES, NAMES, SETTINGS, InputTable
+from ..errors import InputProblem, KpiInputError
+from ..schema import IMPORT_ONLY_TABLES, INPUT_TABLES, InputTable
 from ..table_checks import blank_mask
+from .settings import Target, read_settings, read_targets
 
 __all__ = ["BookReader", "Inputs", "read_inputs", "read_table", "Target"]
 
@@ -31,14 +31,8 @@ class BookReader(Protocol):
     def name_values(self, name: str) -> list[list[Any]]:
         """The values of a defined name's area."""
 
-
-@dataclass(frozen=True)
-class Target:
-    """A KPI's target from the Settings sheet."""
-
-    value: float | None
-    higher_is_better: bool
-    tolerance: float | None  # in the KPI's unit; None: 10 % of the target
+    def name_cell(self, name: str) -> tuple[str, int, int]:
+        """The sheet title, row and column (1-based) of a defined name's top-left cell."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +44,8 @@ class Inputs:
     labels: dict[str, dict[str, str]]  # key -> column key -> header as found
     settings: dict[str, Any]
     targets: dict[str, Target]
+    problems: list[InputProblem] = field(default_factory=list)  # found while reading (targets, cells, rows below)
+    setting_cells: dict[str, tuple[str, int, str]] = field(default_factory=dict)  # key -> sheet, row, column
 
 
 def _norm(text: Any) -> str:
@@ -111,63 +107,6 @@ def _cell_columns(body: Any, width: int) -> list[pd.Series]:
     return [pd.Series(grid[:, i], dtype=object) for i in range(width)]
 
 
-def _settings(reader: BookReader) -> dict[str, Any]:
-    out = {}
-    for setting in SETTINGS:
-        if not setting.refresh:
-            continue  # not a setting of the computation
-        value = reader.name_values(setting.name)[0][0]
-        out[setting.key] = None if _blank(value) else value
-    language = str(out.get("language") or "FR").strip().upper()
-    out["language"] = "en" if language == "EN" else "fr"
-    days = out.get("inactivity_days")
-    try:
-        days_number = float(days) if days is not None else 365.0
-    except (TypeError, ValueError):
-        days_number = -1
-    if days_number < 1 or not days_number.is_integer():
-        raise KpiInputError(f"Settings: the inactivity window is {days!r}: enter a whole number of days, at least 1")
-    out["inactivity_days"] = int(days_number)
-    month = out.get("reporting_month")
-    if month is not None:
-        if isinstance(month, str):
-            try:
-                month = _dt.date.fromisoformat(month.strip()[:7] + "-01")
-            except ValueError:
-                raise KpiInputError(f"Settings: the reporting month is {month!r}: enter a date or leave it blank") \
-                    from None
-        out["reporting_month"] = pd.Period(pd.Timestamp(month), freq="M")
-    start = out.get("history_start")
-    if start is not None:
-        try:
-            out["history_start"] = pd.Timestamp(start.strip() if isinstance(start, str) else start).normalize()
-        except (TypeError, ValueError):
-            raise KpiInputError(f"Settings: 'orders complete since' is {start!r}: enter a date or leave it blank") \
-                from None
-    out["currency"] = str(out.get("currency") or "EUR").strip().upper()
-    rate = out.get("default_cogs_rate")
-    if rate is not None:
-        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
-            raise KpiInputError(f"Settings: the default cost of goods is {rate!r}: enter a percentage between 0 % "
-                                "and 100 %, or leave it blank")
-        out["default_cogs_rate"] = float(rate)
-    return out
-
-
-def _targets(reader: BookReader) -> dict[str, Target]:
-    _sheet, _row, values = reader.table_values(NAMES["targets"])
-    lower = {_norm(v) for lang in ("fr", "en") for v in CHOICES["direction"][lang][1:]}
-    out = {}
-    for row in values[1:]:
-        if len(row) < 5 or _blank(row[4]):
-            continue
-        label, target, direction, tolerance, key = row[:5]
-        number = float(target) if isinstance(target, (int, float)) and not isinstance(target, bool) else None
-        tol = float(tolerance) if isinstance(tolerance, (int, float)) and not isinstance(tolerance, bool) else None
-        out[str(key)] = Target(number, _norm(direction) not in lower, tol)
-    return out
-
-
 def read_inputs(reader: BookReader) -> Inputs:
     """Read every input table, the settings and the targets."""
     tables, sheets, labels = {}, {}, {}
@@ -175,4 +114,6 @@ def read_inputs(reader: BookReader) -> Inputs:
         if key in IMPORT_ONLY_TABLES:
             continue
         tables[key], sheets[key], labels[key] = read_table(reader, spec)
-    return Inputs(tables, sheets, labels, _settings(reader), _targets(reader))
+    settings, cells = read_settings(reader)
+    targets, problems = read_targets(reader)
+    return Inputs(tables, sheets, labels, settings, targets, problems, cells)

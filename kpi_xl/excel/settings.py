@@ -1,0 +1,207 @@
+"""The Settings sheet read and checked: every value, each problem named by its cell as the user sees it.
+
+The cells are found from their defined names (the Settings) and from the targets
+table (tblTargets): a message says ``Paramètres!C8`` in a French workbook and
+``Settings!C8`` in an English one, in that language. A value the computation
+cannot do without (the churn window, the reporting month...) stops the refresh,
+every bad one listed; a bad target or tolerance only leaves that tile without a
+colour and is listed on the dashboard.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import pandas as pd
+
+from ..errors import InputProblem, KpiInputError
+from ..number_text import NumberTextError, parse_number
+from ..schema import CHOICES, NAMES, SETTINGS, sheet_title
+from .package import get_column_letter
+
+__all__ = ["Target", "read_settings", "read_targets", "SETTING_MESSAGES"]
+
+
+class SettingsReader(Protocol):
+    def name_values(self, name: str) -> list[list[Any]]: ...
+
+    def name_cell(self, name: str) -> tuple[str, int, int]: ...
+
+    def table_values(self, table: str) -> tuple[str, int, list[list[Any]]]: ...
+
+
+@dataclass(frozen=True)
+class Target:
+    """A KPI's target from the Settings sheet."""
+
+    value: float | None
+    higher_is_better: bool
+    tolerance: float | None  # in the KPI's unit; None: 10 % of the target
+
+
+#: What each Settings check says, in French and in English ({cell}: the cell, {value}: what it holds).
+SETTING_MESSAGES = {
+    "language": ("{cell} : la langue est {value} : choisissez FR ou EN",
+                 "{cell}: the language is {value}: pick FR or EN"),
+    "currency": ("{cell} : la devise est {value} : saisissez un code de trois lettres (EUR, USD, GBP...)",
+                 "{cell}: the currency is {value}: enter a three-letter code (EUR, USD, GBP...)"),
+    "reporting_month": ("{cell} : le mois de référence est {value} : saisissez une date (AAAA-MM) ou laissez vide",
+                        "{cell}: the reporting month is {value}: enter a date (YYYY-MM) or leave it blank"),
+    "inactivity_days": ("{cell} : la fenêtre d'inactivité est {value} : saisissez un nombre entier de jours, "
+                        "au moins 1", "{cell}: the inactivity window is {value}: enter a whole number of days, "
+                        "at least 1"),
+    "history_start": ("{cell} : « commandes complètes depuis » est {value} : saisissez une date (AAAA-MM-JJ) ou "
+                      "laissez vide", "{cell}: 'orders complete since' is {value}: enter a date (YYYY-MM-DD) or "
+                      "leave it blank"),
+    "default_cogs_rate": ("{cell} : le coût des marchandises par défaut est {value} : saisissez un pourcentage "
+                          "entre 0 % et 100 %, ou laissez vide", "{cell}: the default cost of goods is {value}: "
+                          "enter a percentage between 0 % and 100 %, or leave it blank"),
+}
+_HEADING = ("Paramètres : {count} valeur(s) à corriger avant d'actualiser",
+            "Settings: {count} value(s) to correct before refreshing")
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _number(value: Any) -> float | None:
+    """A cell's number: a number, or a text read by the one parser of numbers typed as text; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) if pd.notna(value) and abs(value) != float("inf") else None
+    if isinstance(value, str):
+        try:
+            return parse_number(value)
+        except NumberTextError:
+            return None
+    return None
+
+
+def _date(value: Any) -> pd.Timestamp | None:
+    """A date cell, or an ISO date (or month) typed as text; None for anything else (a bare number too)."""
+    if isinstance(value, (_dt.date, _dt.datetime, pd.Timestamp)):
+        stamp = pd.Timestamp(value)
+        return (stamp.tz_localize(None) if stamp.tzinfo else stamp).normalize()
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"\d{4}-\d{2}", text):
+            text += "-01"
+        try:
+            return pd.Timestamp(_dt.date.fromisoformat(text[:10]))
+        except ValueError:
+            return None
+    return None
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.strftime("%Y-%m-%d")
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _checks(raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The settings the computation uses, and the keys of those whose value cannot be used."""
+    out, bad = dict(raw), []
+    language = raw.get("language")
+    out["language"] = "fr"
+    if language is not None:
+        if str(language).strip().upper() in CHOICES["language"]["en"]:
+            out["language"] = str(language).strip().lower()
+        else:
+            bad.append("language")
+    currency = str(raw.get("currency") or "EUR").strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        bad.append("currency")
+    out["currency"] = currency
+    month = raw.get("reporting_month")
+    if month is not None:
+        stamp = _date(month)
+        if stamp is None:
+            bad.append("reporting_month")
+        else:
+            out["reporting_month"] = pd.Period(stamp, freq="M")
+    days = raw.get("inactivity_days")
+    number = 365.0 if days is None else _number(days)
+    if number is None or number < 1 or not number.is_integer():
+        bad.append("inactivity_days")
+    else:
+        out["inactivity_days"] = int(number)
+    start = raw.get("history_start")
+    if start is not None:
+        stamp = _date(start)
+        if stamp is None:
+            bad.append("history_start")
+        out["history_start"] = stamp
+    rate = raw.get("default_cogs_rate")
+    if rate is not None:
+        number = _number(rate)
+        if number is None or not 0 <= number <= 1:
+            bad.append("default_cogs_rate")
+        out["default_cogs_rate"] = number
+    return out, bad
+
+
+def read_settings(reader: SettingsReader) -> tuple[dict[str, Any], dict[str, tuple[str, int, str]]]:
+    """The settings of the computation, and each one's cell (sheet, row, column letter).
+
+    Raises
+    ------
+    KpiInputError
+        Listing every value that cannot be used, each with its cell, in the workbook's language.
+    """
+    raw, cells = {}, {}
+    for setting in SETTINGS:
+        if not setting.refresh:
+            continue  # not a setting of the computation
+        value = reader.name_values(setting.name)[0][0]
+        raw[setting.key] = None if _blank(value) else value
+        sheet, row, col = reader.name_cell(setting.name)
+        cells[setting.key] = (sheet, row, get_column_letter(col))
+    out, bad = _checks(raw)
+    if bad:
+        english = out["language"] == "en" or ("language" in bad and cells["language"][0] == sheet_title("settings", "en"))
+        lines = [SETTING_MESSAGES[key][english].format(cell=f"{cells[key][0]}!{cells[key][2]}{cells[key][1]}",
+                                                       value=_shown(raw[key])) for key in bad]
+        heading = _HEADING[english].format(count=len(bad))
+        raise KpiInputError("\n  ".join([heading, *lines]))
+    return out, cells
+
+
+def read_targets(reader: SettingsReader) -> tuple[dict[str, Target], list[InputProblem]]:
+    """The targets table: each KPI's target, direction and tolerance; a value that cannot be used is a
+    problem naming its row and column, and that KPI's tile gets no colour (a tolerance: 10 % is used)."""
+    sheet, header_row, values = reader.table_values(NAMES["targets"])
+    headers = [str(h) for h in values[0]] + [""] * 5
+    directions = {" ".join(str(v).split()).casefold(): i for lang in ("fr", "en")
+                  for i, v in enumerate(CHOICES["direction"][lang])}
+    out, problems = {}, []
+
+    def problem(message: str, column: int, row: int, value: Any) -> None:
+        problems.append(InputProblem(message, headers[column], row, value, sheet))
+
+    for row_number, row in enumerate(values[1:], start=header_row + 1):
+        row = list(row) + [None] * (5 - len(row))
+        label, target, direction, tolerance, key = row[:5]
+        if _blank(key):
+            continue
+        goal = None if _blank(target) else _number(target)
+        if goal is None and not _blank(target):
+            problem(f"is not a number: the tile of {label} shows no target", 1, row_number, target)
+        way = 0 if _blank(direction) else directions.get(" ".join(str(direction).split()).casefold())
+        if way is None:
+            problem(f"is not a direction ({' / '.join(CHOICES['direction']['fr'])}, "
+                    f"{' / '.join(CHOICES['direction']['en'])}): the tile of {label} shows no status",
+                    2, row_number, direction)
+            goal = None
+        tol = None if _blank(tolerance) else _number(tolerance)
+        if not _blank(tolerance) and (tol is None or tol < 0):
+            problem(f"is not a tolerance (a number, 0 or more, in the KPI's unit): 10 % of the target is used for "
+                    f"{label}", 3, row_number, tolerance)
+            tol = None
+        out[str(key)] = Target(goal, way != 1, tol)
+    return out, problems
