@@ -20,6 +20,7 @@ from typing import Any
 
 from ..errors import KpiInputError
 from ..schema import INPUT_TABLES, choice_label
+from .cell_marks import file_marks, rows_below
 from .values import Formatted, Formula
 
 __all__ = ["FileBook", "LiveBook", "fill_inputs"]
@@ -46,6 +47,14 @@ class FileBook:
         from .typed_columns import typed_table
 
         return typed_table(self.package, table)
+
+    def cell_marks(self, table: str) -> dict[tuple[int, int], str]:
+        """Error cells and formulas without a saved value of a table's body (see :mod:`.cell_marks`)."""
+        return file_marks(self.package, self.package.tables[table])
+
+    def rows_below(self, table: str) -> list[int]:
+        """Rows holding values just below a table, outside it (see :mod:`.cell_marks`)."""
+        return rows_below(self.package, self.package.tables[table])
 
     def name_values(self, name: str) -> list[list[Any]]:
         sheet, (r1, c1, r2, c2) = self.package.name_target(name)
@@ -120,7 +129,23 @@ class LiveBook:
     def table_values(self, table: str) -> tuple[str, int, list[list[Any]]]:
         sheet, found = self._table(table)
         area = found.range
-        return sheet.name, area.row, area.options(ndim=2).value
+        return sheet.name, area.row, area.options(ndim=2, err_to_str=True).value  # #N/A as such, not as empty
+
+    def rows_below(self, table: str) -> list[int]:
+        """Rows holding values just below a table, outside it, up to the end of the sheet's used range."""
+        sheet, found = self._table(table)
+        area = found.range
+        last = area.row + area.rows.count - 1
+        try:
+            used = sheet.used_range
+            end = used.row + used.rows.count - 1
+        except (AttributeError, NotImplementedError):  # an engine without a used range
+            return []
+        if end <= last:
+            return []
+        below = sheet.range((last + 1, area.column), (end, area.column + area.columns.count - 1))
+        return [last + 1 + i for i, row in enumerate(below.options(ndim=2).value)
+                if any(v is not None and not (isinstance(v, str) and not v.strip()) for v in row)]
 
     def _name(self, name: str):
         try:

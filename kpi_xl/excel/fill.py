@@ -24,6 +24,7 @@ from ..order_table import prepare_orders
 from ..orders import cohort_matrix
 from ..report import CHURN_KPIS, monthly_kpis, prepare_monthly
 from ..schema import CUSTOM_SLOTS, DASHBOARD, INPUT_TABLES, NAMES, TILE_KPIS, TREND_COLUMNS, sheet_title
+from .cell_marks import marked
 from .custom_kpis import CustomKpi, custom_kpis
 from .inputs import Inputs, Target
 from .lifetime_tiles import LIFETIME_KPIS, lifetime_values
@@ -101,7 +102,8 @@ def _orders(inputs: Inputs):
         label = inputs.labels["orders"].get("cost_of_goods_sold", "cost_of_goods_sold")
         notes.append(InputProblem(f"is empty in {unknown} paid orders: the gross margin and the LTV of their months "
                                   "are n.d.", label, None, None, sheet))
-    return valid, notes + _relabel(list(valid.problems), inputs.labels["orders"])
+    found = marked(list(valid.problems), inputs.marks.get("orders", {}), sheet)
+    return valid, notes + _relabel(found, inputs.labels["orders"])
 
 
 _MAX_WARNINGS = 10  # warnings of one kind listed on the dashboard
@@ -154,6 +156,7 @@ def _monthly(inputs: Inputs, kind: str) -> tuple[pd.DataFrame | None, list[Input
         return None, [], 0, set()
     sums, problems = prepare_monthly(frame, kind, sheet=inputs.sheets[kind], skip_invalid=True)
     bad = {p.row for p in problems}
+    problems = marked(problems, inputs.marks.get(kind, {}), inputs.sheets[kind])
     clean = frame[[row not in bad for row in frame.index]]
     return (clean if len(clean) else None), _relabel(problems, inputs.labels[kind]), len(frame), set(sums.index)
 
@@ -327,6 +330,16 @@ ADVICE = (
      "Normal if your analytics misses visits; otherwise correct it"),
     ("is more than", "Vérifiez les deux valeurs de la ligne", "Check the row's two values"),
 
+    ("is an Excel error", "Corrigez la formule de la cellule, ou saisissez la valeur",
+     "Correct the cell's formula, or enter the value"),
+    ("holds a formula without a saved value", "Ouvrez le classeur dans Excel ou LibreOffice, enregistrez, actualisez",
+     "Open the workbook in Excel or LibreOffice, save it, refresh again"),
+    ("below the table", "Étendez le tableau sur ces lignes (poignée en bas à droite) ou déplacez-les dedans",
+     "Extend the table over these rows (its bottom-right handle) or move them into it"),
+    ("is not a direction", "Choisissez « plus haut = mieux » ou « plus bas = mieux »",
+     "Pick 'higher is better' or 'lower is better'"),
+    ("is not a tolerance", "Saisissez un nombre dans l'unité de l'indicateur, ou laissez vide",
+     "Enter a number in the KPI's unit, or leave it blank"),
     ("has orders but no row", "Ajoutez la ligne de ce mois", "Add the row for this month"),
     ("the inactivity window", "Une fenêtre de 90 à 365 jours convient à la plupart des boutiques",
      "A window of 90 to 365 days suits most shops"),

@@ -17,6 +17,7 @@ import pandas as pd
 from ..errors import InputProblem, KpiInputError
 from ..schema import IMPORT_ONLY_TABLES, INPUT_TABLES, InputTable
 from ..table_checks import blank_mask
+from .cell_marks import EXCEL_ERRORS, below_problem
 from .settings import Target, read_settings, read_targets
 
 __all__ = ["BookReader", "Inputs", "read_inputs", "read_table", "Target"]
@@ -46,6 +47,7 @@ class Inputs:
     targets: dict[str, Target]
     problems: list[InputProblem] = field(default_factory=list)  # found while reading (targets, cells, rows below)
     setting_cells: dict[str, tuple[str, int, str]] = field(default_factory=dict)  # key -> sheet, row, column
+    marks: dict[str, dict[tuple[int, str], str]] = field(default_factory=dict)  # see cell_marks.marked
 
 
 def _norm(text: Any) -> str:
@@ -63,6 +65,14 @@ def read_table(reader: BookReader, spec: InputTable) -> tuple[pd.DataFrame, str,
     workbook file) does so when every column holds one kind of value; otherwise the
     table is read cell by cell. Both give the same frame and the same messages.
     """
+    frame, sheet, labels, _marks = _read_table(reader, spec)
+    return frame, sheet, labels
+
+
+def _read_table(reader: BookReader, spec: InputTable) -> tuple[pd.DataFrame, str, dict[str, str],
+                                                                dict[tuple[int, str], str]]:
+    """:func:`read_table`, and the cells that hold an Excel error or a formula without a saved value, by
+    (sheet row, column key): such cells are empty in the frame (see :mod:`.cell_marks`)."""
     typed = getattr(reader, "table_columns", None)
     found = typed(spec.table) if typed is not None else None
     if found is not None:
@@ -94,7 +104,27 @@ def read_table(reader: BookReader, spec: InputTable) -> tuple[pd.DataFrame, str,
         frame[key] = column.where(~blank, None) if texts else column  # blank texts: missing
         blank_rows &= blank
     frame = frame[~blank_rows]
-    return frame, sheet, {key: headers[i] for key, i in wanted.items()}
+    return frame, sheet, {key: headers[i] for key, i in wanted.items()}, _marks(reader, spec, frame, wanted)
+
+
+def _marks(reader: BookReader, spec: InputTable, frame: pd.DataFrame, wanted: dict[str, int]) -> dict:
+    """Cells of the frame holding an Excel error (as text, from Excel; or found in the file when the cell
+    reads as empty) or a formula without a saved value; they are emptied in ``frame``."""
+    marks: dict[tuple[int, str], str] = {}
+    for key in frame.columns:
+        column = frame[key]
+        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+            errors = column.isin(EXCEL_ERRORS).to_numpy(dtype=bool)
+            if errors.any():
+                marks.update({(row, key): column[row] for row in frame.index[errors]})
+                frame.loc[errors, key] = None
+    find = getattr(reader, "cell_marks", None)
+    if find is not None and any(blank_mask(frame[key]).any() for key in frame.columns):
+        keys = {i: key for key, i in wanted.items()}
+        present = set(frame.index)
+        marks.update({(row, keys[col]): mark for (row, col), mark in find(spec.table).items()
+                      if col in keys and row in present})
+    return marks
 
 
 def _cell_columns(body: Any, width: int) -> list[pd.Series]:
@@ -109,11 +139,15 @@ def _cell_columns(body: Any, width: int) -> list[pd.Series]:
 
 def read_inputs(reader: BookReader) -> Inputs:
     """Read every input table, the settings and the targets."""
-    tables, sheets, labels = {}, {}, {}
+    tables, sheets, labels, marks, problems = {}, {}, {}, {}, []
+    below = getattr(reader, "rows_below", None)
     for key, spec in INPUT_TABLES.items():
         if key in IMPORT_ONLY_TABLES:
             continue
-        tables[key], sheets[key], labels[key] = read_table(reader, spec)
+        tables[key], sheets[key], labels[key], marks[key] = _read_table(reader, spec)
+        rows = below(spec.table) if below is not None else []
+        if rows:
+            problems.append(below_problem(rows, spec.table, sheets[key]))
     settings, cells = read_settings(reader)
-    targets, problems = read_targets(reader)
-    return Inputs(tables, sheets, labels, settings, targets, problems, cells)
+    targets, target_problems = read_targets(reader)
+    return Inputs(tables, sheets, labels, settings, targets, problems + target_problems, cells, marks)
