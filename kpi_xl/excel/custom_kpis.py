@@ -58,11 +58,12 @@ def custom_kpis(inputs: Inputs, table: pd.DataFrame, marketing: pd.DataFrame | N
         except FormulaError as error:
             problems.append(InputProblem(f"({name}): {error}", labels.get("formula"), row, str(text), sheet))
             continue
-        if str(name) in seen:
-            problems.append(InputProblem(f"({name}): the name is used by row {seen[str(name)]} already: give each "
+        same = " ".join(str(name).split()).casefold()  # "Marge" and "marge " are one name to a reader
+        if same in seen:
+            problems.append(InputProblem(f"({name}): the name is used by row {seen[same]} already: give each "
                                          "KPI its own name", labels.get("name"), row, str(name), sheet))
             continue
-        seen[str(name)] = row
+        seen[same] = row
         defined_inputs = names[list(formula.names)].notna().all(axis=1) if formula.names else \
             pd.Series(True, index=names.index)
         for months, why in ((values.index[values.isna() & defined_inputs], "divides by zero"),
