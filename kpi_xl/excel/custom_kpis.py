@@ -46,8 +46,8 @@ def custom_kpis(inputs: Inputs, table: pd.DataFrame, marketing: pd.DataFrame | N
     found, problems = [], []
     seen: dict[str, int] = {}  # name -> its row
     for row, record in frame.iterrows():
-        name, text = record.get("name"), record.get("formula")
-        if name is None or text is None:
+        name, text = (None if pd.isna(v) else v for v in (record.get("name"), record.get("formula")))
+        if name is None or text is None:  # a blank cell (None, or NaN from a column of texts)
             column = "name" if name is None else "formula"
             problems.append(InputProblem("is empty: a custom KPI needs a name and a formula", labels.get(column),
                                          row, None, sheet))

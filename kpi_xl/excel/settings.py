@@ -101,6 +101,8 @@ def _date(value: Any) -> pd.Timestamp | None:
 def _shown(value: Any) -> str:
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # 0, as the cell shows it, not 0.0
     return repr(value) if isinstance(value, str) else str(value)
 
 

@@ -40,7 +40,22 @@ class Block:
     comments: list[str] = field(default_factory=list)
 
 
+#: Characters no cell of a workbook can hold (XML 1.0 refuses them): a damaged export or a binary file.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _decode(raw: bytes, path: Path, *, cut: bool = False) -> str:
+    """The text of an export; a control character (a NUL byte...) is refused with its line."""
+    text = _decoded(raw, path, cut=cut)
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise KpiInputError(f"{path.name}, line {line}: holds the control character {bad.group()!r}, which no "
+                            "workbook cell can hold (a damaged export?): export the file again")
+    return text
+
+
+def _decoded(raw: bytes, path: Path, *, cut: bool = False) -> str:
     """UTF-16 (Google Ads' "Excel CSV", with or without its byte-order mark), UTF-8, else Windows-1252."""
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return raw.decode("utf-16")
