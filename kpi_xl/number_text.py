@@ -123,6 +123,8 @@ enter it as a number, not as text'})
     if pd.api.types.is_numeric_dtype(values.dtype):
         return values.astype(float), {}
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if not len(uniques):  # every cell blank
+        return pd.Series(np.nan, index=values.index), {}
     readings, reasons = np.full(len(uniques), np.nan), {}
     texts = pd.Series(uniques, dtype=object).map(lambda v: v.strip() if isinstance(v, str) else None)
     plain = texts.str.fullmatch(_PLAIN).fillna(False).to_numpy(dtype=bool) & \

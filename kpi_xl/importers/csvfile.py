@@ -21,11 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import KpiInputError
-from ..number_text import NumberTextError, parse_number
+from ..number_text import NumberTextError, parse_number, parse_numbers
 
 __all__ = ["Block", "read_blocks", "read_frame", "number", "numbers", "MISSING", "header_lookup"]
 
-_PLAIN = re.compile(r"-?\d+(?:\.\d+)?")
 #: Values exports use for "no value".
 MISSING = {"", "--", "-", "n/a", "N/A", "(not set)"}
 
@@ -174,8 +173,6 @@ def number(text: str, column: str, line: int, file: str, *, count: bool = False)
     (1414.0, None)
     """
     value = text.strip()
-    if _PLAIN.fullmatch(value) and not (count and "." in value):
-        return float(value)
     if value in MISSING:
         return None
     if count and re.fullmatch(r"\d{1,3}(?:([,.\u00a0\u202f ])\d{3})(?:\1\d{3})*", value):
@@ -233,11 +230,7 @@ def numbers(column: pd.Series, name: str, lines: np.ndarray, file: str,
     A cell that is not a number is NaN and its message goes to ``problems`` by row position.
     """
     text = column.str.strip()
-    values = pd.to_numeric(text.where(text.str.fullmatch(_PLAIN.pattern)), errors="coerce").to_numpy(float, copy=True)
-    for i in np.flatnonzero(np.isnan(values) & ~text.isin(MISSING).to_numpy()):
-        try:
-            value = number(text.iat[i], name, int(lines[i]), file)
-            values[i] = np.nan if value is None else value
-        except KpiInputError as error:
-            problems.setdefault(i, str(error))
-    return values
+    read, why = parse_numbers(text.where(~text.isin(MISSING)))  # the one reader of numbers typed as text
+    for i, reason in why.items():
+        problems.setdefault(i, f"{file}, line {int(lines[i])}, column {name!r}: {text.iat[i]!r} {reason}")
+    return read.to_numpy(float, copy=True)
