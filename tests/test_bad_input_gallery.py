@@ -345,6 +345,9 @@ CASES = [
          ("sheet 'Mes indicateurs', row 5, column 'Formule'", "visits")),
     Case("a custom formula that overflows", custom(("Énorme", "revenue * 1e300 * 1e300", "nombre"),), "warning",
          ("row 5", "gives a number too large to show")),
+    Case("a custom target typed as text", custom(("Panier", "revenue / orders", "monnaie", "cinquante"),),
+         "warning", ("sheet 'Mes indicateurs', row 5, column 'Objectif'", "'cinquante' is not a number")),
+    Case("a custom target '50,5' as text", custom(("Panier", "revenue / orders", "monnaie", "50,5"),), "accepted"),
     Case("a custom KPI without a formula", custom(("Vide", None, "ratio"),), "warning",
          ("row 5", "a custom KPI needs a name and a formula")),
     # other rows
@@ -489,3 +492,14 @@ def test_two_refreshes_at_once_lose_nothing(shops, tmp_path):
     assert input_parts(path, "fr") == parts
     assert cell(path, tile_name("revenue"), TILE_CELLS["value"]).value == pytest.approx(245.0)
     assert not list(tmp_path.glob(".kpi-xl-*")) and not list(tmp_path.glob(".~lock*"))
+
+
+def test_the_formulas_take_a_1990s_history_and_refuse_only_impossible_dates():
+    """KPI_COHORTS on three orders of 1995 (hand count: the January cohort, a and b, keeps a in February: 1/2),
+    and an order dated 1899, which no order can be."""
+    from kpi_xl.excel.udfs import KPI_COHORTS
+
+    dates, customers = [["1995-01-10"], ["1995-02-05"], ["1995-01-20"]], [["a"], ["a"], ["b"]]
+    assert KPI_COHORTS(dates, customers)[1] == ["1995-01", 1.0, 0.5]
+    refused = KPI_COHORTS([["1899-12-31"], ["1995-01-20"]], [["a"], ["b"]])
+    assert "order_dates: cell 1 of 2" in refused and "is before 1900" in refused

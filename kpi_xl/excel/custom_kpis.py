@@ -15,7 +15,9 @@ import pandas as pd
 from ..custom import FormulaError, evaluate, parse, variables
 from ..errors import InputProblem
 from ..schema import CHOICES
+from ..table_checks import is_blank
 from .inputs import Inputs, Target
+from .settings import cell_number
 
 __all__ = ["CustomKpi", "custom_kpis"]
 
@@ -74,8 +76,12 @@ def custom_kpis(inputs: Inputs, table: pd.DataFrame, marketing: pd.DataFrame | N
                                              row, str(text), sheet))
         values = values.where(np.isfinite(values.to_numpy()))
         target = record.get("target")
+        number = None if is_blank(target) else cell_number(target)  # "35,5" typed as text is read
+        if number is None and not is_blank(target):
+            problems.append(InputProblem(f"is not a number: the tile of {name} shows no target", labels.get("target"),
+                                         row, target, sheet))
         direction = str(record.get("direction") or "")
-        goal = Target(float(target), direction not in lower, None) if isinstance(target, (int, float)) else None
+        goal = Target(number, direction not in lower, None) if number is not None else None
         kind = _KINDS.get(str(record.get("format") or "").strip(), "ratio")
         found.append(CustomKpi(str(name), str(text), kind, goal, values))
     return found, problems

@@ -22,7 +22,7 @@ from ..number_text import NumberTextError, parse_number
 from ..schema import CHOICES, NAMES, SETTINGS, sheet_title
 from .package import get_column_letter
 
-__all__ = ["Target", "read_settings", "read_targets", "SETTING_MESSAGES"]
+__all__ = ["Target", "read_settings", "read_targets", "cell_number", "SETTING_MESSAGES"]
 
 
 class SettingsReader(Protocol):
@@ -68,7 +68,7 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _number(value: Any) -> float | None:
+def cell_number(value: Any) -> float | None:
     """A cell's number: a number, or a text read by the one parser of numbers typed as text; None otherwise."""
     if isinstance(value, bool):
         return None
@@ -128,7 +128,7 @@ def _checks(raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         else:
             out["reporting_month"] = pd.Period(stamp, freq="M")
     days = raw.get("inactivity_days")
-    number = 365.0 if days is None else _number(days)
+    number = 365.0 if days is None else cell_number(days)
     if number is None or number < 1 or not number.is_integer():
         bad.append("inactivity_days")
     else:
@@ -141,7 +141,7 @@ def _checks(raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         out["history_start"] = stamp
     rate = raw.get("default_cogs_rate")
     if rate is not None:
-        number = _number(rate)
+        number = cell_number(rate)
         if number is None or not 0 <= number <= 1:
             bad.append("default_cogs_rate")
         out["default_cogs_rate"] = number
@@ -191,7 +191,7 @@ def read_targets(reader: SettingsReader) -> tuple[dict[str, Target], list[InputP
         label, target, direction, tolerance, key = row[:5]
         if _blank(key):
             continue
-        goal = None if _blank(target) else _number(target)
+        goal = None if _blank(target) else cell_number(target)
         if goal is None and not _blank(target):
             problem(f"is not a number: the tile of {label} shows no target", 1, row_number, target)
         way = 0 if _blank(direction) else directions.get(" ".join(str(direction).split()).casefold())
@@ -200,7 +200,7 @@ def read_targets(reader: SettingsReader) -> tuple[dict[str, Target], list[InputP
                     f"{' / '.join(CHOICES['direction']['en'])}): the tile of {label} shows no status",
                     2, row_number, direction)
             goal = None
-        tol = None if _blank(tolerance) else _number(tolerance)
+        tol = None if _blank(tolerance) else cell_number(tolerance)
         if not _blank(tolerance) and (tol is None or tol < 0):
             problem(f"is not a tolerance (a number, 0 or more, in the KPI's unit): 10 % of the target is used for "
                     f"{label}", 3, row_number, tolerance)
