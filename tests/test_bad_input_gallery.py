@@ -388,6 +388,10 @@ CASES = [
     Case("import: a NUL byte in a field", csv_file(Path(EXPORT).read_bytes().replace(b"ann@example.com",
                                                                                       b"ann@exa\x00mple.com", 1)),
          "message", ("export.csv, line 2: holds the control character '\\x00'",), command="import"),
+    Case("import: 'count only paid orders' is 'peut-être'", both(setting("kpi_paid_only", "peut-être"),
+                                                                 csv_file(Path(EXPORT).read_bytes())),
+         "message", ("Paramètres!C12 : « compter seulement les commandes payées » est 'peut-être'",),
+         command="import"),
     Case("import: an empty file", csv_file(b""), "message", ("export.csv",), command="import"),
     Case("import: a binary file", csv_file(bytes(range(256)) * 4), "message", ("export.csv",), command="import"),
 ]
@@ -503,3 +507,14 @@ def test_the_formulas_take_a_1990s_history_and_refuse_only_impossible_dates():
     assert KPI_COHORTS(dates, customers)[1] == ["1995-01", 1.0, 0.5]
     refused = KPI_COHORTS([["1899-12-31"], ["1995-01-20"]], [["a"], ["b"]])
     assert "order_dates: cell 1 of 2" in refused and "is before 1900" in refused
+
+
+@pytest.mark.parametrize("value, paid_only", [("oui", True), ("Yes ", True), ("non", False), ("NO", False),
+                                              (None, False), (True, True), (0, False)])
+def test_count_only_paid_orders_reads_yes_and_no_in_either_language(shops, tmp_path, value, paid_only):
+    from kpi_xl.excel.settings import yes_no
+
+    path = tmp_path / "shop.xlsm"
+    shutil.copy(shops["fr"], path)
+    setting("kpi_paid_only", value)(path, "fr")
+    assert yes_no(FileBook(path), "kpi_paid_only", "paid_only", "fr") is paid_only

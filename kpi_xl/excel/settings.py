@@ -22,7 +22,7 @@ from ..number_text import NumberTextError, parse_number
 from ..schema import CHOICES, NAMES, SETTINGS, sheet_title
 from .package import get_column_letter
 
-__all__ = ["Target", "read_settings", "read_targets", "cell_number", "SETTING_MESSAGES"]
+__all__ = ["Target", "read_settings", "read_targets", "cell_number", "yes_no", "SETTING_MESSAGES"]
 
 
 class SettingsReader(Protocol):
@@ -59,6 +59,8 @@ SETTING_MESSAGES = {
     "default_cogs_rate": ("{cell} : le coût des marchandises par défaut est {value} : saisissez un pourcentage "
                           "entre 0 % et 100 %, ou laissez vide", "{cell}: the default cost of goods is {value}: "
                           "enter a percentage between 0 % and 100 %, or leave it blank"),
+    "paid_only": ("{cell} : « compter seulement les commandes payées » est {value} : choisissez oui ou non, ou "
+                  "laissez vide", "{cell}: 'count only paid orders' is {value}: pick yes or no, or leave it blank"),
 }
 _HEADING = ("Paramètres : {count} valeur(s) à corriger avant d'actualiser",
             "Settings: {count} value(s) to correct before refreshing")
@@ -172,6 +174,24 @@ def read_settings(reader: SettingsReader) -> tuple[dict[str, Any], dict[str, tup
         heading = _HEADING[english].format(count=len(bad))
         raise KpiInputError("\n  ".join([heading, *lines]))
     return out, cells
+
+
+def yes_no(reader: SettingsReader, name: str, key: str, lang: str) -> bool:
+    """A yes/no setting (blank: no); any other value stops with a message naming its cell."""
+    value = reader.name_values(name)[0][0]
+    if _blank(value):
+        return False
+    if isinstance(value, (bool, int, float)) and value in (0, 1):  # a TRUE/FALSE cell, 1 or 0
+        return bool(value)
+    words = {" ".join(str(v).split()).casefold(): i for lang_ in ("fr", "en")
+             for i, v in enumerate(CHOICES["yes_no"][lang_])}
+    words.update({"true": 0, "vrai": 0, "1": 0, "false": 1, "faux": 1, "0": 1})
+    choice = words.get(" ".join(str(value).split()).casefold())
+    if choice is None:
+        sheet, row, col = reader.name_cell(name)
+        raise KpiInputError(SETTING_MESSAGES[key][lang == "en"].format(cell=f"{sheet}!{get_column_letter(col)}{row}",
+                                                                       value=_shown(value)))
+    return choice == 0
 
 
 def read_targets(reader: SettingsReader) -> tuple[dict[str, Target], list[InputProblem]]:

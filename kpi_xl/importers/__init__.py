@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import KpiInputError
+from ..excel.settings import yes_no
 from ..schema import INPUT_TABLES
 from .ads import GOOGLE_SIGNATURES, google_ads, meta_ads
 from .csvfile import Block, read_blocks, read_frame
@@ -89,23 +90,21 @@ def merge_into(book: Any, found: Imported, *, currency: str, lang: str, file: st
                         kept=merged.kept, rows=len(found.rows))
 
 
-def _yes(value: Any) -> bool:
-    return str(value or "").strip().casefold() in ("oui", "yes", "true", "1", "vrai")
-
-
 def import_into(book: Any, source: str, path: str | Path, options: Options | None = None) -> ImportReport:
     """Import an export into an open workbook (a FileBook or a LiveBook), with its Settings; nothing is saved.
 
     The Settings' *count only paid orders* applies unless ``options`` already ask for it.
     """
     settings = {name: book.name_values(name)[0][0] for name in ("kpi_currency", "kpi_language")}
+    lang = "en" if str(settings["kpi_language"]).strip().upper() == "EN" else "fr"
     try:
-        paid_only = _yes(book.name_values("kpi_paid_only")[0][0])
+        book.name_values("kpi_paid_only")
     except (KeyError, KpiInputError):  # a workbook built before the setting existed
         paid_only = False
+    else:
+        paid_only = yes_no(book, "kpi_paid_only", "paid_only", lang)
     options = options or Options()
     found = parse(source, path, Options(options.day_order, options.paid_only or paid_only))
-    lang = "en" if str(settings["kpi_language"]).strip().upper() == "EN" else "fr"
     return merge_into(book, found, currency=str(settings["kpi_currency"] or "EUR"), lang=lang, file=Path(path).name)
 
 
