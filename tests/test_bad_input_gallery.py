@@ -119,6 +119,16 @@ def typed_below(sheet: str, values: dict) -> Callable:
     return setup
 
 
+def styled_below(sheet: str, row: int) -> Callable:
+    """A row below a table given a fill but no value (the sheet's used area then reaches it)."""
+    def setup(path: Path, lang: str) -> None:
+        wb = openpyxl.load_workbook(path, keep_vba=True)
+        for column in range(1, 4):
+            wb[sheet_title(sheet, lang)].cell(row, column).fill = openpyxl.styles.PatternFill("solid", fgColor="FFFF00")
+        wb.save(path)
+    return setup
+
+
 def history(years: int) -> Callable:
     """Every table of the shop moved ``years`` on (back, when negative): the same shop in another decade."""
     def setup(path: Path, lang: str) -> None:
@@ -289,6 +299,7 @@ CASES = [
          "warning", ("sheet 'Commandes', row 19", "below the table tblOrders", "row(s) 19-20")),
     Case("a traffic month below its table, after a gap", typed_below("traffic", {(10, 1): "2025-04-01"}),
          "warning", ("sheet 'Trafic', row 10", "below the table tblTraffic", "row(s) 10")),
+    Case("a formatted but empty row below the table", styled_below("orders", 25), "accepted"),
     Case("a note beside the table, not below it", typed_below("orders", {(30, 12): "note"}), "accepted"),
     # the Settings: each cell named as the user sees it, in the workbook's language
     Case("window 'abc' (FR)", setting("kpi_inactivity_days", "abc"), "message",

@@ -9,9 +9,10 @@
   extend it): the refresh reads the table only, so they are listed with their row
   numbers instead of being silently left out.
 
-Both are found in the sheet's XML, and only when it can matter: the error and
-formula cells when a table has empty cells, the rows below when the sheet's
-used area (``<dimension>``) reaches past the table.
+Both are found in the sheet's XML, streamed, and only when it can matter: the
+error and formula cells when a column that must be filled has empty cells (an
+error in an optional column, such as the channel, reads as not known), the rows
+below when the sheet's used area (``<dimension>``) reaches past the table.
 """
 
 from __future__ import annotations
@@ -34,8 +35,32 @@ EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N
 _ODD_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?:\bt="e"[^>]*>|>\s*<f[ >/])')
 _DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]+\d+:)?[A-Z]+(\d+)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
+_ROW = re.compile(rb'<row r="(\d+)"[^>]*?(?:/>|>(.*?)</row>)', re.S)
+_CELL = re.compile(rb'<c r="([A-Z]+)\d+"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+_LAST_ROW = re.compile(rb'<row r="(\d+)"')
 
 UNCALCULATED = ""  # the mark of a formula without a saved value
+
+
+def _rows_xml(package: Package, sheet: str):
+    """A sheet's XML in pieces that end with a whole row, streamed: a sheet of a million rows is never held."""
+    part = package.sheets[sheet]
+    if package.parts.changed(part):
+        yield package.parts[part]
+        return
+    with zipfile.ZipFile(package.path) as archive, archive.open(part) as stream:
+        tail = b""
+        while chunk := stream.read(1 << 20):
+            data = tail + chunk
+            cut = data.rfind(b"</row>")
+            if cut == -1:
+                tail = data
+                continue
+            cut += len(b"</row>")
+            yield data[:cut]
+            tail = data[cut:]
+        if tail:
+            yield tail
 
 
 def file_marks(package: Package, ref: TableRef) -> dict[tuple[int, int], str]:
@@ -43,44 +68,67 @@ def file_marks(package: Package, ref: TableRef) -> dict[tuple[int, int], str]:
     (sheet row, column offset in the table)."""
     from .package import column_index_from_string
 
-    data = package.parts[package.sheets[ref.sheet]]
-    if b't="e"' not in data and b"<f" not in data:
-        return {}
     found = {}
-    for match in _ODD_CELL.finditer(data):
-        row, col = int(match.group(2)), column_index_from_string(match.group(1).decode())
-        if not (ref.first_row < row <= ref.last_row and ref.first_col <= col <= ref.last_col):
-            continue
-        end = data.find(b"</c>", match.end())
-        value = _VALUE.search(data, match.start(), end if end != -1 else len(data))
-        is_error = b't="e"' in data[match.start():data.find(b">", match.start())]
-        if is_error and value is not None:
-            found[(row, col - ref.first_col)] = value.group(1).decode()
-        elif value is None or not value.group(1):
-            found[(row, col - ref.first_col)] = UNCALCULATED
+    for data in _rows_xml(package, ref.sheet):
+        if b't="e"' not in data and b"<f>" not in data and b"<f " not in data:
+            continue  # the usual piece: no formula, no error (a validation's <formula1> is not a cell's)
+        for match in _ODD_CELL.finditer(data):
+            row, col = int(match.group(2)), column_index_from_string(match.group(1).decode())
+            if not (ref.first_row < row <= ref.last_row and ref.first_col <= col <= ref.last_col):
+                continue
+            end = data.find(b"</c>", match.end())
+            value = _VALUE.search(data, match.start(), end if end != -1 else len(data))
+            is_error = b't="e"' in data[match.start():data.find(b">", match.start())]
+            if is_error and value is not None:
+                found[(row, col - ref.first_col)] = value.group(1).decode()
+            elif value is None or not value.group(1):
+                found[(row, col - ref.first_col)] = UNCALCULATED
     return found
 
 
 def used_last_row(package: Package, sheet: str) -> int | None:
     """The last row of a sheet's used area as its ``<dimension>`` says (the first bytes of its XML), or None."""
-    with zipfile.ZipFile(package.path) as archive, archive.open(package.sheets[sheet]) as stream:
-        head = stream.read(1 << 14)
+    part = package.sheets[sheet]
+    if package.parts.changed(part):
+        head = package.parts[part][:1 << 14]
+    else:
+        with zipfile.ZipFile(package.path) as archive, archive.open(part) as stream:
+            head = stream.read(1 << 14)
     match = _DIMENSION.search(head)
     return int(match.group(1)) if match else None
 
 
 def rows_below(package: Package, ref: TableRef) -> list[int]:
-    """Sheet rows below a table holding a value in the table's columns (none when the used area ends with it)."""
+    """Sheet rows below a table holding a value in the table's columns. Excel, LibreOffice and openpyxl write
+    the sheet's used area (``<dimension>``): when it ends with the table, nothing is read."""
+    from .package import column_index_from_string
+
     last = used_last_row(package, ref.sheet)
     if last is not None and last <= ref.last_row:
         return []
-    values = package.values(ref.sheet)[ref.last_row:]
-    return [ref.last_row + 1 + i for i, row in enumerate(values)
-            if any(not _blank(v) for v in row[ref.first_col - 1:ref.last_col])]
+    found = []
+    for data in _rows_xml(package, ref.sheet):
+        rows = _LAST_ROW.findall(data[-4096:]) or _LAST_ROW.findall(data)
+        if not rows or int(rows[-1]) <= ref.last_row:
+            continue  # a piece of the table's own rows (or above it)
+        for row in _ROW.finditer(data):
+            number = int(row.group(1))
+            if number <= ref.last_row or not row.group(2):
+                continue
+            if any(ref.first_col <= column_index_from_string(cell.group(1).decode()) <= ref.last_col
+                   and _holds_value(cell.group(2)) for cell in _CELL.finditer(row.group(2))):
+                found.append(number)
+    return found
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+def _holds_value(inner: bytes | None) -> bool:
+    """True when a cell's XML holds a value (not only a style): a number, a shared string, a text."""
+    if not inner:
+        return False
+    value = _VALUE.search(inner)
+    if value is not None:
+        return bool(value.group(1).strip())
+    return b"<t" in inner and re.search(rb"<t[^>]*>[^<]*\S", inner) is not None
 
 
 def row_ranges(rows: list[int]) -> str:

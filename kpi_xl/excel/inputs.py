@@ -119,7 +119,8 @@ def _marks(reader: BookReader, spec: InputTable, frame: pd.DataFrame, wanted: di
                 marks.update({(row, key): column[row] for row in frame.index[errors]})
                 frame.loc[errors, key] = None
     find = getattr(reader, "cell_marks", None)
-    if find is not None and any(blank_mask(frame[key]).any() for key in frame.columns):
+    needed = [key for key in frame.columns if spec.column(key).required]  # where an empty cell is a problem
+    if find is not None and any(blank_mask(frame[key]).any() for key in needed):
         keys = {i: key for key, i in wanted.items()}
         present = set(frame.index)
         marks.update({(row, keys[col]): mark for (row, col), mark in find(spec.table).items()
