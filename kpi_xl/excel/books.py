@@ -57,8 +57,17 @@ class FileBook:
         return rows_below(self.package, self.package.tables[table])
 
     def name_values(self, name: str) -> list[list[Any]]:
+        """The values of a name's area; an error cell holds its error (``#N/A``), as Excel shows it."""
         sheet, (r1, c1, r2, c2) = self.package.name_target(name)
-        return self.package.area(sheet, r1, c1, r2, c2)
+        values = self.package.area(sheet, r1, c1, r2, c2)
+        if (values == "").any():  # calamine reads an error cell as empty
+            from .package import TableRef
+
+            area = TableRef(name, sheet, self.package.sheets[sheet], r1 - 1, c1, r2, c2)
+            for (row, col), mark in file_marks(self.package, area).items():
+                if mark:
+                    values[row - r1][col] = mark
+        return values
 
     def name_cell(self, name: str) -> tuple[str, int, int]:
         """The sheet, row and column of a defined name's top-left cell."""
@@ -154,7 +163,7 @@ class LiveBook:
             raise KpiInputError(f"the workbook has no name {name!r}: is it a kpi_xl workbook?") from None
 
     def name_values(self, name: str) -> list[list[Any]]:
-        return self._name(name).options(ndim=2).value
+        return self._name(name).options(ndim=2, err_to_str=True).value  # #N/A as such, not as empty
 
     def name_cell(self, name: str) -> tuple[str, int, int]:
         area = self._name(name)
