@@ -405,8 +405,9 @@ def compute(inputs: Inputs, *, now: _dt.datetime | None = None) -> DashboardFill
     problems += _consistency(table, inputs)
     month = inputs.settings.get("reporting_month") or table.index[-1]
     if month not in table.index:
+        sheet, row, column = inputs.setting_cells.get("reporting_month", (None, None, None))  # its cell
         problems.append(InputProblem(f"is outside the data ({table.index[0]} to {table.index[-1]}): the latest "
-                                     "month is shown", None, None, str(month), None))
+                                     "month is shown", column, row, str(month), sheet))
         month = table.index[-1]
     customs, custom_problems = custom_kpis(inputs, table, clean["marketing"], clean["social"])
     problems += custom_problems
