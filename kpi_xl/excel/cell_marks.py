@@ -22,6 +22,7 @@ import zipfile
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputProblem
+from .addresses import column_index_from_string
 
 if TYPE_CHECKING:
     from .package import Package, TableRef
@@ -66,8 +67,6 @@ def _rows_xml(package: Package, sheet: str):
 def file_marks(package: Package, ref: TableRef) -> dict[tuple[int, int], str]:
     """Error cells (their error) and formulas without a saved value (``""``) of a table's body, by
     (sheet row, column offset in the table)."""
-    from .package import column_index_from_string
-
     found = {}
     for data in _rows_xml(package, ref.sheet):
         if b't="e"' not in data and b"<f>" not in data and b"<f " not in data:
@@ -101,8 +100,6 @@ def used_last_row(package: Package, sheet: str) -> int | None:
 def rows_below(package: Package, ref: TableRef) -> list[int]:
     """Sheet rows below a table holding a value in the table's columns. Excel, LibreOffice and openpyxl write
     the sheet's used area (``<dimension>``): when it ends with the table, nothing is read."""
-    from .package import column_index_from_string
-
     last = used_last_row(package, ref.sheet)
     if last is not None and last <= ref.last_row:
         return []

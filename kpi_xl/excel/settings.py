@@ -20,7 +20,7 @@ import pandas as pd
 from ..errors import InputProblem, KpiInputError
 from ..number_text import NumberTextError, parse_number
 from ..schema import CHOICES, NAMES, SETTINGS, sheet_title
-from .package import get_column_letter
+from .addresses import get_column_letter
 
 __all__ = ["Target", "read_settings", "read_targets", "cell_number", "yes_no", "SETTING_MESSAGES"]
 
