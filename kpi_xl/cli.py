@@ -132,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from .excel.books import FileBook, fill_inputs
+    from .excel.books import FileBook, fill_sample
     from .excel.refresh import refresh_file
     from .sample import sample_shop
     from .template.build import build_template
@@ -145,7 +145,7 @@ def _demo(args: argparse.Namespace) -> int:
             raise KpiInputError(f"--month {wanted} is outside the data ({first} to {last})")
     out = build_template(args.out, lang=args.lang)
     book = FileBook(out)
-    fill_inputs(book, shop.tables(args.lang), args.lang)
+    fill_sample(book, shop.tables(args.lang), args.lang)
     if wanted is not None:
         book.write("kpi_reporting_month", {(0, 0): wanted.start_time.to_pydatetime()})
     book.save()

@@ -38,7 +38,7 @@ from .order_table import COLUMNS, ValidOrders, prepare_orders
 from .orders import _ordered
 
 __all__ = ["MEASURES", "DEFAULT_AGES", "cumulative_value", "realised_ltv", "LatestLtv", "latest_realised_ltv",
-           "cac_payback_months"]
+           "cac_payback_months", "repurchase_rate"]
 
 #: What can be accumulated: gross profit (the default, an LTV to set against CAC) or net revenue.
 MEASURES = ("gross_profit", "revenue")
@@ -238,3 +238,47 @@ def cac_payback_months(orders: pd.DataFrame | ValidOrders, cac: Any, **columns: 
     months = np.where(reached.any(axis=1), reached.argmax(axis=1) + 1.0, np.nan)
     months[costs == 0] = 0.0
     return pd.Series(months, index=table.index, name="cac_payback_months")
+
+
+def repurchase_rate(orders: pd.DataFrame | ValidOrders, days: int, **columns: Any) -> pd.Series:
+    """Share of each cohort's new customers who ordered again within ``days`` days of their first order.
+
+    For a cohort (the month of the customers' first paid order): the customers with another paid order
+    dated 1 to ``days`` days after their first one (a second order on the same day is the same visit, not
+    a return) / the cohort's size. The rate of a cohort is known only once its last customer has had
+    ``days`` days: the cohort's last day + ``days`` <= the as-of date; before that, and for a cohort with
+    no customer, it is ``nan``.
+
+    Examples
+    --------
+    Ann (January 3) comes back on February 1 (29 days), Bob (January 20) never; Cat (February 27) on
+    March 5; the data end on March 31:
+
+    >>> table = pd.DataFrame({
+    ...     "order_date": ["2024-01-03", "2024-01-20", "2024-02-01", "2024-02-27", "2024-03-05"],
+    ...     "order_id": ["1", "2", "3", "4", "5"], "customer_id": ["ann", "bob", "ann", "cat", "cat"],
+    ...     "net_revenue": [100.0, 60.0, 80.0, 40.0, 30.0],
+    ...     "cost_of_goods_sold": [50.0, 30.0, 40.0, 20.0, 15.0]})
+    >>> repurchase_rate(table, 30, as_of="2024-03-31").tolist()  # March's cohort has had 0 to 30 days: not known
+    [0.5, 1.0, nan]
+    """
+    if int(days) != days or days < 1:
+        raise KpiInputError(f"days is {days!r}: give a whole number of days, at least 1")
+    valid = prepare_orders(orders, **columns)
+    counted = _ordered(valid)  # paid orders sorted by customer then date
+    code, day = counted["_code"].to_numpy(), counted["_day"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+    first_day = np.repeat(day[starts], np.diff(np.r_[starts, day.size]))
+    again = (day > first_day) & (day - first_day <= int(days))
+    returned = np.zeros(starts.size, dtype=bool)
+    np.logical_or.at(returned, np.cumsum(np.r_[True, code[1:] != code[:-1]]) - 1, again)
+    cohort = counted[DATE].dt.to_period("M").array.asi8[starts]
+    cohorts = pd.period_range(counted[DATE].min().to_period("M"), valid.as_of.to_period("M"), freq="M",
+                              name="cohort")
+    slot = (cohort - cohorts[0].ordinal).astype(np.intp)
+    size = np.bincount(as_index(slot), minlength=len(cohorts))
+    back = np.bincount(as_index(slot[returned]), minlength=len(cohorts))
+    last_day = (cohorts + 1).start_time - pd.Timedelta(days=1)
+    known = (last_day + pd.Timedelta(days=int(days))) <= valid.as_of
+    rate = np.where(known & (size > 0), safe_divide(back, size), np.nan)
+    return pd.Series(rate, index=cohorts, name=f"repurchase_{int(days)}d")

@@ -22,7 +22,11 @@ DEFINITIONS: dict[str, tuple[str, str, str, str]] = {
                         "Sur les sessions (Shopify) ; le tableau mensuel donne aussi achats / visiteurs",
                         "On sessions (Shopify); the monthly table also gives purchases / visitors"),
     "new_customers": ("Clients dont la première commande payée est dans le mois",
-                      "Customers whose first paid order is in the month", "", ""),
+                      "Customers whose first paid order is in the month",
+                      "Historique insuffisant (avec récurrents, CAC, attrition) pendant une fenêtre après « Commandes "
+                      "complètes depuis », sauf si elles sont complètes depuis l'ouverture de la boutique (Paramètres)",
+                      "Not enough history (with returning, CAC, churn) for one window after \"Orders complete since\", "
+                      "unless they are complete since the shop opened (Settings)"),
     "churn_rate": ("Clients perdus dans le mois / clients au début du mois",
                    "Customers lost in the month / customers at its start",
                    "Perdu = aucune commande pendant la fenêtre d'inactivité (Paramètres) ; n.d. tant que ce "
@@ -42,6 +46,12 @@ DEFINITIONS: dict[str, tuple[str, str, str, str]] = {
     "customer_acquisition_cost": ("Dépenses marketing / nouveaux clients", "Marketing spend / new customers",
                                   "CAC global : tous les nouveaux clients, quelle que soit leur origine",
                                   "Blended CAC: all new customers, whatever brought them"),
+    "paid_customer_acquisition_cost": ("Dépenses des canaux payants / nouveaux clients dont la 1re commande vient "
+                                       "d'un canal payant", "Paid channels' spend / new customers whose first order "
+                                       "came from a paid channel",
+                                       "Canal de la 1re commande (feuille Commandes) ; n.d. si aucune commande du "
+                                       "mois n'a de canal", "The first order's channel (Orders sheet); n/a when no "
+                                       "order of the month has a channel"),
     "lifetime_value": ("Panier moyen x commandes par client de la base x taux de marge / attrition",
                        "AOV x orders per customer of the base x gross margin / churn",
                        "LTV en marge brute, comparable au CAC", "Gross-margin LTV, comparable with the CAC"),
@@ -65,13 +75,30 @@ DEFINITIONS: dict[str, tuple[str, str, str, str]] = {
     "marketing_efficiency_ratio": ("CA net / toutes les dépenses marketing", "Net revenue / all marketing spend",
                                    "MER : global, sans attribution ; ce n'est pas le ROAS d'un canal",
                                    "MER: blended, no attribution; not a channel's ROAS"),
-    "engagement_rate": ("(J'aime + commentaires + partages) / abonnés", "(Likes + comments + shares) / followers",
-                        "Par abonnés ; le tableau mensuel donne aussi par portée",
-                        "By followers; the monthly table also gives by reach"),
+    "return_on_ad_spend": ("CA net des commandes venues d'un canal payant / dépenses des canaux payants",
+                           "Net revenue of the orders from a paid channel / the paid channels' spend",
+                           "Canal de chaque commande (feuille Commandes) ; n.d. si aucune commande du mois n'a de "
+                           "canal", "Each order's channel (Orders sheet); n/a when no order of the month has a "
+                           "channel"),
+    "engagement_rate": ("(J'aime + commentaires + partages) / abonnés / publications",
+                        "(Likes + comments + shares) / followers / posts",
+                        "Par publication quand les publications sont saisies (comme l'objectif) ; sinon total du "
+                        "mois / abonnés, sans couleur", "Per post where the posts are entered (as the target is); "
+                        "else the month's total / followers, with no colour"),
     "social_traffic_share": ("Visites venant des réseaux / sessions", "Visits from social media / sessions",
                              "", ""),
     "follower_growth_rate": ("(Abonnés fin de mois - fin du mois précédent) / fin du mois précédent",
                              "(Followers at month end - previous month end) / previous month end", "", ""),
-    "cac_payback_months": ("CAC / marge brute mensuelle par client de la base",
-                           "CAC / monthly gross profit per customer of the base", "", ""),
+    "cac_payback_months": ("Mois pour que la marge brute cumulée par client de la cohorte atteigne son CAC",
+                           "Months until the cohort's cumulative gross profit per customer reaches its CAC",
+                           "Cohorte acquise dans le mois, CAC global du mois ; n.d. tant que pas remboursé",
+                           "The cohort acquired in the month, the month's blended CAC; n/a until paid back"),
+    "repurchase_30d": ("Nouveaux clients du mois ayant recommandé sous 30 jours / nouveaux clients du mois",
+                       "New customers of the month who ordered again within 30 days / new customers of the month",
+                       "Cohorte du mois ; n.d. tant que ses 30 jours ne sont pas écoulés",
+                       "The month's cohort; n/a until its 30 days have passed"),
+    "repurchase_90d": ("Nouveaux clients du mois ayant recommandé sous 90 jours / nouveaux clients du mois",
+                       "New customers of the month who ordered again within 90 days / new customers of the month",
+                       "Cohorte du mois ; n.d. tant que ses 90 jours ne sont pas écoulés",
+                       "The month's cohort; n/a until its 90 days have passed"),
 }

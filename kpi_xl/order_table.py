@@ -44,6 +44,7 @@ COLUMNS = {
     "revenue": "net_revenue",
     "cogs": "cost_of_goods_sold",
     "status": "status",
+    "channel": "channel",
 }
 
 #: Accepted status labels (lower case) and the status each one means.
@@ -70,7 +71,8 @@ class ValidOrders:
     ----------
     frame : pandas.DataFrame
         The valid rows with canonical columns (see ``COLUMNS``) plus
-        ``counts`` (True for paid orders), indexed by the input's row labels.
+        ``counts`` (True for paid orders), ``channel`` when the input has one
+        (None where blank), indexed by the input's row labels.
     problems : tuple of InputProblem
         Every problem found; rows with a problem are not in ``frame``.
     as_of : pandas.Timestamp
@@ -182,6 +184,8 @@ def prepare_orders(
         out[COLUMNS["status"]], paid = _statuses(orders[status_col], status_col, report)
     else:
         out[COLUMNS["status"]], paid = "paid", np.ones(len(orders), dtype=bool)
+    if COLUMNS["channel"] in orders.columns:  # optional: where the order came from (ROAS, paid CAC); blank: not known
+        out[COLUMNS["channel"]] = _channels(orders[COLUMNS["channel"]])
     raw_ids = orders[order_id_col]
     # whole numbers keyed as they are (their texts are as distinct as they are, and hashed 10x faster)
     keys = [raw_ids if pd.api.types.is_integer_dtype(raw_ids.dtype) else out[COLUMNS["order_id"]]]
@@ -202,6 +206,14 @@ def prepare_orders(
     valid = valid.assign(counts=paid[~report.bad])
     end = pd.Timestamp(as_of).normalize() if as_of is not None else valid[COLUMNS["date"]].max()
     return ValidOrders(valid, tuple(problems), end, len(orders))
+
+
+def _channels(values: pd.Series) -> pd.Series:
+    """Each order's channel as text without surrounding spaces; a blank cell is None (not known). A handful of
+    distinct names, so each is cleaned once."""
+    codes, labels = pd.factorize(values, use_na_sentinel=True)
+    cleaned = np.array([str(label).strip() or None for label in labels] + [None], dtype=object)
+    return pd.Series(cleaned[codes], index=values.index, dtype=object)
 
 
 def _statuses(values: pd.Series, column: str, report: TableReport) -> tuple[pd.Series, np.ndarray]:

@@ -25,13 +25,15 @@ import pandas as pd
 
 from . import kpis
 from ._numbers import _num, safe_divide
+from .attribution import channel_months, is_email_channel, is_paid_channel
+from .cohort_value import cac_payback_months, repurchase_rate
 from .errors import KpiInputError
 from .order_table import ValidOrders, prepare_orders
 from .orders import period_summary
 from .table_checks import (TableReport, check_amounts, check_dates, check_duplicates, check_ids, key_codes,
                            require_columns)
 
-__all__ = ["MONTHLY_TABLES", "CHURN_KPIS", "prepare_monthly", "monthly_kpis", "is_paid_channel", "is_email_channel"]
+__all__ = ["MONTHLY_TABLES", "CHURN_KPIS", "ACQUISITION_KPIS", "prepare_monthly", "monthly_kpis", "is_paid_channel", "is_email_channel"]
 
 #: For each monthly table: its key columns and its numeric columns, and
 #: (part, whole) column pairs where the part may not exceed the whole.
@@ -45,7 +47,9 @@ MONTHLY_TABLES: dict[str, dict[str, Any]] = {
                   "parts": [("clicks", "impressions")]},
     "social": {"keys": ["month", "platform"],
                "numbers": ["followers", "reach", "impressions", "likes", "comments", "shares", "site_visits"],
-               "parts": []},
+               "parts": [], "optional": ["posts"],
+               # per post, each platform's interactions count against its own followers (Rival IQ's rate per post)
+               "row_ratios": {"interactions_per_follower": (("likes", "comments", "shares"), "followers")}},
 }
 
 
@@ -72,7 +76,9 @@ def prepare_monthly(
     -------
     (pandas.DataFrame, list of InputProblem)
         The numeric columns summed per month (a ``PeriodIndex`` named
-        ``month``), and the problems found.
+        ``month``), and the problems found. An optional column (``posts`` of
+        the social table) is ``nan`` for a month where a row leaves it blank or
+        the table has no such column.
 
     Examples
     --------
@@ -96,6 +102,9 @@ def prepare_monthly(
         clean[key] = check_ids(frame[key], key, report, f"every row needs a {key}")
     for column in spec["numbers"]:
         clean[column] = check_amounts(frame[column], column, report)
+    optional = [column for column in spec.get("optional", ()) if column in frame.columns]
+    for column in optional:  # blank: not known
+        clean[column] = check_amounts(frame[column], column, report, blank_ok=True)
     for part, whole in spec["parts"]:
         report.add((clean[part] > clean[whole]).to_numpy(), part, frame[part],
                    lambda pos, p=part, w=whole: f"is more than {w} ({_num(clean[w].iloc[pos])})"
@@ -106,7 +115,18 @@ def prepare_monthly(
     if problems and not skip_invalid:
         raise KpiInputError.from_problems(problems, what=kind)
     valid = clean[~report.bad]
-    return valid.groupby("month")[spec["numbers"]].sum().astype(float), problems
+    sums = valid.groupby("month")[spec["numbers"]].sum().astype(float)
+    for column in spec.get("optional", ()):  # known for a month only when every row of it has one
+        if column not in optional:
+            sums[column] = np.nan
+            continue
+        blank = valid[column].isna().groupby(valid["month"]).any()
+        sums[column] = valid.groupby("month")[column].sum().astype(float).mask(blank)
+    for column, (parts, whole) in spec.get("row_ratios", {}).items():  # a row with no whole makes its month's nan
+        ratios = pd.Series(safe_divide(valid[list(parts)].sum(axis=1).to_numpy(), valid[whole].to_numpy()),
+                           index=valid.index)
+        sums[column] = ratios.groupby(valid["month"]).sum(min_count=1).mask(ratios.isna().groupby(valid["month"]).any())
+    return sums, problems
 
 
 def _defined(func: Callable[..., float], *args: Any, **kwargs: Any) -> float:
@@ -159,14 +179,26 @@ def monthly_kpis(
         (the Marketing sheet's impressions of the e-mail channel);
         ``customer_acquisition_cost`` ad spend / all new customers (blended
         CAC, the one comparable with an LTV over all customers);
-        ``paid_customer_acquisition_cost`` ad spend / new customers the
-        channels claim; ``marketing_efficiency_ratio`` (MER) net revenue / all
-        marketing spend (a blended figure, not a channel's ROAS);
+        ``paid_customer_acquisition_cost`` paid channels' spend / new
+        customers whose first order carries a paid channel (orders' channel
+        column, :mod:`kpi_xl.attribution`); ``marketing_efficiency_ratio``
+        (MER) net revenue / all marketing spend (a blended figure, not a
+        channel's ROAS); ``return_on_ad_spend`` (ROAS) net revenue of the orders
+        whose channel is a paid one / the paid channels' spend (``nan`` where
+        the month's orders carry no channel);
         ``returning_customer_rate`` returning customers / the month's customers
         (Shopify's definition);
-        ``ltv_cac_ratio``; ``cac_payback_months`` CAC / monthly gross profit per
-        customer of the base; ``engagement_rate`` interactions (likes +
-        comments + shares) / followers; ``engagement_rate_by_reach``
+        ``ltv_cac_ratio``; ``cac_payback_months`` months the customers
+        acquired in the month took to pay back its CAC from their own gross
+        profit (:func:`~kpi_xl.cohort_value.cac_payback_months`; ``nan`` until
+        paid back); ``repurchase_30d`` and ``repurchase_90d`` share of the
+        month's new customers who ordered again within 30 / 90 days
+        (:func:`~kpi_xl.cohort_value.repurchase_rate`); ``engagement_rate``
+        interactions (likes + comments + shares) / posts / followers where the
+        social table counts the month's posts, else interactions / followers
+        (``engagement_basis`` says which: ``per_post`` or ``month``; both are
+        in ``engagement_rate_per_post`` and ``engagement_rate_per_month``);
+        ``engagement_rate_by_reach``
         interactions / reach; ``follower_growth_rate`` against the previous
         month; ``social_traffic_share`` site visits from social / sessions.
 
@@ -194,15 +226,23 @@ def monthly_kpis(
     social_sums = inputs["social"].rename(columns={"impressions": "social_impressions",
                                                    "site_visits": "social_site_visits"})
     social_sums["interactions"] = social_sums[["likes", "comments", "shares"]].sum(axis=1)
+    for column in ("posts", "interactions_per_follower"):  # no social table
+        if column not in social_sums:
+            social_sums[column] = np.nan
     months = summary.index.union(inputs["traffic"].index).union(marketing_sums.index).union(social_sums.index)
-    table = summary.reindex(months).join([inputs["traffic"], marketing_sums, social_sums])
+    table = summary.reindex(months).join([inputs["traffic"], marketing_sums, social_sums,
+                                          channel_months(valid, months)])
     table.index.name = "month"
+    for days in (30, 90):  # by acquisition cohort: the row of a month holds the rate of the customers acquired in it
+        table[f"repurchase_{days}d"] = repurchase_rate(valid, days).reindex(months).to_numpy()
     derived = [_month_kpis(row, previous_followers)
                for row, previous_followers in zip(table.itertuples(), table["followers"].shift(1), strict=True)]
     table = table.join(pd.DataFrame(derived, index=table.index))
+    # the months the customers acquired in a month took to pay back that month's CAC from their own gross profit
+    table["cac_payback_months"] = cac_payback_months(valid, table["customer_acquisition_cost"]).reindex(months)
     unknown = (table["acquisition_status"] == "no_history").to_numpy()
     if unknown.any():
-        for column in _ACQUISITION_KPIS:
+        for column in ACQUISITION_KPIS:
             table[column] = table[column].astype(float).mask(unknown)
     return table
 
@@ -211,26 +251,9 @@ def monthly_kpis(
 CHURN_KPIS = frozenset({"churn_rate", "retention_rate", "lifetime_value", "ltv_cac_ratio"})
 
 #: What earlier customers, missing from the data, make unknown.
-_ACQUISITION_KPIS = ["new_customers", "returning_customers", "returning_customer_rate", "customer_acquisition_cost",
-                     "paid_customer_acquisition_cost", "ltv_cac_ratio", "cac_payback_months"]
-
-
-def is_paid_channel(channel: Any) -> bool:
-    """A paid advertising channel: its name says "ads" (Google Ads, Meta Ads, TikTok Ads, Bing Ads...).
-
-    >>> is_paid_channel("Meta Ads"), is_paid_channel("Email"), is_paid_channel("Organique")
-    (True, False, False)
-    """
-    return "ads" in str(channel).casefold().replace("-", " ").split()
-
-
-def is_email_channel(channel: Any) -> bool:
-    """An e-mail channel (newsletters, e-mail campaigns).
-
-    >>> is_email_channel("E-mail"), is_email_channel("Newsletter"), is_email_channel("Google Ads")
-    (True, True, False)
-    """
-    return str(channel).casefold().replace("-", "").strip() in {"email", "emailing", "newsletter", "mail", "courriel"}
+ACQUISITION_KPIS = ("new_customers", "returning_customers", "returning_customer_rate", "customer_acquisition_cost",
+                     "paid_customer_acquisition_cost", "ltv_cac_ratio", "cac_payback_months", "repurchase_30d",
+                    "repurchase_90d")
 
 
 def _channel_sums(marketing: pd.DataFrame | None, *, months_of: pd.PeriodIndex) -> pd.DataFrame:
@@ -252,8 +275,8 @@ def _channel_sums(marketing: pd.DataFrame | None, *, months_of: pd.PeriodIndex) 
 def _month_kpis(row: Any, previous_followers: float) -> dict[str, float]:
     """The KPIs of one month from its inputs, each by its core function."""
     cac = _defined(kpis.customer_acquisition_cost, row.ad_spend, row.new_customers)
-    mean_base = (row.customers_at_start + row.customers_at_end) / 2
-    profit_per_customer = safe_divide(row.gross_profit, mean_base)  # monthly gross profit per base customer
+    # per post: the mean over the month's posts of a post's interactions / its platform's followers
+    per_post = safe_divide(row.interactions_per_follower, row.posts) if row.posts > 0 else np.nan
     return {
         "conversion_rate": _defined(kpis.conversion_rate, row.purchases, row.sessions),
         "visitor_conversion_rate": _defined(kpis.conversion_rate, row.purchases, row.visitors),
@@ -263,14 +286,20 @@ def _month_kpis(row: Any, previous_followers: float) -> dict[str, float]:
         "click_through_rate": _defined(kpis.click_through_rate, row.paid_clicks, row.paid_impressions),
         "email_click_rate": _defined(kpis.click_through_rate, row.email_clicks, row.email_impressions),
         "customer_acquisition_cost": cac,
-        "paid_customer_acquisition_cost": _defined(kpis.customer_acquisition_cost, row.ad_spend,
-                                                   row.attributed_new_customers),
-        # every sale over every marketing spend: the marketing efficiency ratio, not a ROAS (that needs the
-        # revenue attributed to each channel)
+        # the paid channels' spend over the new customers whose first order came from a paid channel
+        "paid_customer_acquisition_cost": _defined(kpis.customer_acquisition_cost, row.paid_spend,
+                                                   row.paid_new_customers),
+        # every sale over every marketing spend: the marketing efficiency ratio, not a ROAS
         "marketing_efficiency_ratio": _defined(kpis.return_on_ad_spend, row.revenue, row.ad_spend),
+        # ROAS: the revenue of the orders that came from a paid channel over the paid channels' spend
+        "return_on_ad_spend": _defined(kpis.return_on_ad_spend, row.paid_channel_revenue, row.paid_spend),
         "ltv_cac_ratio": _defined(kpis.ltv_cac_ratio, row.lifetime_value, cac),
-        "cac_payback_months": _defined(kpis.cac_payback_periods, cac, profit_per_customer),
-        "engagement_rate": _defined(kpis.engagement_rate, row.interactions, row.followers),
+        # per post where the social table counts the posts (the per-post target's unit), else the month's total
+        "engagement_rate": per_post if not np.isnan(per_post) else
+        _defined(kpis.engagement_rate, row.interactions, row.followers),
+        "engagement_basis": "per_post" if not np.isnan(per_post) else "month",
+        "engagement_rate_per_post": per_post,
+        "engagement_rate_per_month": _defined(kpis.engagement_rate, row.interactions, row.followers),
         "engagement_rate_by_reach": _defined(kpis.engagement_rate, row.interactions, row.reach),
         "follower_growth_rate": _defined(kpis.follower_growth_rate, row.followers, previous_followers),
         # undefined when the platforms count more visits than the site's analytics (GA4 under cookie consent

@@ -175,5 +175,9 @@ def _social(rng, month_starts, traffic) -> pd.DataFrame:
             visits = int(traffic["sessions"].iloc[m] * share_of_sessions * rng.uniform(0.8, 1.2))
             rows.append((month, name, count, reach, impressions, likes, int(likes * rng.uniform(0.05, 0.12)),
                          int(likes * rng.uniform(0.03, 0.08)), visits))
-    return pd.DataFrame(rows, columns=["month", "platform", "followers", "reach", "impressions", "likes",
-                                       "comments", "shares", "site_visits"])
+    social = pd.DataFrame(rows, columns=["month", "platform", "followers", "reach", "impressions", "likes",
+                                         "comments", "shares", "site_visits"])
+    # drawn after the rest, so the other figures stay those of the documented demo
+    posts_per_month = {"Instagram": 14, "Facebook": 9, "TikTok": 12}
+    social["posts"] = rng.poisson(social["platform"].map(posts_per_month).to_numpy())
+    return social

@@ -155,6 +155,9 @@ SOCIAL = InputTable(
         Column("comments", "Commentaires", "Comments", "count", 12),
         Column("shares", "Partages", "Shares", "count", 10),
         Column("site_visits", "Visites du site", "Site visits", "count", 12),
+        Column("posts", "Publications", "Posts", "count", 12, required=False,
+               help_fr="Publications du mois (facultatif : engagement par publication)",
+               help_en="Posts of the month (optional: engagement per post)"),
     ),
     "Une ligne par mois et par plateforme.",
     "One row per month and platform.",
@@ -240,7 +243,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("inactivity_days", "kpi_inactivity_days", "Fenêtre d'inactivité (jours)", "Inactivity window (days)",
             "count", 365),
     Setting("history_start", "kpi_history_start",
-            "Commandes complètes depuis (vide = l'ouverture)", "Orders complete since (blank = opening)", "date"),
+            "Commandes complètes depuis (vide = la 1re commande)", "Orders complete since (blank = first order)",
+            "date"),
+    Setting("opened", "kpi_opened", "Ouverture de la boutique (vide = inconnue)", "Shop opened (blank = not known)",
+            "date"),
     Setting("default_cogs_rate", "kpi_default_cogs_rate", "Coût des marchandises par défaut (% du CA net, si non saisi)",
             "Default cost of goods (% of net revenue, when not entered)", "percent"),
     Setting("import_path", "kpi_import_path", "Dernier fichier importé (rempli par le bouton Importer)",
@@ -254,15 +260,16 @@ SETTINGS: tuple[Setting, ...] = (
 TILE_KPIS: tuple[tuple[str, float | None], ...] = (
     ("revenue", None), ("orders", None), ("average_order_value", None), ("gross_margin", 0.45),
     ("conversion_rate", 0.02), ("new_customers", None), ("churn_rate", 0.05), ("returning_customer_rate", 0.25),
-    ("repeat_purchase_rate", 0.3), ("customer_acquisition_cost", 30.0), ("realised_ltv_12m", None),
-    ("predictive_clv_12m", None), ("realised_ltv_cac_ratio", 3.0), ("click_through_rate", 0.015), ("email_click_rate", 0.02),
-    ("marketing_efficiency_ratio", 4.0), ("engagement_rate", 0.03), ("social_traffic_share", 0.05),
+    ("repeat_purchase_rate", 0.3), ("realised_ltv_12m", None), ("predictive_clv_12m", None),
+    ("realised_ltv_cac_ratio", 3.0), ("customer_acquisition_cost", 30.0), ("paid_customer_acquisition_cost", 40.0),
+    ("marketing_efficiency_ratio", 4.0), ("return_on_ad_spend", 3.0), ("click_through_rate", 0.015),
+    ("email_click_rate", 0.02), ("engagement_rate", 0.01), ("social_traffic_share", 0.05),
 )
 
 #: The 12-month trend table of the dashboard (KPI keys), which the charts read.
 TREND_COLUMNS: tuple[str, ...] = (
     "revenue", "conversion_rate", "customer_acquisition_cost", "lifetime_value", "churn_rate", "retention_rate",
-    "gross_margin", "click_through_rate", "engagement_rate",
+    "gross_margin", "click_through_rate", "engagement_rate", "repurchase_30d", "repurchase_90d", "cac_payback_months",
 )
 
 

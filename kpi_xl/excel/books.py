@@ -18,12 +18,14 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from ..errors import KpiInputError
-from ..schema import INPUT_TABLES, choice_label
+from ..schema import INPUT_TABLES, SETTINGS, choice_label
 from .cell_marks import file_marks, rows_below
 from .values import Formatted, Formula
 
-__all__ = ["FileBook", "LiveBook", "fill_inputs"]
+__all__ = ["FileBook", "LiveBook", "fill_inputs", "fill_sample"]
 
 
 class FileBook:
@@ -264,8 +266,18 @@ def fill_inputs(book: FileBook | LiveBook, tables: dict[str, Any], lang: str = "
                 value = record.get(column.key)
                 if column.choices:  # drop-down values in the workbook's language
                     value = choice_label(column.choices, value, lang)
+                if value is not None and not isinstance(value, (list, tuple)) and pd.isna(value):
+                    value = None  # a blank cell, never the text "nan" (pandas' text columns hold NaN for None)
                 if hasattr(value, "to_pydatetime"):
                     value = value.to_pydatetime()
                 row.append(value.item() if hasattr(value, "item") else value)
             rows.append(row)
         book.write_table(spec.table, rows)
+
+
+def fill_sample(book: FileBook | LiveBook, tables: dict[str, Any], lang: str = "fr") -> None:
+    """The sample shop's input tables, and its opening day in Settings: the day of its first order, since when
+    its orders are complete, so no month is marked "not enough history: earlier customers are missing"."""
+    fill_inputs(book, tables, lang)
+    opened = next(s.name for s in SETTINGS if s.key == "opened")
+    book.write(opened, {(0, 0): pd.Timestamp(tables["orders"]["order_date"].min()).to_pydatetime()})

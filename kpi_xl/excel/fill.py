@@ -22,7 +22,7 @@ from ..layout import (CHECK_COLUMNS, STATUS_MARKS, TILE_CELLS, change_format, ch
                       number_format, tile_name)
 from ..order_table import prepare_orders
 from ..orders import cohort_matrix
-from ..report import CHURN_KPIS, monthly_kpis, prepare_monthly
+from ..report import ACQUISITION_KPIS, CHURN_KPIS, monthly_kpis, prepare_monthly
 from ..schema import CUSTOM_SLOTS, DASHBOARD, INPUT_TABLES, NAMES, TILE_KPIS, TREND_COLUMNS, sheet_title
 from .cell_marks import marked
 from .custom_kpis import CustomKpi, custom_kpis
@@ -34,8 +34,8 @@ __all__ = ["DashboardFill", "compute", "tile_status", "NOT_AVAILABLE", "advice",
 
 #: A trend cell with no value: Excel's #N/A, which charts leave out (text or a blank would plot as 0 or a gap).
 NOT_AVAILABLE = Formula("NA()", "#N/A")
-#: KPIs that customers missing from the data (before "orders complete since") make unknown.
-_ACQUISITION_KPIS = {"new_customers", "returning_customer_rate", "customer_acquisition_cost", "ltv_cac_ratio"}
+#: KPIs read from the orders' channel column, with the column that is n.d. where no order carries a channel.
+_CHANNEL_KPIS = {"return_on_ad_spend": "paid_channel_revenue", "paid_customer_acquisition_cost": "paid_new_customers"}
 
 
 @dataclass
@@ -186,11 +186,14 @@ def tile_status(value: float, target: Target | None) -> str:
     return "green" if gap >= 0 else "amber" if gap >= -tolerance - 1e-12 else "red"
 
 
-def _number(table: pd.DataFrame, month: pd.Period, key: str) -> float | None:
-    """A KPI's value, or None when it is undefined (no such month, churn not final, zero denominator)."""
+def _number(table: pd.DataFrame, month: pd.Period, key: str, basis: str | None = None) -> float | None:
+    """A KPI's value, or None when it is undefined (no such month, churn not final, zero denominator, or an
+    engagement rate on another basis than ``basis``)."""
     if month not in table.index:
         return None
     if key in CHURN_KPIS and table.at[month, "churn_status"] != "final":
+        return None
+    if key == "engagement_rate" and basis is not None and table.at[month, "engagement_basis"] != basis:
         return None
     value = float(table.at[month, key])
     return None if math.isnan(value) else value
@@ -201,9 +204,13 @@ def _note(table: pd.DataFrame, month: pd.Period, key: str, value: float | None, 
     lang, days = inputs.settings["language"], inputs.settings["inactivity_days"]
     if value is None and key in CHURN_KPIS and month in table.index and table.at[month, "churn_status"] != "final":
         return text(f"{table.at[month, 'churn_status']}_note", lang)
-    if value is None and key in _ACQUISITION_KPIS and month in table.index and \
+    if value is None and key in ACQUISITION_KPIS and month in table.index and \
             table.at[month, "acquisition_status"] != "final":
         return text("earlier_customers_note", lang)
+    if value is None and key in _CHANNEL_KPIS and month in table.index and pd.isna(table.at[month, _CHANNEL_KPIS[key]]):
+        return text("no_channel_note", lang)
+    if key == "engagement_rate" and month in table.index:  # which engagement: per post, or the month's total
+        return text(f"engagement_{table.at[month, 'engagement_basis']}_note", lang)
     if value is None:
         return undefined_reason(key, lang) or None
     if key in ("lifetime_value", "ltv_cac_ratio"):
@@ -236,9 +243,13 @@ def _tile(now: float | None, before: float | None, target: Target | None, kind: 
 def _tiles(fill: DashboardFill, inputs: Inputs) -> None:
     table, month = fill.table, fill.month
     for key, _default in TILE_KPIS:
-        now, before = _number(table, month, key), _number(table, month - 1, key)
+        basis = table.at[month, "engagement_basis"] if key == "engagement_rate" and month in table.index else None
+        now, before = _number(table, month, key), _number(table, month - 1, key, basis)
         note = fill.notes[key] if key in fill.notes else _note(table, month, key, now, inputs)
-        fill.writes[tile_name(key)] = _tile(now, before, inputs.targets.get(key), KPI_LABELS[key].kind, note, inputs)
+        cells = _tile(now, before, inputs.targets.get(key), KPI_LABELS[key].kind, note, inputs)
+        if basis == "month":  # a month's total is not comparable with the per-post target: no colour
+            cells[TILE_CELLS["status"]] = None
+        fill.writes[tile_name(key)] = cells
 
 
 def _defined(value: Any) -> float | None:
@@ -270,6 +281,10 @@ def _trend(fill: DashboardFill, inputs: Inputs) -> None:
     for r in range(DASHBOARD.trend_rows):
         for c in range(len(TREND_COLUMNS) + 1):
             cells[(r + 1, c)] = None
+    for c, key in enumerate(TREND_COLUMNS, start=1):
+        if key in ("churn_rate", "retention_rate"):  # both depend on the window: the header says which
+            cells[(0, c)] = text("window_header", lang, label=KPI_LABELS[key].short_name(lang),
+                                 days=inputs.settings["inactivity_days"])
     for r, month in enumerate(months, start=1):
         cells[(r, 0)] = month.start_time.to_pydatetime()
         for c, key in enumerate(TREND_COLUMNS, start=1):
@@ -398,10 +413,12 @@ def compute(inputs: Inputs, *, now: _dt.datetime | None = None) -> DashboardFill
         rows_read += read
         rows_skipped += len({p.row for p in found if p.row is not None})
         problems += _missing_months(inputs, kind, present, order_months, read)
-    start = inputs.settings.get("history_start")
+    start, opened = inputs.settings.get("history_start"), inputs.settings.get("opened")
+    # customers may be missing unless the orders are complete since the shop's opening (blank: not known)
+    complete_since = start if start is not None else valid.frame["order_date"].min()
     table = monthly_kpis(valid, clean["traffic"], clean["marketing"], clean["social"],
                          inactivity_days=inputs.settings["inactivity_days"], history_start=start,
-                         earlier_customers=start is not None)
+                         earlier_customers=opened is None or complete_since > opened)
     problems += _consistency(table, inputs)
     month = inputs.settings.get("reporting_month") or table.index[-1]
     if month not in table.index:

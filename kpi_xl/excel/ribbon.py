@@ -8,7 +8,7 @@ never a traceback.
 from __future__ import annotations
 
 from ..errors import KpiInputError
-from .books import LiveBook, fill_inputs
+from .books import LiveBook, fill_sample
 from .refresh import refresh_book
 
 __all__ = ["refresh", "validate", "load_sample", "import_chosen_file", "run", "refreshed", "checked",
@@ -64,7 +64,7 @@ def sample_shop_tables(book: LiveBook) -> tuple[dict, str]:
 def sample_loaded(book: LiveBook) -> str:
     """Replace the inputs with the sample shop and refresh."""
     tables, lang = sample_shop_tables(book)
-    fill_inputs(book, tables, lang)
+    fill_sample(book, tables, lang)
     refresh_book(book)
     return ""
 

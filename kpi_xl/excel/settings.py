@@ -56,6 +56,8 @@ SETTING_MESSAGES = {
     "history_start": ("{cell} : « commandes complètes depuis » est {value} : saisissez une date (AAAA-MM-JJ) ou "
                       "laissez vide", "{cell}: 'orders complete since' is {value}: enter a date (YYYY-MM-DD) or "
                       "leave it blank"),
+    "opened": ("{cell} : « ouverture de la boutique » est {value} : saisissez une date (AAAA-MM-JJ) ou laissez vide",
+               "{cell}: 'shop opened' is {value}: enter a date (YYYY-MM-DD) or leave it blank"),
     "default_cogs_rate": ("{cell} : le coût des marchandises par défaut est {value} : saisissez un pourcentage "
                           "entre 0 % et 100 %, ou laissez vide", "{cell}: the default cost of goods is {value}: "
                           "enter a percentage between 0 % and 100 %, or leave it blank"),
@@ -135,12 +137,13 @@ def _checks(raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         bad.append("inactivity_days")
     else:
         out["inactivity_days"] = int(number)
-    start = raw.get("history_start")
-    if start is not None:
-        stamp = _date(start)
-        if stamp is None:
-            bad.append("history_start")
-        out["history_start"] = stamp
+    for key in ("history_start", "opened"):
+        day = raw.get(key)
+        if day is not None:
+            stamp = _date(day)
+            if stamp is None:
+                bad.append(key)
+            out[key] = stamp
     rate = raw.get("default_cogs_rate")
     if rate is not None:
         number = cell_number(rate)
@@ -148,6 +151,10 @@ def _checks(raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
             bad.append("default_cogs_rate")
         out["default_cogs_rate"] = number
     return out, bad
+
+
+#: Settings that workbooks built by an earlier version lack (their named cell is missing): read as blank.
+_ADDED_LATER = frozenset({"opened"})
 
 
 def read_settings(reader: SettingsReader) -> tuple[dict[str, Any], dict[str, tuple[str, int, str]]]:
@@ -162,7 +169,13 @@ def read_settings(reader: SettingsReader) -> tuple[dict[str, Any], dict[str, tup
     for setting in SETTINGS:
         if not setting.refresh:
             continue  # not a setting of the computation
-        value = reader.name_values(setting.name)[0][0]
+        try:
+            value = reader.name_values(setting.name)[0][0]
+        except KpiInputError:
+            if setting.key not in _ADDED_LATER:
+                raise
+            raw[setting.key] = None  # a workbook built before the setting existed: as if blank
+            continue
         raw[setting.key] = None if _blank(value) else value
         sheet, row, col = reader.name_cell(setting.name)
         cells[setting.key] = (sheet, row, get_column_letter(col))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import KpiInputError
-from ..excel.books import LiveBook, fill_inputs
+from ..excel.books import LiveBook, fill_sample
 from ..excel.ribbon import checked, refreshed, run, sample_shop_tables
 from ..layout import LITE_STATUS_NAME
 from ..schema import INPUT_TABLES
@@ -98,7 +98,7 @@ def _sample_into_empty_tables(book: LiveBook) -> str:
                                 f"les tables de saisie d'abord. / The sheet {sheet} already holds data: the sample "
                                 "replaces nothing. Empty the input tables first.")
     tables, lang = sample_shop_tables(book)
-    fill_inputs(book, tables, lang)
+    fill_sample(book, tables, lang)
     return SAMPLE_LOADED
 
 
