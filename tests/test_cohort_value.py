@@ -158,3 +158,19 @@ def test_cumulative_value_adds_up_to_the_gross_profit_and_never_falls(table):
         months = int(row["months_observed"])
         expected = profit[(first == cohort) & (age < months)].sum()
         assert row[months] * row["customers"] == pytest.approx(expected, abs=1e-6)
+
+
+def test_repurchase_rate_counts_a_later_day_within_the_window_only():
+    """By hand: ann orders twice on Jan 5 (one visit: not a return), bob on Jan 10 and again on Apr 10 (90 days
+    later: within 90, not within 30), cat on Jan 31 and Feb 1 (1 day). The January cohort is known within 30 days
+    (Jan 31 + 30 = Mar 2) and within 90 days (Jan 31 + 90 = May 1) with data to May 31."""
+    from kpi_xl.cohort_value import repurchase_rate
+
+    table = pd.DataFrame({
+        "order_date": ["2024-01-05", "2024-01-05", "2024-01-10", "2024-04-09", "2024-01-31", "2024-02-01"],
+        "order_id": ["1", "2", "3", "4", "5", "6"], "customer_id": ["ann", "ann", "bob", "bob", "cat", "cat"],
+        "net_revenue": [10.0] * 6, "cost_of_goods_sold": [5.0] * 6})
+    assert repurchase_rate(table, 30, as_of="2024-05-31").iloc[0] == pytest.approx(1 / 3)  # cat
+    assert repurchase_rate(table, 90, as_of="2024-05-31").iloc[0] == pytest.approx(2 / 3)  # bob (90 days) and cat
+    assert np.isnan(repurchase_rate(table, 90, as_of="2024-04-29").iloc[0])  # cat has had 89 days only
+    assert repurchase_rate(table, 90, as_of="2024-04-30").iloc[0] == pytest.approx(2 / 3)  # Jan 31 + 90 = Apr 30

@@ -46,8 +46,8 @@ def test_marketing_kpis(table):
     assert col(table, "click_through_rate") == pytest.approx([0.01, 0.011, 0.03])
     # blended CAC = spend / new customers from the orders (4, 2, 2)
     assert col(table, "customer_acquisition_cost") == pytest.approx([40, 60, 60])
-    # paid CAC = spend / customers the channels claim (3, 2, 2)
-    assert col(table, "paid_customer_acquisition_cost") == pytest.approx([160 / 3, 60, 60])
+    # paid CAC and ROAS need the orders' channel: these orders carry none, so both are n.d., never 0
+    assert table[["paid_customer_acquisition_cost", "return_on_ad_spend"]].isna().all().all()
     # MER = revenue (340, 250, 260) / all marketing spend
     assert col(table, "marketing_efficiency_ratio") == pytest.approx([340 / 160, 250 / 120, 260 / 120])
 
@@ -67,13 +67,44 @@ def test_ads_ctr_leaves_email_out_and_email_has_its_own_rate(orders):
 
 
 def test_ltv_against_cac(table):
-    # Feb: LTV 60 (test_orders), CAC 60 -> 1.0; payback = 60 / (gross profit 120 / mean base 4 = 30) = 2 months
+    # Feb: LTV 60 (test_orders), CAC 60 -> 1.0
     assert table["ltv_cac_ratio"].iloc[1] == pytest.approx(1.0)
-    assert table["cac_payback_months"].iloc[1] == pytest.approx(2.0)
-    # Jan and Mar have no final churn, so no LTV and no ratio; Jan's base is empty (mean (0+4)/2 = 2:
-    # gross profit 145 / 2 = 72.5 per customer, payback 40 / 72.5)
+    # Jan and Mar have no final churn, so no LTV and no ratio
     assert math.isnan(table["ltv_cac_ratio"].iloc[0]) and math.isnan(table["ltv_cac_ratio"].iloc[2])
-    assert table["cac_payback_months"].iloc[0] == pytest.approx(40 / 72.5)
+
+
+def test_cac_payback_is_the_acquired_cohorts(table):
+    # January's cohort A B C E (D refunded), CAC 160 / 4 = 40: gross profit in January 40 + 20 + 20 + 30 + 35 = 145,
+    # 36.25 per customer < 40; in February B 15 + E 35 (A's order cancelled): 195 / 4 = 48.75 >= 40 -> 2 months.
+    # February's cohort F G, CAC 60: 40 + 15 + 15 = 70, 35 each, and March is not over (data end Mar 20): n.d.
+    # (the base's average customer would say 40 / (145 / 2) = 0.55 months for January)
+    assert col(table, "cac_payback_months")[0] == pytest.approx(2.0)
+    assert math.isnan(col(table, "cac_payback_months")[1]) and math.isnan(col(table, "cac_payback_months")[2])
+
+
+def test_roas_and_paid_cac_from_the_orders_channel(orders):
+    channels = {"1": "Google Ads", "2": "Meta Ads", "3": "Organique", "6": "Email", "7": None, "8": "Google Ads",
+                "10": None, "11": "Meta Ads"}  # March's orders carry no channel
+    orders = orders.assign(channel=[channels.get(number) for number in orders["order_id"]])
+    table = monthly_kpis(orders, TRAFFIC, MARKETING, SOCIAL, inactivity_days=30, history_start="2024-01-01")
+    # paid spend (Google + Meta): 160, 120, 120. January's new customers A (Google) B (Meta) C (organic) E (e-mail):
+    # 2 from ads -> 80; February's F (Google) G (none): 1 -> 120; March: no channel -> n.d.
+    assert col(table, "paid_customer_acquisition_cost")[:2] == pytest.approx([80.0, 120.0])
+    # ROAS: January A 100 + B 50 (A's second order carries none) / 160; February F 90 + 25 / 120
+    assert col(table, "return_on_ad_spend")[:2] == pytest.approx([150 / 160, 115 / 120])
+    assert math.isnan(col(table, "paid_customer_acquisition_cost")[2])
+    assert math.isnan(col(table, "return_on_ad_spend")[2])
+    assert col(table, "marketing_efficiency_ratio")[2] == pytest.approx(260 / 120)  # MER needs no channel
+
+
+def test_engagement_per_post_where_every_platform_counts_its_posts(orders):
+    social = SOCIAL.assign(posts=[4, 5, 5, None])  # February's TikTok row has no post count
+    table = monthly_kpis(orders, TRAFFIC, MARKETING, social, inactivity_days=30, history_start="2024-01-01")
+    # January: each platform's interactions against its own followers, Instagram 50 / 1000 + TikTok 50 / 500,
+    # over the 9 posts; February falls back to the month's total 100 / 1700 and says so
+    assert col(table, "engagement_rate")[:2] == pytest.approx([(0.05 + 0.1) / 9, 100 / 1700])
+    assert col(table, "engagement_basis")[:2] == ["per_post", "month"]
+    assert col(table, "engagement_rate_per_month")[:2] == pytest.approx([100 / 1500, 100 / 1700])
 
 
 def test_social_kpis(table):
