@@ -269,7 +269,7 @@ TILE_KPIS: tuple[tuple[str, float | None], ...] = (
 #: The 12-month trend table of the dashboard (KPI keys), which the charts read.
 TREND_COLUMNS: tuple[str, ...] = (
     "revenue", "conversion_rate", "customer_acquisition_cost", "lifetime_value", "churn_rate", "retention_rate",
-    "gross_margin", "click_through_rate", "engagement_rate", "repurchase_30d", "repurchase_90d", "cac_payback_months",
+    "gross_margin", "click_through_rate", "engagement_rate", "repurchase_30d", "repurchase_90d",
 )
 
 
