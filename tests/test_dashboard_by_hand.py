@@ -235,7 +235,8 @@ def test_lifetime_tiles_say_why_they_are_not_known_yet(blank, tmp_path):
 # Within 90 days: no cohort is known yet (January's needs Jan 31 + 90 = May 1).
 # CAC payback (in the table of every KPI, not the trend) from the cohort's own gross profit per customer:
 # January, CAC 90 / 3 = 30, gross profit in January (40 + 20 + 40) / 3 = 33.33 >= 30 -> 1 month.
-# February, CAC 50: 55 / 2 = 27.5, then + E's 20 -> 37.5, not paid back in the 2 months the data hold; March, CAC 43.33: (10 + 35 + 30) / 3 = 25, not paid back.
+# February, CAC 50: 55 / 2 = 27.5, then + E's 20 -> 37.5, not paid back in the 2 months the data hold;
+# March, CAC 43.33: (10 + 35 + 30) / 3 = 25, not paid back.
 # January's new customers are "not enough history" unless the shop's opening is known (see the tests below).
 NA = "=NA()"
 JANUARY_TREND = {"revenue": 230.0, "conversion_rate": 3 / 200, "customer_acquisition_cost": NA,
