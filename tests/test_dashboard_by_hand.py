@@ -578,3 +578,23 @@ def test_history_complete_from_the_first_order_marks_nothing_more(blank, tmp_pat
     cac = 1 + TREND_COLUMNS.index("customer_acquisition_cost")
     assert cell(path, NAMES["trend"], (1, cac)).value == "=NA()"  # January: 90 / 3 would flatter
     assert cell(path, NAMES["trend"], (2, cac)).value == pytest.approx(50.0)  # (90 + 10) / 2
+
+
+def test_a_workbook_built_before_the_shop_opened_setting_still_refreshes(blank, tmp_path):
+    """A workbook from an earlier version has no named cell kpi_opened: it reads as blank (not known), so the
+    refresh works and stays cautious: January's CAC is n.d. (see JANUARY_TREND), February's 50.00 is shown."""
+    import zipfile
+
+    source, lang = blank
+    path = tmp_path / "old.xlsm"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                data, removed = re.subn(rb'<definedName name="kpi_opened"[^>]*>[^<]*</definedName>', b"", data)
+                assert removed == 1
+            zout.writestr(item, data)
+    refresh_file(path, now=NOW)
+    rows = trend_rows(path)
+    assert rows["2025-01"]["customer_acquisition_cost"] == NA
+    assert rows["2025-02"]["customer_acquisition_cost"] == pytest.approx(50.0)
