@@ -109,7 +109,7 @@ _TEXT = {
     "ratio_note": ("LTV réalisée 12 mois / CAC du mois", "realised 12-month LTV / the month's CAC"),
     "no_cac_note": ("CAC du mois n.d.", "the month's CAC n/a"),
     "window_note": ("fenêtre d'inactivité {days} j", "{days}-day inactivity window"),
-    "window_header": ("{label} ({days} j)", "{label} ({days} d)"),
+    "window_header": ("{label} ({days}\u00a0j)", "{label} ({days}\u00a0d)"),  # the number and its unit on one line
     "no_channel_note": ("n.d. : les commandes du mois n'ont pas de canal", "n/a: the month's orders carry no channel"),
     "engagement_per_post_note": ("par publication, comme l'objectif", "per post, like the target"),
     "engagement_month_note": ("total du mois : publications non saisies, pas d'objectif",

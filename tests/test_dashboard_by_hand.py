@@ -280,7 +280,7 @@ def test_trend_table_and_months(blank, tmp_path):
     assert cell(path, NAMES["trend"], (0, len(TREND_COLUMNS) + 1)).value is None  # no custom KPI, no header
     # churn and retention depend on the window: their headers say which
     churn = 1 + TREND_COLUMNS.index("churn_rate")
-    assert cell(path, NAMES["trend"], (0, churn)).value == ("Attrition (30 j)" if lang == "fr" else "Churn (30 d)")
+    assert cell(path, NAMES["trend"], (0, churn)).value == ("Attrition (30\u00a0j)" if lang == "fr" else "Churn (30\u00a0d)")
 
 
 def test_orders_complete_since_the_opening_mark_nothing(blank, tmp_path):
