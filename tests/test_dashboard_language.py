@@ -69,9 +69,14 @@ def test_every_kpi_cell_is_a_number_with_its_format(demos, lang, money):
         assert isinstance(change.value, float), key  # a number, shown with its sign by the format
         unit = {"fr": '" pt"', "en": '" pp"'}[lang] if kind == "percent" else "%"  # points for a rate
         assert change.number_format == f"+0.0{unit};-0.0{unit};0.0{unit}", key
+    # a cohort's repurchase rate is known once its customers have had 30 (90) days: with data to Dec 31, November's
+    # and September's are the latest (rows 11 and 9 of the 12 months)
+    latest = {"repurchase_30d": 11, "repurchase_90d": 9}
     for column, key in enumerate(TREND_COLUMNS, start=1):
-        trend = cell(book, NAMES["trend"], (12, column))
+        trend = cell(book, NAMES["trend"], (latest.get(key, 12), column))
         assert isinstance(trend.value, float), key
+        if key in latest:
+            assert cell(book, NAMES["trend"], (latest[key] + 1, column)).value == "=NA()", key
         if KPI_LABELS[key].kind == "money":
             assert trend.number_format == money, key
     meta = cell(book, custom_tile_name(2), TILE_CELLS["value"])
