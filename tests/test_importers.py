@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import math
 import zipfile
 
 import pytest
@@ -256,6 +257,23 @@ def test_after_import_and_refresh_the_dashboard_has_the_hand_computed_numbers(em
     settings.write("kpi_default_cogs_rate", {(0, 0): 0.4})
     settings.save()
     fill = refresh_file(empty_book)
+    # the shop's opening is not known: customers may have bought before this export, so December's new
+    # customers are "not enough history" (docs/kpis.md, "History that starts after the shop opened")
+    assert fill.table.loc["2025-12", "acquisition_status"] == "no_history"
+    assert math.isnan(fill.table.loc["2025-12", "new_customers"])
+    settings = FileBook(empty_book)
+    settings.write("kpi_opened", {(0, 0): dt.datetime(2025, 12, 1)})  # opened on Dec 1, first sale on Dec 7:
+    settings.save()
+    fill = refresh_file(empty_book)
+    # still cautious (orders may be missing between the two days), and the data checks say what to do
+    assert math.isnan(fill.table.loc["2025-12", "new_customers"])
+    hint, = [p for p in fill.problems if p.message.startswith("the orders start on 2025-12-07")]
+    assert hint.sheet == "Paramètres" and "2025-12-01" in hint.message
+    settings = FileBook(empty_book)
+    settings.write("kpi_history_start", {(0, 0): dt.datetime(2025, 12, 1)})  # none is missing: complete since Dec 1
+    settings.save()
+    fill = refresh_file(empty_book)
+    assert not any(p.message.startswith("the orders start on") for p in fill.problems)
     december = fill.table.loc["2025-12"]
     # hand: paid orders #1001 (50), #1004 (60) and #1005 (10, customer unknown): revenue 120, 3 orders,
     # AOV 40, customers ann, cat and the unknown one; costs at the default rate 40 %: gross margin 0.6

@@ -356,6 +356,8 @@ ADVICE = (
     ("is not a tolerance", "Saisissez un nombre dans l'unité de l'indicateur, ou laissez vide",
      "Enter a number in the KPI's unit, or leave it blank"),
     ("has orders but no row", "Ajoutez la ligne de ce mois", "Add the row for this month"),
+    ("the orders start on", "Si aucune commande ne manque, saisissez la date d'ouverture dans « Commandes complètes "
+     "depuis »", "If no order is missing, enter the opening date in \"Orders complete since\""),
     ("the inactivity window", "Une fenêtre de 90 à 365 jours convient à la plupart des boutiques",
      "A window of 90 to 365 days suits most shops"),
     ("the ", "Remplissez la feuille ou importez un export", "Fill in the sheet or import an export"),
@@ -419,6 +421,11 @@ def compute(inputs: Inputs, *, now: _dt.datetime | None = None) -> DashboardFill
     table = monthly_kpis(valid, clean["traffic"], clean["marketing"], clean["social"],
                          inactivity_days=inputs.settings["inactivity_days"], history_start=start,
                          earlier_customers=opened is None or complete_since > opened)
+    if opened is not None and start is None and complete_since > opened:  # a late first sale, or a partial export?
+        problems.append(InputProblem(
+            f"the orders start on {complete_since:%Y-%m-%d}, after the shop opened ({opened:%Y-%m-%d}): earlier "
+            "customers may be missing, so the first inactivity window is marked 'not enough history'", None, None,
+            f"{complete_since:%Y-%m-%d}", sheet_title("settings", inputs.settings["language"])))
     problems += _consistency(table, inputs)
     month = inputs.settings.get("reporting_month") or table.index[-1]
     if month not in table.index:
