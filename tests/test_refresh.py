@@ -6,6 +6,7 @@ import re
 import shutil
 import zipfile
 
+import pandas as pd
 import pytest
 from workbook_cells import cell
 
@@ -79,6 +80,9 @@ def test_every_dashboard_value_equals_the_core(book, core):
     for i, m in enumerate(months, start=1):
         assert (trend[i][0].year, trend[i][0].month, trend[i][0].day) == (m.year, m.month, 1)
         for j, key in enumerate(TREND_COLUMNS, start=1):
+            if pd.isna(core.at[m, key]):  # a cohort not old enough for its repurchase rate: #N/A, never a number
+                assert not isinstance(trend[i][j], (int, float)), (m, key)
+                continue
             assert trend[i][j] == pytest.approx(core.at[m, key]), (m, key)
     assert area(book, NAMES["refreshed_at"])[0][0] == NOW
     shown = area(book, NAMES["shown_month"])[0][0]
