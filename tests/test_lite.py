@@ -168,8 +168,12 @@ def test_the_sample_fills_empty_tables_and_leaves_the_refresh_to_its_button(tmp_
     assert resized[sheets.index("Commandes")] == f"$A$4:$I${4 + len(shop.orders)}"  # header row 4, one row each
     alert, = [a for a in actions if a["func"] == "alert"]
     assert alert["args"][0] == "Exemple chargé : cliquez sur Actualiser. / Sample loaded: click Refresh."
-    dashboard = sheets.index("Tableau de bord")
-    assert {a["sheet_position"] for a in actions if a["func"] == "setValues"} == inputs | {dashboard}  # + status
+    dashboard, settings = sheets.index("Tableau de bord"), sheets.index("Paramètres")
+    assert {a["sheet_position"] for a in actions if a["func"] == "setValues"} == inputs | {dashboard, settings}
+    # + the status cell, and the sample's opening day (its first order: its orders are complete since then)
+    opened, = [a for a in actions if a["func"] == "setValues" and a["sheet_position"] == settings]
+    _sheet, (row, column, _r2, _c2) = Package(book).name_target("kpi_opened")
+    assert (opened["start_row"], opened["start_column"], opened["values"]) == (row - 1, column - 1, [["2024-01-01"]])
 
 
 def test_import_takes_one_changing_export_per_click(tmp_path):

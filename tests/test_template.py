@@ -87,8 +87,8 @@ def test_settings_have_defaults_and_targets(wb):
         sheet, ref = next(iter(wb.defined_names[setting.name].destinations))
         values[setting.key] = wb[sheet][ref.replace("$", "")].value
     assert values == {"company": "Ma boutique", "currency": "EUR", "reporting_month": None, "language": "FR",
-                      "inactivity_days": 365, "history_start": None, "default_cogs_rate": None, "import_path": None,
-                      "paid_only": None}
+                      "inactivity_days": 365, "history_start": None, "opened": None, "default_cogs_rate": None,
+                      "import_path": None, "paid_only": None}
     targets = ws.tables[NAMES["targets"]]
     rows = list(ws[targets.ref])
     assert len(rows) == 1 + len(TILE_KPIS)
@@ -101,7 +101,7 @@ def test_dashboard_has_tiles_trend_charts_cohorts_and_checks(template, wb):
     assert sheet == "Tableau de bord"
     header = [c.value for c in ws[ref.replace("$", "")][0]]
     # the month, the built-in KPIs, then one column per custom KPI slot
-    assert header[0] == "Mois" and len(header) == 1 + len(TREND_COLUMNS) + CUSTOM_SLOTS == 14
+    assert header[0] == "Mois" and len(header) == 1 + len(TREND_COLUMNS) + CUSTOM_SLOTS == 16
     assert ws.conditional_formatting  # tile colours and the cohort colour scale
     rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
     assert sum(rule.type == "colorScale" for rule in rules) == 1
@@ -128,9 +128,10 @@ def test_dashboard_prints_on_two_pages(wb):
     assert [b.id for b in ws.row_breaks.brk] == [DASHBOARD.trend_row + DASHBOARD.trend_rows,
                                                  DASHBOARD.checks_row - 3]
     last_row = DASHBOARD.cohort_row + DASHBOARD.cohort_size
-    assert ws.print_area == f"'Tableau de bord'!$A$1:$O${last_row}"  # no data checks until there are some
+    # as wide as the trend: column A, then the month, 11 KPIs and 4 custom KPIs from column B -> A to Q
+    assert ws.print_area == f"'Tableau de bord'!$A$1:$Q${last_row}"  # no data checks until there are some
     (_sheet, ref), = wb.defined_names[NAMES["print_all"]].destinations
-    assert ref == f"$A$1:$O${DASHBOARD.checks_row + DASHBOARD.checks_rows}"
+    assert ref == f"$A$1:$Q${DASHBOARD.checks_row + DASHBOARD.checks_rows}"
 
 
 def test_xlwings_conf_sheet(wb):
