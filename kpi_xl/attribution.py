@@ -21,7 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._numbers import as_index
 from .order_table import COLUMNS, ValidOrders
+from .orders import _ordered
 
 __all__ = ["is_paid_channel", "is_email_channel", "channel_months"]
 
@@ -63,19 +65,27 @@ def channel_months(valid: ValidOrders, months: pd.PeriodIndex) -> pd.DataFrame:
     2024-03                   NaN                 NaN
     """
     out = pd.DataFrame(np.nan, index=months, columns=["paid_channel_revenue", "paid_new_customers"])
-    counted = valid.counted
-    if CHANNEL not in counted.columns or counted.empty:
+    frame = valid.frame
+    if CHANNEL not in frame.columns or months.empty:
         return out
-    counted = counted.reset_index(drop=True)  # positions, whatever the input's row labels
-    month = counted[DATE].dt.to_period("M")
-    channel = counted[CHANNEL]
-    tagged = channel.notna()
-    names = channel[tagged].unique()
-    paid = channel.isin([name for name in names if is_paid_channel(name)])
-    revenue = counted[REVENUE].where(paid, 0.0).groupby(month).sum()
-    out["paid_channel_revenue"] = revenue.where(tagged.groupby(month).any()).reindex(months)
-    first = counted.sort_values(DATE, kind="stable").drop_duplicates(CUSTOMER)  # each customer's first paid order
-    first_month = first[DATE].dt.to_period("M")
-    new = paid[first.index].astype(float).groupby(first_month).sum()
-    out["paid_new_customers"] = new.where(tagged[first.index].groupby(first_month).any()).reindex(months)
+    codes, names = pd.factorize(frame[CHANNEL])  # a handful of names: each is judged once
+    tagged = codes >= 0
+    paid = np.append([is_paid_channel(name) for name in names], False).astype(bool)[codes]  # -1 (blank): no
+    # numpy's months since 1970-01 are pandas' monthly ordinals: each order's slot in ``months``
+    month = frame[DATE].to_numpy().astype("datetime64[M]").astype(np.int64) - months[0].ordinal
+    size = len(months)
+    inside = (month >= 0) & (month < size)
+    counts = frame["counts"].to_numpy(dtype=bool) & inside
+    revenue = np.bincount(as_index(month[counts & paid]),
+                          weights=frame[REVENUE].to_numpy(dtype=float)[counts & paid], minlength=size)
+    any_tagged = np.bincount(as_index(month[counts & tagged]), minlength=size) > 0
+    out["paid_channel_revenue"] = np.where(any_tagged, revenue, np.nan)
+    ordered = _ordered(valid)  # paid orders sorted by customer then date: a customer's first row is their first
+    code = ordered["_code"].to_numpy()
+    first = ordered["_row"].to_numpy()[np.flatnonzero(np.r_[True, code[1:] != code[:-1]])]
+    first = first[inside[first]]
+    new_paid = np.bincount(as_index(month[first[paid[first]]]), minlength=size).astype(float)
+    new_tagged = np.bincount(as_index(month[first[tagged[first]]]), minlength=size) > 0
+    out["paid_new_customers"] = np.where(new_tagged, new_paid, np.nan)
     return out
+

@@ -103,7 +103,8 @@ def _sort_by_customer(valid: ValidOrders) -> tuple[pd.DataFrame, pd.Index]:
     ordered = pd.DataFrame({DATE: valid.frame[DATE].to_numpy()[paid][order],
                             REVENUE: valid.frame[REVENUE].to_numpy()[paid][order],
                             COGS: valid.frame[COGS].to_numpy()[paid][order],
-                            "_code": codes[order], "_day": days[order]})
+                            "_code": codes[order], "_day": days[order],
+                            "_row": np.flatnonzero(paid)[order]})  # the order's position in valid.frame
     return ordered, pd.Index(ids)
 
 
