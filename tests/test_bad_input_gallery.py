@@ -311,7 +311,7 @@ CASES = [
     Case("window #DIV/0!", setting("kpi_inactivity_days", Formula("1/0", "#DIV/0!")), "message",
          ("Paramètres!C8 : la fenêtre d'inactivité est '#DIV/0!'",)),
     Case("default cost #N/A", setting("kpi_default_cogs_rate", Formula("NA()", "#N/A")), "message",
-         ("Paramètres!C10 : le coût des marchandises par défaut est '#N/A'",)),
+         ("Paramètres!C11 : le coût des marchandises par défaut est '#N/A'",)),
     Case("window '90' typed as text", setting("kpi_inactivity_days", "90"), "accepted"),
     Case("window 20 days", setting("kpi_inactivity_days", 20), "warning",
          ("sheet 'Paramètres', row 8, column 'C'", "the inactivity window is 20 days")),
@@ -331,7 +331,11 @@ CASES = [
     Case("currency 'usd'", setting("kpi_currency", "usd"), "accepted"),
     Case("orders complete since 'hier' (EN)", setting("kpi_history_start", "hier"), "message",
          ("Settings!C9: 'orders complete since' is 'hier'",), lang="en"),
-    Case("default cost 150 %", setting("kpi_default_cogs_rate", 1.5), "message", ("Paramètres!C10", "1.5")),
+    Case("shop opened 'bientôt'", setting("kpi_opened", "bientôt"), "message",
+         ("Paramètres!C10 : « ouverture de la boutique » est 'bientôt'", "AAAA-MM-JJ")),
+    # the gallery's first order is on 2025-01-02: the opening that day, typed as text, flags nothing
+    Case("shop opened '2025-01-02' typed as text", setting("kpi_opened", "2025-01-02"), "accepted"),
+    Case("default cost 150 %", setting("kpi_default_cogs_rate", 1.5), "message", ("Paramètres!C11", "1.5")),
     Case("default cost '40 %' as text", both(setting("kpi_default_cogs_rate", "40 %"),
                                               cells("orders", {(REVENUE_ROW, 5): None})), "warning",
          ("the default rate of 40% of net revenue",)),
@@ -406,7 +410,7 @@ CASES = [
          "message", ("export.csv, line 2: holds the control character '\\x00'",), command="import"),
     Case("import: 'count only paid orders' is 'peut-être'", both(setting("kpi_paid_only", "peut-être"),
                                                                  csv_file(Path(EXPORT).read_bytes())),
-         "message", ("Paramètres!C12 : « compter seulement les commandes payées » est 'peut-être'",),
+         "message", ("Paramètres!C13 : « compter seulement les commandes payées » est 'peut-être'",),
          command="import"),
     Case("import: an empty file", csv_file(b""), "message", ("export.csv",), command="import"),
     Case("import: a binary file", csv_file(bytes(range(256)) * 4), "message", ("export.csv",), command="import"),
@@ -487,7 +491,7 @@ def test_the_ribbon_refresh_says_the_same(shops, tmp_path, setup, words):
     shutil.copy(shops["fr"], path)
     setup(path, "fr")
     if words is None:  # a fatal error: the ribbon shows it, nothing is written
-        with pytest.raises(AssertionError, match=r"Paramètres!C10 : le coût des marchandises par défaut est 'abc'"):
+        with pytest.raises(AssertionError, match=r"Paramètres!C11 : le coût des marchandises par défaut est 'abc'"):
             remote_refresh_actions(path)
         return
     actions = remote_refresh_actions(path)
