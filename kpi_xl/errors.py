@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-__all__ = ["InputProblem", "KpiInputError", "one_of"]
+__all__ = ["InputProblem", "KpiInputError", "one_of", "show_value"]
 
 #: How many problems a :class:`KpiInputError` message lists before summarising.
 MESSAGE_PROBLEM_LIMIT = 10
@@ -61,7 +61,7 @@ class InputProblem:
 
     def __str__(self) -> str:
         where = self.address()
-        what = self.message if self.value is None else f"{_show(self.value)} {self.message}"
+        what = self.message if self.value is None else f"{show_value(self.value)} {self.message}"
         return f"{where}: {what}" if where else what
 
 
@@ -102,7 +102,7 @@ class KpiInputError(ValueError):
         return cls("\n".join(lines), problems)
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
     """A short, quoted rendering of a bad value for messages."""
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= 60 else text[:57] + "..."

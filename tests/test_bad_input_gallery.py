@@ -32,14 +32,15 @@ import pytest
 from checkout import checkout_env, kpi_xl_command
 from test_dashboard_by_hand import frames
 from test_file_safety import EXPORT, damaged
-from workbook_cells import cell
+from test_problem_text import ENGLISH
+from workbook_cells import area, cell
 from xlwings_paths import remote_refresh_actions
 
 from kpi_xl.cli import main as kpi_xl
 from kpi_xl.excel.books import FileBook, fill_inputs
 from kpi_xl.excel.package import Package
 from kpi_xl.excel.values import Formula
-from kpi_xl.layout import TILE_CELLS, tile_name
+from kpi_xl.layout import CHECK_COLUMNS, TILE_CELLS, tile_name
 from kpi_xl.schema import INPUT_TABLES, NAMES, TILE_KPIS, sheet_title
 from kpi_xl.template.build import build_template
 
@@ -459,12 +460,27 @@ def test_a_bad_input_ends_as_stated(case, shops, tmp_path, capsys):
         problems = [line for line in out.splitlines() if line.startswith("  ")]
         if case.expect == "warning":
             assert any(all(word in line for word in case.words) for line in problems), out
+            if case.lang == "fr" and case.command == "refresh":
+                assert_checks_in_french(path)
         else:
             assert " 0 problem(s)" in out and not problems, out
     if parts is not None and path.is_file():
         assert input_parts(path, case.lang) == parts  # what the user typed is byte for byte as it was
     if case.check is not None:
         case.check(path, out)
+
+
+def assert_checks_in_french(path: Path) -> None:
+    """The dashboard's check rows of a French workbook say what is wrong in French (kpi_xl.problem_text).
+
+    A custom KPI's formula error (it starts with the KPI's name in brackets) keeps the parser's English.
+    """
+    column = [key for key, *_ in CHECK_COLUMNS].index("problem")
+    rows = [row for row in area(path, NAMES["checks"])[1:] if row[column]]
+    assert rows
+    for row in rows:
+        shown = str(row[column])
+        assert shown.startswith("(") or not ENGLISH.match(shown), row
 
 
 def test_the_gallery_has_sixty_cases_and_every_outcome():
@@ -481,8 +497,8 @@ def checks_rows(actions) -> list[str]:
 
 
 @pytest.mark.parametrize("setup, words", [
-    (typed_below("orders", {(19, 1): "2025-03-31", (19, 4): 10}), ("Commandes | 19 |", "below the table tblOrders")),
-    (cells("orders", {(REVENUE_ROW, 4): "#DIV/0!"}), ("Commandes | 13 | CA net | #DIV/0! | is an Excel error",)),
+    (typed_below("orders", {(19, 1): "2025-03-31", (19, 4): 10}), ("Commandes | 19 |", "sous le tableau tblOrders")),
+    (cells("orders", {(REVENUE_ROW, 4): "#DIV/0!"}), ("Commandes | 13 | CA net | #DIV/0! | est une erreur Excel",)),
     (setting("kpi_default_cogs_rate", "abc"), None),
 ], ids=["rows below the table", "an error cell", "a settings error"])
 def test_the_ribbon_refresh_says_the_same(shops, tmp_path, setup, words):

@@ -56,11 +56,13 @@ def test_every_picture_exists_and_is_made_by_the_script():
 
 
 def listed_messages(guide: Path) -> list[str]:
-    """The message fragments of the troubleshooting section's table of messages (first column, in backticks)."""
+    """The message fragments of the troubleshooting section's table of messages (first column, in backticks;
+    the French guide gives the dashboard's French wording and the command line's English one)."""
     text = guide.read_text(encoding="utf-8")
     section = text[text.index("## 8."):]
     section = section[section.index("\n### "):section.index("\n## ", 1)]
-    return re.findall(r"^\| `([^`]+)` \|", section, flags=re.M)
+    cells = re.findall(r"^\| ((?:`[^`]+`(?: / )?)+) \|", section, flags=re.M)  # `français` / `English`
+    return [fragment for cell in cells for fragment in re.findall(r"`([^`]+)`", cell)]
 
 
 def code_texts() -> list[str]:

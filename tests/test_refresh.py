@@ -8,7 +8,7 @@ import zipfile
 
 import pandas as pd
 import pytest
-from workbook_cells import cell
+from workbook_cells import area, cell
 
 from kpi_xl.cli import main as kpi_xl
 from kpi_xl.errors import KpiInputError
@@ -51,12 +51,6 @@ def core():
     shop = sample_shop()
     return monthly_kpis(shop.orders, shop.traffic, shop.marketing, shop.social, history_start=shop.opened,
                         as_of=shop.as_of)
-
-
-def area(path, name):
-    package = Package(path)
-    sheet, (r1, c1, r2, c2) = package.name_target(name)
-    return package.area(sheet, r1, c1, r2, c2)
 
 
 def test_every_dashboard_value_equals_the_core(book, core):

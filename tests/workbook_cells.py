@@ -11,6 +11,8 @@ from typing import Any
 import openpyxl
 from openpyxl.utils.cell import range_boundaries
 
+from kpi_xl.excel.package import Package
+
 
 @dataclass(frozen=True)
 class Shown:
@@ -43,3 +45,10 @@ def cell(path, name: str, offset: tuple[int, int]) -> Shown:
     sheet, row, col = name_cell(path, name)
     found = workbook(path)[sheet].cell(row + offset[0], col + offset[1])
     return Shown(found.value, found.number_format)
+
+
+def area(path, name):
+    """The values of a named area as the file holds them (rows of cells), read by kpi_xl's own reader."""
+    package = Package(path)
+    sheet, (r1, c1, r2, c2) = package.name_target(name)
+    return package.area(sheet, r1, c1, r2, c2)

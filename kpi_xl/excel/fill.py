@@ -22,6 +22,7 @@ from ..layout import (CHECK_COLUMNS, STATUS_MARKS, TILE_CELLS, change_format, ch
                       number_format, tile_name)
 from ..order_table import prepare_orders
 from ..orders import cohort_matrix
+from ..problem_text import problem_text
 from ..report import ACQUISITION_KPIS, CHURN_KPIS, monthly_kpis, prepare_monthly
 from ..schema import CUSTOM_SLOTS, DASHBOARD, INPUT_TABLES, NAMES, TILE_KPIS, TREND_COLUMNS, sheet_title
 from .cell_marks import marked
@@ -383,7 +384,8 @@ def _checks(fill: DashboardFill, lang: str) -> None:
         if isinstance(value, (_dt.datetime, pd.Timestamp)):
             value = value.strftime("%Y-%m-%d")
         shown = "" if value is None else value if isinstance(value, (int, float, str)) else str(value)
-        row = (problem.sheet, problem.row, problem.column, shown, problem.message, advice(problem.message, lang))
+        row = (problem.sheet, problem.row, problem.column, shown, problem_text(problem.message, lang),
+               advice(problem.message, lang))
         for c, item in enumerate(row):
             cells[(r, c)] = item
     fill.writes[NAMES["checks"]] = cells

@@ -8,6 +8,7 @@ never a traceback.
 from __future__ import annotations
 
 from ..errors import KpiInputError
+from ..problem_text import problem_line
 from .books import LiveBook, fill_sample
 from .refresh import refresh_book
 
@@ -48,7 +49,7 @@ def checked(book: LiveBook) -> str:
     fill = refresh_book(book, write=False)
     if not fill.problems:
         return f"Aucun problème : {fill.rows_read} lignes lues. / No problem: {fill.rows_read} rows read."
-    lines = [str(p) for p in fill.problems[:15]]
+    lines = [problem_line(p, fill.language) for p in fill.problems[:15]]
     more = len(fill.problems) - len(lines)
     return "\n".join(lines + ([f"... (+{more})"] if more > 0 else []))
 
