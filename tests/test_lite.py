@@ -21,6 +21,7 @@ from kpi_xl.excel.refresh import refresh_file
 from kpi_xl.layout import LITE_STATUS_NAME
 from kpi_xl.lite.speed import jsnull_check
 from kpi_xl.sample import sample_shop
+from kpi_xl.schema import INPUT_TABLES
 from kpi_xl.template.build import LITE_TEMPLATE_NAME, build_template
 
 from dashboard_writes import assert_same_dashboard, written
@@ -174,6 +175,34 @@ def test_the_sample_fills_empty_tables_and_leaves_the_refresh_to_its_button(tmp_
     opened, = [a for a in actions if a["func"] == "setValues" and a["sheet_position"] == settings]
     _sheet, (row, column, _r2, _c2) = Package(book).name_target("kpi_opened")
     assert (opened["start_row"], opened["start_column"], opened["values"]) == (row - 1, column - 1, [["2024-01-01"]])
+
+
+def test_the_sample_keeps_the_users_own_kpis(tmp_path):
+    """The input tables are empty but My KPIs holds the user's own KPI: the sample fills the four input tables
+    and leaves that table (and its row) as the user typed it."""
+    book = build_template(tmp_path / "mine.xlsx", edition="lite")
+    mine = FileBook(book)
+    mine.write_table_cells(INPUT_TABLES["custom"].table, {(1, 0): "Mon indicateur secret", (1, 1): "revenue / orders"},
+                           last_offset=1)
+    mine.save()
+    actions = lite("script", "load_sample", book)
+    custom_sheet = list(Package(book).sheets).index("Mes indicateurs")
+    assert not [a for a in actions if a["sheet_position"] == custom_sheet and a["func"] in ("resizeTable", "setValues")]
+    assert {a["sheet_position"] for a in actions if a["func"] == "resizeTable"} == {
+        list(Package(book).sheets).index(t) for t in ("Commandes", "Trafic", "Marketing", "Réseaux sociaux")}
+
+
+def test_the_refresh_speaks_the_workbooks_language(tmp_path):
+    """An English workbook with a text in an amount: the alert and the check rows are English."""
+    book = build_template(tmp_path / "en.xlsx", lang="en", edition="lite")
+    filled = FileBook(book)
+    fill_inputs(filled, sample_shop().tables("en"), "en")
+    filled.save()
+    package = Package(book)
+    package.write_cells("Orders", {(5, 4): "abc"})  # the first order's net revenue (header on row 4)
+    package.save()
+    alert, = [a for a in lite("script", "refresh", book) if a["func"] == "alert"]
+    assert alert["args"][0] == "1 problem(s) in the data: see the data checks at the bottom of the dashboard."
 
 
 def test_import_takes_one_changing_export_per_click(tmp_path):

@@ -40,15 +40,19 @@ def _in_excel(action) -> None:
 def refreshed(book: LiveBook) -> str:
     """Refresh; the message counts the problems of the data, if any."""
     fill = refresh_book(book)
-    return "" if not fill.problems else (f"{len(fill.problems)} problème(s) dans les données : voir le contrôle "
-                                         "des données en bas du tableau de bord.")
+    if not fill.problems:
+        return ""
+    if fill.language == "fr":
+        return f"{len(fill.problems)} problème(s) dans les données : voir le contrôle des données en bas du tableau de bord."
+    return f"{len(fill.problems)} problem(s) in the data: see the data checks at the bottom of the dashboard."
 
 
 def checked(book: LiveBook) -> str:
     """Check the data without writing: the first problems, or how many rows were read."""
     fill = refresh_book(book, write=False)
     if not fill.problems:
-        return f"Aucun problème : {fill.rows_read} lignes lues. / No problem: {fill.rows_read} rows read."
+        return (f"Aucun problème : {fill.rows_read} lignes lues." if fill.language == "fr" else
+                f"No problem: {fill.rows_read} rows read.")
     lines = [problem_line(p, fill.language) for p in fill.problems[:15]]
     more = len(fill.problems) - len(lines)
     return "\n".join(lines + ([f"... (+{more})"] if more > 0 else []))

@@ -89,16 +89,22 @@ def import_files(book: Any) -> str:
     return _script(book, _imported)
 
 
+def _holds_data(book: LiveBook, table: str) -> tuple[str, bool]:
+    sheet, _row, values = book.table_values(table)
+    return sheet, any(value not in (None, "") for row in values[1:] for value in row)
+
+
 def _sample_into_empty_tables(book: LiveBook) -> str:
     for key in ("orders", "traffic", "marketing", "social"):
-        spec = INPUT_TABLES[key]
-        sheet, _row, values = book.table_values(spec.table)
-        if any(value not in (None, "") for row in values[1:] for value in row):
+        sheet, full = _holds_data(book, INPUT_TABLES[key].table)
+        if full:
             raise KpiInputError(f"La feuille {sheet} contient déjà des données : l'exemple ne remplace rien. Videz "
                                 f"les tables de saisie d'abord. / The sheet {sheet} already holds data: the sample "
                                 "replaces nothing. Empty the input tables first.")
     tables, lang = sample_shop_tables(book)
-    fill_sample(book, tables, lang)
+    kept = {key: frame for key, frame in tables.items()  # the user's own KPIs (and any other table) stay theirs
+            if key not in INPUT_TABLES or not _holds_data(book, INPUT_TABLES[key].table)[1]}
+    fill_sample(book, kept, lang)
     return SAMPLE_LOADED
 
 
