@@ -12,6 +12,7 @@ import json
 import math
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from . import __version__
@@ -108,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("--edition", choices=("desktop", "lite"), default="desktop",
                           help="desktop (VBA, ribbon, classic xlwings; the default) or lite (xlwings Lite: no VBA, "
                                "buttons on the dashboard)")
+    template.add_argument("--force", action="store_true",
+                          help="replace OUT even if it holds data (by default a filled workbook is never replaced)")
     template.set_defaults(run=_template)
 
     doctor = commands.add_parser("doctor", help="check what this machine needs for the workbook",
@@ -210,10 +213,34 @@ def _kpis(args: argparse.Namespace) -> int:
     return 0
 
 
-def _template(args: argparse.Namespace) -> int:
-    from .template.build import build_template
+def _never_over_data(out: Path, edition: str, force: bool) -> None:
+    """Refuse a name whose extension Excel would refuse, and a workbook holding someone's data (unless forced)."""
+    wanted = ".xlsx" if edition == "lite" else ".xlsm"
+    if out.suffix.lower() != wanted:
+        raise KpiInputError(f"{out.name}: the {edition} edition is a {wanted} workbook; Excel refuses a file whose "
+                            f"extension does not match its content: name it {out.stem}{wanted}")
+    if force or not out.exists():
+        return
+    from .excel.books import FileBook
+    from .schema import INPUT_TABLES
 
-    path = build_template(args.out, lang=args.lang, edition=args.edition)
+    try:
+        book = FileBook(out)
+        filled = [key for key, spec in INPUT_TABLES.items()
+                  if any(v not in (None, "") for row in book.table_values(spec.table)[2][1:] for v in row)]
+    except KpiInputError:
+        filled = ["?"]
+    if filled:
+        raise KpiInputError(f"{out} already exists and holds data (or is not an empty kpi_xl template): it is not "
+                            "replaced. Give another file name, or add --force to replace it")
+
+
+def _template(args: argparse.Namespace) -> int:
+    from .template.build import LITE_TEMPLATE_NAME, TEMPLATE_NAME, build_template
+
+    out = Path(args.out if args.out is not None else LITE_TEMPLATE_NAME if args.edition == "lite" else TEMPLATE_NAME)
+    _never_over_data(out, args.edition, args.force)
+    path = build_template(out, lang=args.lang, edition=args.edition)
     print(f"kpi-xl: built {path} ({path.stat().st_size:,} bytes, labels in {args.lang.upper()}, "
           f"{args.edition} edition)")
     return 0

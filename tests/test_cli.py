@@ -99,3 +99,26 @@ def test_the_formulas_and_the_refresh_import_scipy_only_to_fit_a_model():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           cwd=Path(__file__).resolve().parent.parent)
     assert done.stdout.strip() == "False", done.stdout + done.stderr
+
+
+def test_template_never_replaces_a_workbook_holding_data(tmp_path, capsys):
+    from kpi_xl.excel.books import FileBook, fill_inputs
+
+    mine = tmp_path / "workbook_template_lite.xlsx"
+    assert main(["template", str(mine), "--edition", "lite"]) == 0  # a new file
+    assert main(["template", str(mine), "--edition", "lite"]) == 0  # an empty template: rebuilt
+    book = FileBook(mine)
+    fill_inputs(book, sample_shop().tables("fr"), "fr")  # the user's data
+    book.save()
+    before = mine.read_bytes()
+    capsys.readouterr()
+    assert main(["template", str(mine), "--edition", "lite"]) == 2
+    assert "already exists and holds data" in capsys.readouterr().err and mine.read_bytes() == before
+    assert main(["template", str(mine), "--edition", "lite", "--force"]) == 0 and mine.read_bytes() != before
+
+
+@pytest.mark.parametrize("name, edition", [("book.xlsm", "lite"), ("book.xlsx", "desktop")])
+def test_template_extension_matches_the_edition(tmp_path, capsys, name, edition):
+    assert main(["template", str(tmp_path / name), "--edition", edition]) == 2
+    assert "Excel refuses a file whose extension does not match its content" in capsys.readouterr().err
+    assert not (tmp_path / name).exists()
