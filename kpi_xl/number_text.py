@@ -127,8 +127,8 @@ enter it as a number, not as text'})
         return pd.Series(np.nan, index=values.index), {}
     readings, reasons = np.full(len(uniques), np.nan), {}
     texts = pd.Series(uniques, dtype=object).map(lambda v: v.strip() if isinstance(v, str) else None)
-    plain = texts.str.fullmatch(_PLAIN).fillna(False).to_numpy(dtype=bool) & \
-        ~texts.str.fullmatch(_AMBIGUOUS).fillna(False).to_numpy(dtype=bool)
+    plain = texts.str.fullmatch(_PLAIN).eq(True).to_numpy(dtype=bool) & \
+        ~texts.str.fullmatch(_AMBIGUOUS).eq(True).to_numpy(dtype=bool)
     readings[plain] = pd.to_numeric(texts[plain]).to_numpy(dtype=float)  # 12.5, -3: read in C, as parse_number does
     for i in np.flatnonzero(~plain):
         value = uniques[i]
