@@ -87,6 +87,7 @@ CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
     "direction": {"fr": ("plus haut = mieux", "plus bas = mieux"), "en": ("higher is better", "lower is better")},
     "currency": {"fr": ("EUR", "USD", "GBP", "CHF", "CAD"), "en": ("EUR", "USD", "GBP", "CHF", "CAD")},
     "yes_no": {"fr": ("oui", "non"), "en": ("yes", "no")},
+    "date_order": {"fr": ("jour d'abord", "mois d'abord"), "en": ("day first", "month first")},
     "format": {"fr": ("pourcentage", "monnaie", "ratio", "nombre"), "en": ("percent", "money", "ratio", "count")},
 }
 
@@ -254,6 +255,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("paid_only", "kpi_paid_only", "Imports : compter seulement les commandes payées (pas le paiement à la "
             "livraison en attente)", "Imports: count only paid orders (not pending cash on delivery)", "choice",
             None, "yes_no", refresh=False),
+    Setting("date_order", "kpi_date_order", "Imports : dates comme 03/04/2026 (vide = d'après le fichier)",
+            "Imports: dates like 03/04/2026 (blank = from the file)", "choice", None, "date_order", refresh=False),
 )
 
 #: The tiles of the dashboard: KPI keys of kpi_xl.report.monthly_kpis, with a default target and direction.

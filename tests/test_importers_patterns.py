@@ -142,7 +142,7 @@ def test_shopify_resaved_by_excel_day_first_decided_by_the_column():
 
 def test_shopify_ambiguous_dates_stop_and_ask():
     path = FIXTURES / "shopify_resaved_ambiguous.csv"
-    with pytest.raises(KpiInputError, match="--dayfirst or --monthfirst"):
+    with pytest.raises(KpiInputError, match="choose day first or month first in Settings.*--dayfirst or --monthfirst"):
         parse("auto", path)
     # 03/04/2025: 3 April day-first, 4 March month-first
     assert by_id(parse("auto", path, Options("dmy")))["#6001"]["order_date"] == dt.date(2025, 4, 3)
@@ -219,3 +219,29 @@ def test_ga4_snapshot_blocks_are_not_added_twice():
     assert {k: row[k] for k in ("sessions", "visitors", "purchases", "newsletter_signups",
                                 "whitepaper_downloads")} == {"sessions": 1200, "visitors": 950, "purchases": 25,
                                                              "newsletter_signups": 14, "whitepaper_downloads": 6}
+
+
+@pytest.mark.parametrize("choice, day", [("jour d'abord", dt.date(2025, 4, 3)), ("Month first", dt.date(2025, 3, 4))])
+def test_the_settings_say_how_to_read_ambiguous_dates(empty_book, choice, day):
+    """In Excel (ribbon, Lite) there is no --dayfirst: the Settings cell says it; 03/04/2025 is read by it."""
+    from kpi_xl.excel.books import FileBook
+    from kpi_xl.importers import import_file
+
+    book = FileBook(empty_book)
+    book.write("kpi_date_order", {(0, 0): choice})
+    book.save()
+    assert import_file("auto", FIXTURES / "shopify_resaved_ambiguous.csv", empty_book).imported == 2
+    _sheet, _row, values = FileBook(empty_book).table_values("tblOrders")
+    first = next(row for row in values[1:] if row[1] == "#6001")
+    assert (first[0].year, first[0].month, first[0].day) == (day.year, day.month, day.day)
+
+
+def test_a_bad_date_order_setting_names_its_cell(empty_book):
+    from kpi_xl.excel.books import FileBook
+    from kpi_xl.importers import import_file
+
+    book = FileBook(empty_book)
+    book.write("kpi_date_order", {(0, 0): "peut-être"})
+    book.save()
+    with pytest.raises(KpiInputError, match=r"Paramètres!C\d+ : « dates comme 03/04/2026 » est 'peut-être'"):
+        import_file("auto", FIXTURES / "shopify_resaved_ambiguous.csv", empty_book)

@@ -88,7 +88,7 @@ def test_settings_have_defaults_and_targets(wb):
         values[setting.key] = wb[sheet][ref.replace("$", "")].value
     assert values == {"company": "Ma boutique", "currency": "EUR", "reporting_month": None, "language": "FR",
                       "inactivity_days": 365, "history_start": None, "opened": None, "default_cogs_rate": None,
-                      "import_path": None, "paid_only": None}
+                      "import_path": None, "paid_only": None, "date_order": None}
     targets = ws.tables[NAMES["targets"]]
     rows = list(ws[targets.ref])
     assert len(rows) == 1 + len(TILE_KPIS)

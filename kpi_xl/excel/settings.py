@@ -63,6 +63,9 @@ SETTING_MESSAGES = {
                           "enter a percentage between 0 % and 100 %, or leave it blank"),
     "paid_only": ("{cell} : « compter seulement les commandes payées » est {value} : choisissez oui ou non, ou "
                   "laissez vide", "{cell}: 'count only paid orders' is {value}: pick yes or no, or leave it blank"),
+    "date_order": ("{cell} : « dates comme 03/04/2026 » est {value} : choisissez jour d'abord ou mois d'abord, ou "
+                   "laissez vide", "{cell}: 'dates like 03/04/2026' is {value}: pick day first or month first, or "
+                   "leave it blank"),
 }
 _HEADING = ("Paramètres : {count} valeur(s) à corriger avant d'actualiser",
             "Settings: {count} value(s) to correct before refreshing")
@@ -189,22 +192,30 @@ def read_settings(reader: SettingsReader) -> tuple[dict[str, Any], dict[str, tup
     return out, cells
 
 
-def yes_no(reader: SettingsReader, name: str, key: str, lang: str) -> bool:
-    """A yes/no setting (blank: no); any other value stops with a message naming its cell."""
+def chosen(reader: SettingsReader, name: str, key: str, lang: str, *, extra: dict[str, int] | None = None) -> int | None:
+    """The position of a choice setting's value among its choices (either language), None when blank; any other
+    value stops with a message naming its cell."""
     value = reader.name_values(name)[0][0]
     if _blank(value):
-        return False
-    if isinstance(value, (bool, int, float)) and value in (0, 1):  # a TRUE/FALSE cell, 1 or 0
-        return bool(value)
+        return None
+    setting = next(s for s in SETTINGS if s.name == name)
     words = {" ".join(str(v).split()).casefold(): i for lang_ in ("fr", "en")
-             for i, v in enumerate(CHOICES["yes_no"][lang_])}
-    words.update({"true": 0, "vrai": 0, "1": 0, "false": 1, "faux": 1, "0": 1})
+             for i, v in enumerate(CHOICES[setting.choices][lang_])}
+    words.update(extra or {})
     choice = words.get(" ".join(str(value).split()).casefold())
     if choice is None:
         sheet, row, col = reader.name_cell(name)
         raise KpiInputError(SETTING_MESSAGES[key][lang == "en"].format(cell=f"{sheet}!{get_column_letter(col)}{row}",
                                                                        value=_shown(value)))
-    return choice == 0
+    return choice
+
+
+def yes_no(reader: SettingsReader, name: str, key: str, lang: str) -> bool:
+    """A yes/no setting (blank: no); any other value stops with a message naming its cell."""
+    value = reader.name_values(name)[0][0]
+    if isinstance(value, (bool, int, float)) and not _blank(value) and value in (0, 1):  # TRUE/FALSE, 1 or 0
+        return bool(value)
+    return chosen(reader, name, key, lang, extra={"true": 0, "vrai": 0, "1": 0, "false": 1, "faux": 1, "0": 1}) == 0
 
 
 def read_targets(reader: SettingsReader) -> tuple[dict[str, Target], list[InputProblem]]:

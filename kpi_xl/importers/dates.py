@@ -89,7 +89,8 @@ def day_order(values: Iterable[str], *, column: str, file: str, order: str | Non
                             "re-export the file without re-saving it in Excel")
     if not (day_first or month_first):
         raise KpiInputError(f"{file}, column {column!r}: every date, like {firsts[0]:02d}/{seconds[0]:02d}, reads "
-                            "both day-first and month-first: run the import again with --dayfirst or --monthfirst")
+                            "both day-first and month-first: in the workbook, choose day first or month first in Settings ('Imports: "
+                            "dates like 03/04/2026'); on the command line, add --dayfirst or --monthfirst")
     return "dmy" if day_first else "mdy"
 
 
