@@ -8,6 +8,7 @@ write it, rather than guessed.
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -18,8 +19,8 @@ __all__ = ["parse_number", "parse_numbers", "as_numbers", "NumberTextError"]
 _SPACES = "\u00a0\u202f\u2009 '"  # no-break, narrow no-break, thin spaces, apostrophe (Swiss)
 _CURRENCY = "€$£"
 #: Texts read without the parser: a plain number, but not one like 1.234 (ambiguous, see parse_number).
-_PLAIN = r"-?\d+(?:\.\d+)?"
-_AMBIGUOUS = r"-?[1-9]\d{0,2}\.\d{3}"
+_PLAIN = r"-?[0-9]+(?:\.[0-9]+)?"  # ASCII digits only: other digits (１２, ١٢) go through parse_number
+_AMBIGUOUS = r"-?(?:[1-9][0-9]{0,2}|0[0-9]{1,2})\.[0-9]{3}"  # as parse_number: 1.234, 01.234, not 0.234
 
 
 class NumberTextError(ValueError):
@@ -73,6 +74,8 @@ def parse_number(text: str) -> float:
         raise NumberTextError("is not a number")
     value = _digits(body)
     number = float(sign + value)
+    if not math.isfinite(number):
+        raise NumberTextError(f"is not a number (too large: {len(value.split('.')[0])} digits)")
     return number / 100 if percent else number
 
 
@@ -129,7 +132,9 @@ enter it as a number, not as text'})
     texts = pd.Series(uniques, dtype=object).map(lambda v: v.strip() if isinstance(v, str) else None)
     plain = texts.str.fullmatch(_PLAIN).eq(True).to_numpy(dtype=bool) & \
         ~texts.str.fullmatch(_AMBIGUOUS).eq(True).to_numpy(dtype=bool)
-    readings[plain] = pd.to_numeric(texts[plain]).to_numpy(dtype=float)  # 12.5, -3: read in C, as parse_number does
+    fast = pd.to_numeric(texts[plain], errors="coerce").to_numpy(dtype=float)  # 12.5, -3: read in C
+    readings[plain] = np.where(np.isfinite(fast), fast, np.nan)
+    plain[plain] = np.isfinite(fast)  # a number too large for a float: parse_number says so
     for i in np.flatnonzero(~plain):
         value = uniques[i]
         if isinstance(value, str):

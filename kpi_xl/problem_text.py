@@ -56,6 +56,9 @@ def _what(text: str) -> str:
 
 
 def _number_detail(detail: str) -> str:
+    large = re.fullmatch(r" \(too large: (\d+) digits\)", detail)
+    if large:
+        return f" (trop grand : {large[1]} chiffres)"
     return {"": "", " (mixed separators)": " (séparateurs mélangés)",
             " (spaces must separate groups of three digits)":
                 " (les espaces doivent séparer des groupes de trois chiffres)"}.get(detail, detail)
@@ -77,6 +80,8 @@ FORMS: tuple[tuple[re.Pattern, Callable[[re.Match], str]], ...] = tuple((re.comp
      lambda m: f"n'est pas une tolérance (un nombre, 0 ou plus, dans l'unité de l'indicateur) : 10 % de l'objectif "
                f"est utilisé pour {m[1]}"),
     (r"is negative", lambda m: "est négatif"),
+    (r"is too large for an amount \(above 10\^15\): a typo\?",
+     lambda m: "est trop grand pour un montant (plus de 10^15) : une faute de frappe ?"),
     (r"is a true/false value, not an amount", lambda m: "est une valeur vrai/faux, pas un montant"),
     (r"is not a date \(use YYYY-MM-DD\)", lambda m: "n'est pas une date (AAAA-MM-JJ)"),
     (r"is in the future", lambda m: "est dans le futur"),

@@ -250,6 +250,11 @@ def check_ids(values: pd.Series, column: str, report: TableReport, what: str) ->
     return ids
 
 
+#: The largest amount or count a row may hold: a million times the largest real order, and far enough from the
+#: largest float that a million rows of it still add up to a finite month.
+MAX_AMOUNT = 1e15
+
+
 def check_amounts(values: pd.Series, column: str, report: TableReport, *, blank_ok: bool = False) -> pd.Series:
     """Amounts (money or counts) as float; problems for text, booleans, negatives and, unless
     ``blank_ok`` (then a blank is NaN: not known), blanks."""
@@ -263,6 +268,7 @@ def check_amounts(values: pd.Series, column: str, report: TableReport, *, blank_
         report.add(np.isin(np.arange(len(values)), list(why)), column, values, lambda pos: why[pos])
     report.add((numbers.isna() | ~np.isfinite(numbers)).to_numpy() & ~blank, column, values, "is not a number")
     report.add((numbers < 0).to_numpy(), column, values, "is negative")
+    report.add((numbers > MAX_AMOUNT).to_numpy(), column, values, "is too large for an amount (above 10^15): a typo?")
     return numbers
 
 

@@ -16,6 +16,7 @@ from kpi_xl.problem_text import FORMS, problem_line, problem_text
 REFERENCE = [
     ("is not a number", "n'est pas un nombre"),
     ("is not a number (mixed separators)", "n'est pas un nombre (séparateurs mélangés)"),
+    ("is not a number (too large: 400 digits)", "n'est pas un nombre (trop grand : 400 chiffres)"),
     ("is not a number (spaces must separate groups of three digits)",
      "n'est pas un nombre (les espaces doivent séparer des groupes de trois chiffres)"),
     ("is not a number: the tile of Panier moyen shows no target",
@@ -27,6 +28,8 @@ REFERENCE = [
      "n'est pas une tolérance (un nombre, 0 ou plus, dans l'unité de l'indicateur) : 10 % de l'objectif est utilisé "
      "pour Taux de marge brute"),
     ("is negative", "est négatif"),
+    ("is too large for an amount (above 10^15): a typo?",
+     "est trop grand pour un montant (plus de 10^15) : une faute de frappe ?"),
     ("is a true/false value, not an amount", "est une valeur vrai/faux, pas un montant"),
     ("is not a date (use YYYY-MM-DD)", "n'est pas une date (AAAA-MM-JJ)"),
     ("is in the future", "est dans le futur"),

@@ -28,6 +28,11 @@ from .values import Formatted, Formula
 __all__ = ["FileBook", "LiveBook", "fill_inputs", "fill_sample"]
 
 
+#: What a cell holding a formula without a saved value reads as (Settings, targets): a text the checks refuse
+#: by its cell, where a blank would silently mean the default.
+UNCALCULATED_SETTING = "(formule sans valeur enregistrée / formula without a saved value)"
+
+
 class FileBook:
     """A workbook file, read and written as a package of parts."""
 
@@ -41,8 +46,20 @@ class FileBook:
             raise KpiInputError(f"{self.package.path.name} has no table {table!r}: was its sheet deleted or the "
                                 "table converted to a range? Take a fresh copy of the template.")
         ref = self.package.tables[table]
-        return ref.sheet, ref.first_row, self.package.area(ref.sheet, ref.first_row, ref.first_col, ref.last_row,
-                                                           ref.last_col)
+        return ref.sheet, ref.first_row, self._marked_area(table, ref.sheet, ref.first_row, ref.first_col,
+                                                           ref.last_row, ref.last_col)
+
+    def _marked_area(self, name: str, sheet: str, r1: int, c1: int, r2: int, c2: int) -> Any:
+        """An area's values with each error cell holding its error (``#N/A``), as Excel and the live book show
+        it, and a formula without a saved value a text that says so; calamine reads both as empty."""
+        values = self.package.area(sheet, r1, c1, r2, c2)
+        if (values == "").any():
+            from .package import TableRef
+
+            area = TableRef(name, sheet, self.package.sheets[sheet], r1 - 1, c1, r2, c2)
+            for (row, col), mark in file_marks(self.package, area).items():
+                values[row - r1][col] = mark or UNCALCULATED_SETTING  # never read as blank, i.e. the default
+        return values
 
     def table_columns(self, table: str) -> tuple[str, int, list[Any], list[Any]] | None:
         """A table as typed columns, or None when it must be read cell by cell (see :mod:`.typed_columns`)."""
@@ -61,15 +78,7 @@ class FileBook:
     def name_values(self, name: str) -> list[list[Any]]:
         """The values of a name's area; an error cell holds its error (``#N/A``), as Excel shows it."""
         sheet, (r1, c1, r2, c2) = self.package.name_target(name)
-        values = self.package.area(sheet, r1, c1, r2, c2)
-        if (values == "").any():  # calamine reads an error cell as empty
-            from .package import TableRef
-
-            area = TableRef(name, sheet, self.package.sheets[sheet], r1 - 1, c1, r2, c2)
-            for (row, col), mark in file_marks(self.package, area).items():
-                if mark:
-                    values[row - r1][col] = mark
-        return values
+        return self._marked_area(name, sheet, r1, c1, r2, c2)
 
     def name_cell(self, name: str) -> tuple[str, int, int]:
         """The sheet, row and column of a defined name's top-left cell."""

@@ -325,6 +325,7 @@ def _cohorts(fill: DashboardFill, valid, lang: str) -> None:
 #: What to do about each kind of problem, by the start of its message: (French, English).
 ADVICE = (
     ("is not a number", "Saisissez un nombre (ex. 12,50)", "Enter a number (e.g. 12.50)"),
+    ("is too large for an amount", "Corrigez le montant (zéros en trop ?)", "Correct the amount (extra zeros?)"),
     ("is negative", "Un montant ou un nombre ne peut pas être négatif : corrigez la cellule",
      "Amounts and counts cannot be negative: correct the cell"),
     ("is a true/false value", "Saisissez un nombre", "Enter a number"),

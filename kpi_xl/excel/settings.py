@@ -51,8 +51,8 @@ SETTING_MESSAGES = {
     "reporting_month": ("{cell} : le mois de référence est {value} : saisissez une date (AAAA-MM) ou laissez vide",
                         "{cell}: the reporting month is {value}: enter a date (YYYY-MM) or leave it blank"),
     "inactivity_days": ("{cell} : la fenêtre d'inactivité est {value} : saisissez un nombre entier de jours, "
-                        "au moins 1", "{cell}: the inactivity window is {value}: enter a whole number of days, "
-                        "at least 1"),
+                        "de 1 à 3650", "{cell}: the inactivity window is {value}: enter a whole number of days, "
+                        "from 1 to 3650"),
     "history_start": ("{cell} : « commandes complètes depuis » est {value} : saisissez une date (AAAA-MM-JJ) ou "
                       "laissez vide", "{cell}: 'orders complete since' is {value}: enter a date (YYYY-MM-DD) or "
                       "leave it blank"),
@@ -67,6 +67,8 @@ SETTING_MESSAGES = {
                    "laissez vide", "{cell}: 'dates like 03/04/2026' is {value}: pick day first or month first, or "
                    "leave it blank"),
 }
+#: The longest inactivity window: ten years (a longer one is a typo, and overflows the date arithmetic).
+MAX_WINDOW_DAYS = 3650
 _HEADING = ("Paramètres : {count} valeur(s) à corriger avant d'actualiser",
             "Settings: {count} value(s) to correct before refreshing")
 
@@ -98,8 +100,8 @@ def _date(value: Any) -> pd.Timestamp | None:
         text = value.strip()
         if re.fullmatch(r"\d{4}-\d{2}", text):
             text += "-01"
-        try:
-            return pd.Timestamp(_dt.date.fromisoformat(text[:10]))
+        try:  # the whole text: 2025-06-01 or 2025-06-01 00:00:00, never the first ten characters of 2025-06-301
+            return pd.Timestamp(_dt.datetime.fromisoformat(text).date())
         except ValueError:
             return None
     return None
@@ -136,7 +138,7 @@ def _checks(raw: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
             out["reporting_month"] = pd.Period(stamp, freq="M")
     days = raw.get("inactivity_days")
     number = 365.0 if days is None else cell_number(days)
-    if number is None or number < 1 or not number.is_integer():
+    if number is None or not 1 <= number <= MAX_WINDOW_DAYS or not number.is_integer():
         bad.append("inactivity_days")
     else:
         out["inactivity_days"] = int(number)
