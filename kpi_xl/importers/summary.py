@@ -12,7 +12,7 @@ __all__ = ["ImportReport", "grouped_problems"]
 
 #: How many line numbers a grouped message shows before "and N more".
 SHOWN_LINES = 5
-_ADDRESS = re.compile(r"^.*?, line \d+(?:, column '[^']*')?: ")
+_ADDRESS = re.compile(r"^.*?, line \d+(?:, column ('[^']*'))?: ")
 
 
 def grouped_problems(problems: list[InputProblem]) -> list[str]:
@@ -22,12 +22,17 @@ def grouped_problems(problems: list[InputProblem]) -> list[str]:
     >>> rows = [InputProblem("is not paid", "Status", n, "Failed", "p.csv", in_file=True) for n in (4, 9, 12)]
     >>> grouped_problems(rows)
     ["3 rows: column 'Status': 'Failed' is not paid (lines 4, 9, 12)"]
+    >>> grouped_problems([InputProblem("s.csv, line 2, column 'Subtotal': '1,234' is ambiguous", None, 2, None, "s.csv",
+    ...                                in_file=True)])  # the parser's address: its column kept, its line said once
+    ["1 row: column 'Subtotal': '1,234' is ambiguous (line 2)"]
     """
     groups: dict[tuple, list[int]] = {}
     for problem in problems:
-        message = _ADDRESS.sub("", problem.message)  # the parser's own address, said once below
+        address = _ADDRESS.match(problem.message)  # the parser's own address: file and line said once below
+        message = problem.message[address.end():] if address else problem.message
         what = message if problem.value is None else f"{problem.value!r} {message}"
-        column = f"column {problem.column!r}: " if problem.column else ""
+        column = f"column {problem.column!r}: " if problem.column else \
+            f"column {address[1]}: " if address and address[1] else ""
         groups.setdefault((column, what), []).append(problem.row)
     out = []
     for (column, what), lines in sorted(groups.items(), key=lambda g: -len(g[1])):
