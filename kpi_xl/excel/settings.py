@@ -22,7 +22,7 @@ from ..number_text import NumberTextError, parse_number
 from ..schema import CHOICES, NAMES, SETTINGS, sheet_title
 from .addresses import get_column_letter
 
-__all__ = ["Target", "read_settings", "read_targets", "cell_number", "yes_no", "SETTING_MESSAGES"]
+__all__ = ["Target", "read_settings", "read_targets", "cell_number", "yes_no", "chosen", "blank", "SETTING_MESSAGES"]
 
 
 class SettingsReader(Protocol):
@@ -73,7 +73,8 @@ _HEADING = ("Paramètres : {count} valeur(s) à corriger avant d'actualiser",
             "Settings: {count} value(s) to correct before refreshing")
 
 
-def _blank(value: Any) -> bool:
+def blank(value: Any) -> bool:
+    """An empty cell: nothing, or only spaces."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -181,7 +182,7 @@ def read_settings(reader: SettingsReader) -> tuple[dict[str, Any], dict[str, tup
                 raise
             raw[setting.key] = None  # a workbook built before the setting existed: as if blank
             continue
-        raw[setting.key] = None if _blank(value) else value
+        raw[setting.key] = None if blank(value) else value
         sheet, row, col = reader.name_cell(setting.name)
         cells[setting.key] = (sheet, row, get_column_letter(col))
     out, bad = _checks(raw)
@@ -198,7 +199,7 @@ def chosen(reader: SettingsReader, name: str, key: str, lang: str, *, extra: dic
     """The position of a choice setting's value among its choices (either language), None when blank; any other
     value stops with a message naming its cell."""
     value = reader.name_values(name)[0][0]
-    if _blank(value):
+    if blank(value):
         return None
     setting = next(s for s in SETTINGS if s.name == name)
     words = {" ".join(str(v).split()).casefold(): i for lang_ in ("fr", "en")
@@ -215,7 +216,7 @@ def chosen(reader: SettingsReader, name: str, key: str, lang: str, *, extra: dic
 def yes_no(reader: SettingsReader, name: str, key: str, lang: str) -> bool:
     """A yes/no setting (blank: no); any other value stops with a message naming its cell."""
     value = reader.name_values(name)[0][0]
-    if isinstance(value, (bool, int, float)) and not _blank(value) and value in (0, 1):  # TRUE/FALSE, 1 or 0
+    if isinstance(value, (bool, int, float)) and not blank(value) and value in (0, 1):  # TRUE/FALSE, 1 or 0
         return bool(value)
     return chosen(reader, name, key, lang, extra={"true": 0, "vrai": 0, "1": 0, "false": 1, "faux": 1, "0": 1}) == 0
 
@@ -235,19 +236,19 @@ def read_targets(reader: SettingsReader) -> tuple[dict[str, Target], list[InputP
     for row_number, row in enumerate(values[1:], start=header_row + 1):
         row = list(row) + [None] * (5 - len(row))
         label, target, direction, tolerance, key = row[:5]
-        if _blank(key):
+        if blank(key):
             continue
-        goal = None if _blank(target) else cell_number(target)
-        if goal is None and not _blank(target):
+        goal = None if blank(target) else cell_number(target)
+        if goal is None and not blank(target):
             problem(f"is not a number: the tile of {label} shows no target", 1, row_number, target)
-        way = 0 if _blank(direction) else directions.get(" ".join(str(direction).split()).casefold())
+        way = 0 if blank(direction) else directions.get(" ".join(str(direction).split()).casefold())
         if way is None:
             problem(f"is not a direction ({' / '.join(CHOICES['direction']['fr'])}, "
                     f"{' / '.join(CHOICES['direction']['en'])}): the tile of {label} shows no status",
                     2, row_number, direction)
             goal = None
-        tol = None if _blank(tolerance) else cell_number(tolerance)
-        if not _blank(tolerance) and (tol is None or tol < 0):
+        tol = None if blank(tolerance) else cell_number(tolerance)
+        if not blank(tolerance) and (tol is None or tol < 0):
             problem(f"is not a tolerance (a number, 0 or more, in the KPI's unit): 10 % of the target is used for "
                     f"{label}", 3, row_number, tolerance)
             tol = None
