@@ -15,6 +15,10 @@ __all__ = ["InputProblem", "KpiInputError", "one_of", "show_value"]
 MESSAGE_PROBLEM_LIMIT = 10
 
 
+#: The words of an address, per language: sheet, file, row, line, column.
+_WHERE = {"en": ("sheet", "file", "row", "line", "column"), "fr": ("feuille", "fichier", "ligne", "ligne", "colonne")}
+
+
 @dataclass(frozen=True)
 class InputProblem:
     """One problem found in the input: a message and its address.
@@ -48,15 +52,16 @@ class InputProblem:
     sheet: str | None = None
     in_file: bool = False  # True: ``sheet`` is a file name and ``row`` a line number
 
-    def address(self) -> str:
-        """Where the problem sits, e.g. ``"sheet 'Orders', row 3, column 'date'"``."""
+    def address(self, lang: str = "en") -> str:
+        """Where the problem sits, e.g. ``"sheet 'Orders', row 3, column 'date'"`` (``lang="fr"``: in French)."""
+        sheet, file, row, line, column = _WHERE[lang]
         parts = []
         if self.sheet is not None:
-            parts.append(f"{'file' if self.in_file else 'sheet'} {self.sheet!r}")
+            parts.append(f"{file if self.in_file else sheet} {self.sheet!r}")
         if self.row is not None:
-            parts.append(f"{'line' if self.in_file else 'row'} {self.row}")
+            parts.append(f"{line if self.in_file else row} {self.row}")
         if self.column is not None:
-            parts.append(f"column {self.column!r}")
+            parts.append(f"{column} {self.column!r}")
         return ", ".join(parts)
 
     def __str__(self) -> str:

@@ -168,13 +168,7 @@ def problem_line(problem: InputProblem, lang: str) -> str:
     """
     if lang != "fr":
         return str(problem)
-    parts = []
-    if problem.sheet is not None:
-        parts.append(f"{'fichier' if problem.in_file else 'feuille'} {problem.sheet!r}")
-    if problem.row is not None:
-        parts.append(f"ligne {problem.row}")
-    if problem.column is not None:
-        parts.append(f"colonne {problem.column!r}")
+    where = problem.address("fr")
     message = problem_text(problem.message, lang)
     what = message if problem.value is None else f"{show_value(problem.value)} {message}"
-    return f"{', '.join(parts)} : {what}" if parts else what
+    return f"{where} : {what}" if where else what
