@@ -32,7 +32,7 @@ json.dumps(found)`));
 out.steps.push("wheel imported as far as it goes without numpy");
 let failure = "";
 try {
-  await py.loadPackage(["numpy", "pandas", "scipy"], { messageCallback: () => {}, errorCallback: (m) => { failure ||= m; } });
+  await py.loadPackage(["numpy", "pandas", "scipy"], { messageCallback: () => {}, errorCallback: (m) => { failure += (failure ? " " : "") + m.trim(); } });
 } catch (error) {
   failure ||= String(error).split("\n")[0];
 }
