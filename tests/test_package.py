@@ -92,3 +92,39 @@ def test_a_member_streamed_raw_inflates_to_what_zipfile_reads(tmp_path, monkeypa
         for name, size in (("deflated.xml", 1000), ("deflated.xml", 1 << 20), ("stored.xml", 64)):
             chunks = list(_chunks(archive, name, size))
             assert b"".join(chunks) == archive.read(name) and len(b"".join(chunks)) in (len(xml), 5000)
+
+
+def test_a_streamed_member_comes_from_the_file_the_archive_opened(tmp_path):
+    """Another kpi-xl (or Excel) may put a new file at the path while a save scans the sheets: the scan reads
+    the file whose central directory it holds, not whatever is at the path now (it crashed with 'no local
+    header' in a two-process refresh)."""
+    import os
+
+    from kpi_xl.excel.package import _chunks
+
+    path, other = tmp_path / "book.xlsx", tmp_path / "other.xlsx"
+    sheet = b"<worksheet>" + b"<row/>" * 50_000 + b"</worksheet>"  # hand-made: 300,023 bytes, deflated
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("a.txt", b"x" * 1000)
+        book.writestr("xl/worksheets/sheet1.xml", sheet)
+    with zipfile.ZipFile(other, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/worksheets/sheet1.xml", b"<worksheet>changed</worksheet>")
+    with zipfile.ZipFile(path) as archive:
+        os.replace(other, path)  # the path now holds another file
+        assert b"".join(_chunks(archive, "xl/worksheets/sheet1.xml", 4096)) == sheet
+
+
+def test_a_save_after_another_save_is_refused_with_a_message(tmp_path):
+    """Two packages of one file: the second save finds the file changed and writes nothing."""
+    from kpi_xl.errors import KpiInputError
+    from kpi_xl.template.build import build_template
+
+    path = build_template(tmp_path / "book.xlsm")
+    first, second = Package(path), Package(path)
+    first.write_cells("Paramètres", {(3, 3): "Première"})
+    first.save()
+    saved = path.read_bytes()
+    second.write_cells("Paramètres", {(3, 3): "Seconde"})
+    with pytest.raises(KpiInputError, match="changed since kpi-xl read it"):
+        second.save()
+    assert path.read_bytes() == saved

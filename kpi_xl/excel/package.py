@@ -360,9 +360,9 @@ class Package:
         target = Path(path) if path is not None else self.path
         for part, tree in self._trees.items():
             self.parts[part] = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", standalone=True)
-        if recalculate:
-            self._full_recalculation()
-        with save_guard(self.path, self._read_as, target):
+        with save_guard(self.path, self._read_as, target):  # under the lock, the file checked unchanged:
+            if recalculate:  # the scan reads untouched sheets from the file, at the offsets read when it was opened
+                self._full_recalculation()
             self._write(target)
         if target.resolve() == self.path.resolve():
             self._read_as = fingerprint(self.path)
@@ -449,7 +449,9 @@ def _chunks(archive: zipfile.ZipFile, name: str, size: int = 1 << 20):
                 yield chunk
         return
     inflater = _inflater()
-    with open(archive.filename, "rb") as source:
+    # the archive's own open file (a copy of its handle), never the path again: another program may have put
+    # a new file there since the archive read its central directory
+    with os.fdopen(os.dup(archive.fp.fileno()), "rb") as source:
         _seek_data(source, info)
         left = info.compress_size
         while left > 0:
