@@ -28,8 +28,8 @@ from .values import Formatted, Formula
 __all__ = ["FileBook", "LiveBook", "fill_inputs", "fill_sample"]
 
 
-#: What a cell holding a formula without a saved value reads as (Settings, targets): a text the checks refuse
-#: by its cell, where a blank would silently mean the default.
+#: What a named cell (a setting) holding a formula without a saved value reads as: a text the Settings checks
+#: refuse by its cell, where a blank would silently mean the default.
 UNCALCULATED_SETTING = "(formule sans valeur enregistrée / formula without a saved value)"
 
 
@@ -42,23 +42,25 @@ class FileBook:
         self.package = Package(path)
 
     def table_values(self, table: str) -> tuple[str, int, list[list[Any]]]:
+        """A table's cells, header first; an error cell holds its error, a formula without a saved value is
+        empty (the input reader finds it with :meth:`cell_marks` and says so)."""
         if table not in self.package.tables:
             raise KpiInputError(f"{self.package.path.name} has no table {table!r}: was its sheet deleted or the "
                                 "table converted to a range? Take a fresh copy of the template.")
         ref = self.package.tables[table]
         return ref.sheet, ref.first_row, self._marked_area(table, ref.sheet, ref.first_row, ref.first_col,
-                                                           ref.last_row, ref.last_col)
+                                                           ref.last_row, ref.last_col, uncalculated="")
 
-    def _marked_area(self, name: str, sheet: str, r1: int, c1: int, r2: int, c2: int) -> Any:
+    def _marked_area(self, name: str, sheet: str, r1: int, c1: int, r2: int, c2: int, *, uncalculated: str) -> Any:
         """An area's values with each error cell holding its error (``#N/A``), as Excel and the live book show
-        it, and a formula without a saved value a text that says so; calamine reads both as empty."""
+        it (calamine reads it as empty), and each formula without a saved value holding ``uncalculated``."""
         values = self.package.area(sheet, r1, c1, r2, c2)
         if (values == "").any():
             from .package import TableRef
 
             area = TableRef(name, sheet, self.package.sheets[sheet], r1 - 1, c1, r2, c2)
             for (row, col), mark in file_marks(self.package, area).items():
-                values[row - r1][col] = mark or UNCALCULATED_SETTING  # never read as blank, i.e. the default
+                values[row - r1][col] = mark or uncalculated
         return values
 
     def table_columns(self, table: str) -> tuple[str, int, list[Any], list[Any]] | None:
@@ -76,9 +78,10 @@ class FileBook:
         return rows_below(self.package, self.package.tables[table])
 
     def name_values(self, name: str) -> list[list[Any]]:
-        """The values of a name's area; an error cell holds its error (``#N/A``), as Excel shows it."""
+        """The values of a name's area; an error cell holds its error (``#N/A``), as Excel shows it, and a formula
+        without a saved value :data:`UNCALCULATED_SETTING`."""
         sheet, (r1, c1, r2, c2) = self.package.name_target(name)
-        return self._marked_area(name, sheet, r1, c1, r2, c2)
+        return self._marked_area(name, sheet, r1, c1, r2, c2, uncalculated=UNCALCULATED_SETTING)
 
     def name_cell(self, name: str) -> tuple[str, int, int]:
         """The sheet, row and column of a defined name's top-left cell."""
