@@ -258,3 +258,13 @@ def test_clv_formula_spills_the_core_result():
     discounted = udfs.KPI_CLV(*columns, 24, [[0.10]], "EN")
     assert discounted[0][0] == "Customer"
     assert udfs.KPI_CLV(*columns, 0) == f"{ERROR_PREFIX} horizon_months is 0: use a whole number of months, at least 1"
+
+
+def test_a_date_typed_as_text_is_read_whole():
+    """'2024-01-311' is no date (its first ten characters were read as 31 January); a time after the day is fine."""
+    from kpi_xl.errors import KpiInputError
+    from kpi_xl.excel.cells import dates_in
+
+    assert dates_in(["2024-01-31 10:30"], "order_dates").tolist() == [pd.Timestamp("2024-01-31")]
+    with pytest.raises(KpiInputError, match="order_dates is '2024-01-311', not a date"):
+        dates_in(["2024-01-311"], "order_dates")

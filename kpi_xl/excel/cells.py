@@ -24,7 +24,7 @@ from ..number_text import NumberTextError, parse_number
 from ..table_checks import blank_mask, ids_as_text
 
 __all__ = ["cells", "option", "numbers_in", "total", "single", "dates_in", "ids_in", "id_column", "order_rows", "is_blank",
-           "EXCEL_EPOCH"]
+           "cell_day", "cell_number", "EXCEL_EPOCH"]
 
 #: Day 0 of Excel's 1900 date system (serial 1 is 1900-01-01, counting the fictitious 1900-02-29).
 EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
@@ -147,20 +147,41 @@ def option(value: Any, name: str) -> str | None:
     return str(found[0]).strip() if found else None
 
 
-def _date(value: Any, where: str) -> pd.Timestamp:
-    if isinstance(value, bool):
-        raise KpiInputError(f"{where} is {'TRUE' if value else 'FALSE'}, not a date")
+def cell_day(value: Any) -> pd.Timestamp | None:
+    """The day of a date cell, or of an ISO date typed as text (the whole text: ``2025-06-01`` or
+    ``2025-06-01 10:30``, never the first ten characters of ``2025-06-301``); None for anything else.
+
+    >>> cell_day(" 2025-06-01 10:30 "), cell_day("2025-06-301"), cell_day(45000)
+    (Timestamp('2025-06-01 00:00:00'), None, None)
+    """
     if isinstance(value, (_dt.date, _dt.datetime)):
         stamp = pd.Timestamp(value)
         return (stamp.tz_localize(None) if stamp.tzinfo else stamp).normalize()
-    if isinstance(value, numbers.Real) and 1 <= float(value) <= _LAST_SERIAL:
-        return pd.Timestamp(EXCEL_EPOCH + _dt.timedelta(days=int(float(value))))
     if isinstance(value, str):
         try:
-            return pd.Timestamp(_dt.date.fromisoformat(value.strip()[:10]))
+            return pd.Timestamp(_dt.datetime.fromisoformat(value.strip()).date())
         except ValueError:
-            pass
-    raise KpiInputError(f"{where} is {value!r}, not a date (use a date cell or YYYY-MM-DD)")
+            return None
+    return None
+
+
+def cell_number(value: Any) -> float | None:
+    """A cell's number (a number, or a text read by :func:`~kpi_xl.number_text.parse_number`); None otherwise."""
+    try:
+        return _number(value, "")
+    except KpiInputError:
+        return None
+
+
+def _date(value: Any, where: str) -> pd.Timestamp:
+    if isinstance(value, bool):
+        raise KpiInputError(f"{where} is {'TRUE' if value else 'FALSE'}, not a date")
+    if isinstance(value, numbers.Real) and 1 <= float(value) <= _LAST_SERIAL:
+        return pd.Timestamp(EXCEL_EPOCH + _dt.timedelta(days=int(float(value))))
+    day = cell_day(value)
+    if day is None:
+        raise KpiInputError(f"{where} is {value!r}, not a date (use a date cell or YYYY-MM-DD)")
+    return day
 
 
 def dates_in(values: list[Any], name: str, positions: list[int] | None = None,

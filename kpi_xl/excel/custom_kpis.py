@@ -17,7 +17,7 @@ from ..errors import InputProblem
 from ..schema import CHOICES
 from ..table_checks import is_blank
 from .inputs import Inputs, Target
-from .settings import cell_number
+from .cells import cell_number
 
 __all__ = ["CustomKpi", "custom_kpis"]
 

@@ -18,8 +18,8 @@ from ..errors import InputProblem, KpiInputError
 from ..schema import IMPORT_ONLY_TABLES, INPUT_TABLES, InputTable
 from ..table_checks import blank_mask
 from .cell_marks import EXCEL_ERRORS, below_problem
+from .cells import is_blank
 from .settings import Target, read_settings, read_targets
-from .settings import blank as empty_cell
 
 __all__ = ["BookReader", "Inputs", "read_inputs", "read_table", "Target"]
 
@@ -77,7 +77,7 @@ def _read_table(reader: BookReader, spec: InputTable) -> tuple[pd.DataFrame, str
     else:
         sheet, header_row, values = reader.table_values(spec.table)
         header_cells, columns = values[0], _cell_columns(values[1:], len(values[0]))
-    headers = [str(h).strip() if not empty_cell(h) else "" for h in header_cells]
+    headers = [str(h).strip() if not is_blank(h) else "" for h in header_cells]
     wanted = {}
     for column in spec.columns:
         for label in (column.fr, column.en):

@@ -18,11 +18,12 @@ from typing import Any, Protocol
 import pandas as pd
 
 from ..errors import InputProblem, KpiInputError
-from ..number_text import NumberTextError, parse_number
 from ..schema import CHOICES, NAMES, SETTINGS, sheet_title
 from .addresses import get_column_letter
+from .cells import cell_day, cell_number
+from .cells import is_blank
 
-__all__ = ["Target", "read_settings", "read_targets", "cell_number", "yes_no", "chosen", "blank", "SETTING_MESSAGES"]
+__all__ = ["Target", "read_settings", "read_targets", "yes_no", "chosen", "SETTING_MESSAGES"]
 
 
 class SettingsReader(Protocol):
@@ -73,39 +74,11 @@ _HEADING = ("Paramètres : {count} valeur(s) à corriger avant d'actualiser",
             "Settings: {count} value(s) to correct before refreshing")
 
 
-def blank(value: Any) -> bool:
-    """An empty cell: nothing, or only spaces."""
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def cell_number(value: Any) -> float | None:
-    """A cell's number: a number, or a text read by the one parser of numbers typed as text; None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value) if pd.notna(value) and abs(value) != float("inf") else None
-    if isinstance(value, str):
-        try:
-            return parse_number(value)
-        except NumberTextError:
-            return None
-    return None
-
-
 def _date(value: Any) -> pd.Timestamp | None:
-    """A date cell, or an ISO date (or month) typed as text; None for anything else (a bare number too)."""
-    if isinstance(value, (_dt.date, _dt.datetime, pd.Timestamp)):
-        stamp = pd.Timestamp(value)
-        return (stamp.tz_localize(None) if stamp.tzinfo else stamp).normalize()
-    if isinstance(value, str):
-        text = value.strip()
-        if re.fullmatch(r"\d{4}-\d{2}", text):
-            text += "-01"
-        try:  # the whole text: 2025-06-01 or 2025-06-01 00:00:00, never the first ten characters of 2025-06-301
-            return pd.Timestamp(_dt.datetime.fromisoformat(text).date())
-        except ValueError:
-            return None
-    return None
+    """A date cell, or an ISO date (or month, ``2025-06``) typed as text; None for anything else (a number too)."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value.strip()):
+        value = value.strip() + "-01"
+    return cell_day(value)
 
 
 def _shown(value: Any) -> str:
@@ -182,7 +155,7 @@ def read_settings(reader: SettingsReader) -> tuple[dict[str, Any], dict[str, tup
                 raise
             raw[setting.key] = None  # a workbook built before the setting existed: as if blank
             continue
-        raw[setting.key] = None if blank(value) else value
+        raw[setting.key] = None if is_blank(value) else value
         sheet, row, col = reader.name_cell(setting.name)
         cells[setting.key] = (sheet, row, get_column_letter(col))
     out, bad = _checks(raw)
@@ -195,17 +168,24 @@ def read_settings(reader: SettingsReader) -> tuple[dict[str, Any], dict[str, tup
     return out, cells
 
 
+def _folded(value: Any) -> str:
+    """A choice as typed, compared without case or extra spaces."""
+    return " ".join(str(value).split()).casefold()
+
+
+def _choice_words(choices: str) -> dict[str, int]:
+    """Each word of a drop-down (``CHOICES[choices]``), in French and in English, to its position."""
+    return {_folded(v): i for lang in ("fr", "en") for i, v in enumerate(CHOICES[choices][lang])}
+
+
 def chosen(reader: SettingsReader, name: str, key: str, lang: str, *, extra: dict[str, int] | None = None) -> int | None:
     """The position of a choice setting's value among its choices (either language), None when blank; any other
     value stops with a message naming its cell."""
     value = reader.name_values(name)[0][0]
-    if blank(value):
+    if is_blank(value):
         return None
     setting = next(s for s in SETTINGS if s.name == name)
-    words = {" ".join(str(v).split()).casefold(): i for lang_ in ("fr", "en")
-             for i, v in enumerate(CHOICES[setting.choices][lang_])}
-    words.update(extra or {})
-    choice = words.get(" ".join(str(value).split()).casefold())
+    choice = {**_choice_words(setting.choices), **(extra or {})}.get(_folded(value))
     if choice is None:
         sheet, row, col = reader.name_cell(name)
         raise KpiInputError(SETTING_MESSAGES[key][lang == "en"].format(cell=f"{sheet}!{get_column_letter(col)}{row}",
@@ -216,7 +196,7 @@ def chosen(reader: SettingsReader, name: str, key: str, lang: str, *, extra: dic
 def yes_no(reader: SettingsReader, name: str, key: str, lang: str) -> bool:
     """A yes/no setting (blank: no); any other value stops with a message naming its cell."""
     value = reader.name_values(name)[0][0]
-    if isinstance(value, (bool, int, float)) and not blank(value) and value in (0, 1):  # TRUE/FALSE, 1 or 0
+    if isinstance(value, (bool, int, float)) and not is_blank(value) and value in (0, 1):  # TRUE/FALSE, 1 or 0
         return bool(value)
     return chosen(reader, name, key, lang, extra={"true": 0, "vrai": 0, "1": 0, "false": 1, "faux": 1, "0": 1}) == 0
 
@@ -226,8 +206,7 @@ def read_targets(reader: SettingsReader) -> tuple[dict[str, Target], list[InputP
     problem naming its row and column, and that KPI's tile gets no colour (a tolerance: 10 % is used)."""
     sheet, header_row, values = reader.table_values(NAMES["targets"])
     headers = [str(h) for h in values[0]] + [""] * 5
-    directions = {" ".join(str(v).split()).casefold(): i for lang in ("fr", "en")
-                  for i, v in enumerate(CHOICES["direction"][lang])}
+    directions = _choice_words("direction")
     out, problems = {}, []
 
     def problem(message: str, column: int, row: int, value: Any) -> None:
@@ -236,19 +215,19 @@ def read_targets(reader: SettingsReader) -> tuple[dict[str, Target], list[InputP
     for row_number, row in enumerate(values[1:], start=header_row + 1):
         row = list(row) + [None] * (5 - len(row))
         label, target, direction, tolerance, key = row[:5]
-        if blank(key):
+        if is_blank(key):
             continue
-        goal = None if blank(target) else cell_number(target)
-        if goal is None and not blank(target):
+        goal = None if is_blank(target) else cell_number(target)
+        if goal is None and not is_blank(target):
             problem(f"is not a number: the tile of {label} shows no target", 1, row_number, target)
-        way = 0 if blank(direction) else directions.get(" ".join(str(direction).split()).casefold())
+        way = 0 if is_blank(direction) else directions.get(_folded(direction))
         if way is None:
             problem(f"is not a direction ({' / '.join(CHOICES['direction']['fr'])}, "
                     f"{' / '.join(CHOICES['direction']['en'])}): the tile of {label} shows no status",
                     2, row_number, direction)
             goal = None
-        tol = None if blank(tolerance) else cell_number(tolerance)
-        if not blank(tolerance) and (tol is None or tol < 0):
+        tol = None if is_blank(tolerance) else cell_number(tolerance)
+        if not is_blank(tolerance) and (tol is None or tol < 0):
             problem(f"is not a tolerance (a number, 0 or more, in the KPI's unit): 10 % of the target is used for "
                     f"{label}", 3, row_number, tolerance)
             tol = None
