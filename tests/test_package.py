@@ -128,3 +128,17 @@ def test_a_save_after_another_save_is_refused_with_a_message(tmp_path):
     with pytest.raises(KpiInputError, match="changed since kpi-xl read it"):
         second.save()
     assert path.read_bytes() == saved
+
+
+def test_a_formula_written_in_this_session_asks_excel_to_recalculate(tmp_path):
+    """The save's scan reads a sheet written in this session from memory, not the file's older copy: a formula
+    just written (here a user's own, through the package) is seen and sets fullCalcOnLoad."""
+    from kpi_xl.excel.values import Formula
+    from kpi_xl.template.build import build_template
+
+    path = build_template(tmp_path / "book.xlsm")
+    package = Package(path)
+    package.write_cells("Paramètres", {(1, 10): Formula("SUM(1,2)")})
+    package.save()
+    with zipfile.ZipFile(path) as saved:
+        assert 'fullCalcOnLoad="1"' in saved.read("xl/workbook.xml").decode()

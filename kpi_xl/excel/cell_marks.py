@@ -18,7 +18,7 @@ below when the sheet's used area (``<dimension>``) reaches past the table.
 from __future__ import annotations
 
 import re
-import zipfile
+from contextlib import closing
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputProblem
@@ -45,23 +45,18 @@ UNCALCULATED = ""  # the mark of a formula without a saved value
 
 def _rows_xml(package: Package, sheet: str):
     """A sheet's XML in pieces that end with a whole row, streamed: a sheet of a million rows is never held."""
-    part = package.sheets[sheet]
-    if package.parts.changed(part):
-        yield package.parts[part]
-        return
-    with zipfile.ZipFile(package.path) as archive, archive.open(part) as stream:
-        tail = b""
-        while chunk := stream.read(1 << 20):
-            data = tail + chunk
-            cut = data.rfind(b"</row>")
-            if cut == -1:
-                tail = data
-                continue
-            cut += len(b"</row>")
-            yield data[:cut]
-            tail = data[cut:]
-        if tail:
-            yield tail
+    tail = b""
+    for chunk in package.part_chunks(package.sheets[sheet]):
+        data = tail + chunk
+        cut = data.rfind(b"</row>")
+        if cut == -1:
+            tail = data
+            continue
+        cut += len(b"</row>")
+        yield data[:cut]
+        tail = data[cut:]
+    if tail:
+        yield tail
 
 
 def file_marks(package: Package, ref: TableRef) -> dict[tuple[int, int], str]:
@@ -87,12 +82,8 @@ def file_marks(package: Package, ref: TableRef) -> dict[tuple[int, int], str]:
 
 def used_last_row(package: Package, sheet: str) -> int | None:
     """The last row of a sheet's used area as its ``<dimension>`` says (the first bytes of its XML), or None."""
-    part = package.sheets[sheet]
-    if package.parts.changed(part):
-        head = package.parts[part][:1 << 14]
-    else:
-        with zipfile.ZipFile(package.path) as archive, archive.open(part) as stream:
-            head = stream.read(1 << 14)
+    with closing(package.part_chunks(package.sheets[sheet])) as chunks:
+        head = next(chunks, b"")[:1 << 14]
     match = _DIMENSION.search(head)
     return int(match.group(1)) if match else None
 
