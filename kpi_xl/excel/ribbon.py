@@ -11,6 +11,7 @@ from ..errors import KpiInputError
 from ..problem_text import problem_line
 from .books import LiveBook, fill_sample
 from .refresh import refresh_book
+from .settings import workbook_language
 
 __all__ = ["refresh", "validate", "load_sample", "import_chosen_file", "run", "refreshed", "checked",
            "sample_loaded", "sample_shop_tables"]
@@ -62,7 +63,7 @@ def sample_shop_tables(book: LiveBook) -> tuple[dict, str]:
     """The sample shop's input tables in the workbook's language, and that language."""
     from ..sample import sample_shop  # the sample generator only when asked
 
-    lang = "en" if str(book.name_values("kpi_language")[0][0]).upper() == "EN" else "fr"
+    lang = workbook_language(book)
     return sample_shop().tables(lang), lang
 
 

@@ -23,7 +23,7 @@ from .addresses import get_column_letter
 from .cells import cell_day, cell_number
 from .cells import is_blank
 
-__all__ = ["Target", "read_settings", "read_targets", "yes_no", "chosen", "SETTING_MESSAGES"]
+__all__ = ["Target", "read_settings", "read_targets", "yes_no", "chosen", "workbook_language", "SETTING_MESSAGES"]
 
 
 class SettingsReader(Protocol):
@@ -166,6 +166,12 @@ def read_settings(reader: SettingsReader) -> tuple[dict[str, Any], dict[str, tup
         heading = _HEADING[english].format(count=len(bad))
         raise KpiInputError("\n  ".join([heading, *lines]))
     return out, cells
+
+
+def workbook_language(reader: SettingsReader) -> str:
+    """The workbook's language as its Settings say: ``"en"`` for EN, else ``"fr"`` (the checks of
+    :func:`read_settings` refuse any other value when it refreshes)."""
+    return "en" if str(reader.name_values("kpi_language")[0][0]).strip().upper() == "EN" else "fr"
 
 
 def _folded(value: Any) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import KpiInputError
-from ..excel.settings import chosen, yes_no
+from ..excel.settings import chosen, workbook_language, yes_no
 from ..schema import INPUT_TABLES
 from .ads import GOOGLE_SIGNATURES, google_ads, meta_ads
 from .csvfile import Block, read_blocks, read_frame
@@ -105,14 +105,13 @@ def import_into(book: Any, source: str, path: str | Path, options: Options | Non
     The Settings' *count only paid orders* applies unless ``options`` already ask for it, and their *dates like
     03/04/2026* (day or month first) unless ``options`` give the order.
     """
-    settings = {name: book.name_values(name)[0][0] for name in ("kpi_currency", "kpi_language")}
-    lang = "en" if str(settings["kpi_language"]).strip().upper() == "EN" else "fr"
+    lang = workbook_language(book)
     paid_only = _if_present(book, "kpi_paid_only", lambda: yes_no(book, "kpi_paid_only", "paid_only", lang))
     order = _if_present(book, "kpi_date_order", lambda: chosen(book, "kpi_date_order", "date_order", lang))
     options = options or Options()
     found = parse(source, path, Options(options.day_order or (None if order is None else ("dmy", "mdy")[order]),
                                         options.paid_only or bool(paid_only)))
-    return merge_into(book, found, currency=str(settings["kpi_currency"] or "EUR"), lang=lang, file=Path(path).name)
+    return merge_into(book, found, currency=str(book.name_values("kpi_currency")[0][0] or "EUR"), lang=lang, file=Path(path).name)
 
 
 def import_file(source: str, path: str | Path, book_path: str | Path, options: Options | None = None) -> ImportReport:
