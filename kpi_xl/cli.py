@@ -221,13 +221,12 @@ def _never_over_data(out: Path, edition: str, force: bool) -> None:
                             f"extension does not match its content: name it {out.stem}{wanted}")
     if force or not out.exists():
         return
-    from .excel.books import FileBook
+    from .excel.books import FileBook, filled_sheet
     from .schema import INPUT_TABLES
 
     try:
         book = FileBook(out)
-        filled = [key for key, spec in INPUT_TABLES.items()
-                  if any(v not in (None, "") for row in book.table_values(spec.table)[2][1:] for v in row)]
+        filled = [key for key, spec in INPUT_TABLES.items() if filled_sheet(book, spec.table) is not None]
     except KpiInputError:
         filled = ["?"]
     if filled:

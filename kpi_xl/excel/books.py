@@ -25,7 +25,7 @@ from ..schema import INPUT_TABLES, SETTINGS, choice_label
 from .cell_marks import file_marks, rows_below
 from .values import Formatted, Formula
 
-__all__ = ["FileBook", "LiveBook", "fill_inputs", "fill_sample"]
+__all__ = ["FileBook", "LiveBook", "fill_inputs", "fill_sample", "filled_sheet"]
 
 
 #: What a named cell (a setting) holding a formula without a saved value reads as: a text the Settings checks
@@ -285,6 +285,12 @@ def fill_inputs(book: FileBook | LiveBook, tables: dict[str, Any], lang: str = "
                 row.append(value.item() if hasattr(value, "item") else value)
             rows.append(row)
         book.write_table(spec.table, rows)
+
+
+def filled_sheet(book: FileBook | LiveBook, table: str) -> str | None:
+    """The sheet of a table holding any value below its header (someone's data), else None."""
+    sheet, _row, values = book.table_values(table)
+    return sheet if any(value not in (None, "") for row in values[1:] for value in row) else None
 
 
 def fill_sample(book: FileBook | LiveBook, tables: dict[str, Any], lang: str = "fr") -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import KpiInputError
-from ..excel.books import LiveBook, fill_sample
+from ..excel.books import LiveBook, fill_sample, filled_sheet
 from ..excel.ribbon import checked, refreshed, run, sample_shop_tables
 from ..layout import LITE_STATUS_NAME
 from ..schema import INPUT_TABLES
@@ -29,6 +29,8 @@ DATA_DIR = Path("/data")
 #: The exports the importers read.
 IMPORTABLE = (".csv", ".tsv", ".txt")
 _DONE = "Terminé / Done"
+#: The tables the sample loads only into when they are empty (it never mixes a shop's data with its own).
+_SAMPLE_NEEDS_EMPTY = ("orders", "traffic", "marketing", "social")
 #: What Load the sample says: the refresh is the next click (this one cannot read what it wrote).
 SAMPLE_LOADED = "Exemple chargé : cliquez sur Actualiser. / Sample loaded: click Refresh."
 
@@ -89,21 +91,16 @@ def import_files(book: Any) -> str:
     return _script(book, _imported)
 
 
-def _holds_data(book: LiveBook, table: str) -> tuple[str, bool]:
-    sheet, _row, values = book.table_values(table)
-    return sheet, any(value not in (None, "") for row in values[1:] for value in row)
-
-
 def _sample_into_empty_tables(book: LiveBook) -> str:
-    for key in ("orders", "traffic", "marketing", "social"):
-        sheet, full = _holds_data(book, INPUT_TABLES[key].table)
-        if full:
+    for key in _SAMPLE_NEEDS_EMPTY:
+        sheet = filled_sheet(book, INPUT_TABLES[key].table)
+        if sheet is not None:
             raise KpiInputError(f"La feuille {sheet} contient déjà des données : l'exemple ne remplace rien. Videz "
                                 f"les tables de saisie d'abord. / The sheet {sheet} already holds data: the sample "
                                 "replaces nothing. Empty the input tables first.")
     tables, lang = sample_shop_tables(book)
     kept = {key: frame for key, frame in tables.items()  # the user's own KPIs (and any other table) stay theirs
-            if key not in INPUT_TABLES or not _holds_data(book, INPUT_TABLES[key].table)[1]}
+            if key in _SAMPLE_NEEDS_EMPTY or key not in INPUT_TABLES or filled_sheet(book, INPUT_TABLES[key].table) is None}
     fill_sample(book, kept, lang)
     return SAMPLE_LOADED
 
