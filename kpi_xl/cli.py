@@ -215,7 +215,9 @@ def _kpis(args: argparse.Namespace) -> int:
 
 def _never_over_data(out: Path, edition: str, force: bool) -> None:
     """Refuse a name whose extension Excel would refuse, and a workbook holding someone's data (unless forced)."""
-    wanted = ".xlsx" if edition == "lite" else ".xlsm"
+    from .template.build import EDITION_NAMES
+
+    wanted = Path(EDITION_NAMES[edition]).suffix
     if out.suffix.lower() != wanted:
         raise KpiInputError(f"{out.name}: the {edition} edition is a {wanted} workbook; Excel refuses a file whose "
                             f"extension does not match its content: name it {out.stem}{wanted}")
@@ -235,9 +237,9 @@ def _never_over_data(out: Path, edition: str, force: bool) -> None:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from .template.build import LITE_TEMPLATE_NAME, TEMPLATE_NAME, build_template
+    from .template.build import EDITION_NAMES, build_template
 
-    out = Path(args.out if args.out is not None else LITE_TEMPLATE_NAME if args.edition == "lite" else TEMPLATE_NAME)
+    out = Path(args.out if args.out is not None else EDITION_NAMES[args.edition])
     _never_over_data(out, args.edition, args.force)
     path = build_template(out, lang=args.lang, edition=args.edition)
     print(f"kpi-xl: built {path} ({path.stat().st_size:,} bytes, labels in {args.lang.upper()}, "

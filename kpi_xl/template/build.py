@@ -32,13 +32,15 @@ from .udf_wrapper import generate_udf_wrapper
 from .vba_project import build_vba_project
 from .vba_sources import template_modules
 
-__all__ = ["build_template", "RIBBON_XML", "TEMPLATE_NAME", "LITE_TEMPLATE_NAME", "EDITIONS", "BUILT_WITH_NAME",
+__all__ = ["build_template", "RIBBON_XML", "TEMPLATE_NAME", "LITE_TEMPLATE_NAME", "EDITIONS", "EDITION_NAMES", "BUILT_WITH_NAME",
            "XLSM_CONTENT_TYPE"]
 
 TEMPLATE_NAME = "workbook_template.xlsm"
 LITE_TEMPLATE_NAME = "workbook_template_lite.xlsx"
 #: The desktop edition (VBA, ribbon, classic xlwings) and the xlwings Lite edition (no VBA, buttons as shapes).
 EDITIONS = ("desktop", "lite")
+#: Each edition's file name (its extension is the one Excel expects of its content).
+EDITION_NAMES = {"desktop": TEMPLATE_NAME, "lite": LITE_TEMPLATE_NAME}
 RIBBON_XML = Path(__file__).resolve().parent / "ribbon" / "customUI.xml"
 #: Defined name holding the xlwings version whose VBA the workbook carries (read by `kpi-xl doctor`).
 BUILT_WITH_NAME = "kpi_xlwings_version"
@@ -129,7 +131,7 @@ def build_template(out: str | os.PathLike | None = None, *, lang: str = "fr", ed
         raise ValueError(f"lang must be 'fr' or 'en', not {lang!r}")
     if edition not in EDITIONS:
         raise ValueError(f"edition must be 'desktop' or 'lite', not {edition!r}")
-    path = Path(out if out is not None else LITE_TEMPLATE_NAME if edition == "lite" else TEMPLATE_NAME)
+    path = Path(out if out is not None else EDITION_NAMES[edition])
     if edition == "lite":
         data = _lite(_workbook_bytes(lang, edition), lang)
     else:
