@@ -23,7 +23,7 @@ import pandas as pd
 
 from ._numbers import as_index
 from .order_table import COLUMNS, ValidOrders
-from .orders import _ordered
+from .orders import _ordered, first_of_customer
 
 __all__ = ["is_paid_channel", "is_email_channel", "channel_months"]
 
@@ -82,7 +82,7 @@ def channel_months(valid: ValidOrders, months: pd.PeriodIndex) -> pd.DataFrame:
     out["paid_channel_revenue"] = np.where(any_tagged, revenue, np.nan)
     ordered = _ordered(valid)  # paid orders sorted by customer then date: a customer's first row is their first
     code = ordered["_code"].to_numpy()
-    first = ordered["_row"].to_numpy()[np.flatnonzero(np.r_[True, code[1:] != code[:-1]])]
+    first = ordered["_row"].to_numpy()[np.flatnonzero(first_of_customer(code))]
     first = first[inside[first]]
     new_paid = np.bincount(as_index(month[first[paid[first]]]), minlength=size).astype(float)
     new_tagged = np.bincount(as_index(month[first[tagged[first]]]), minlength=size) > 0

@@ -29,7 +29,7 @@ from .clv_models import (BgNbd, GammaGamma, bgnbd_log_likelihood, expected_purch
                          fit_gamma_gamma, gamma_gamma_log_likelihood, probability_alive)
 from .errors import KpiInputError, one_of
 from .order_table import COLUMNS, ValidOrders, prepare_orders
-from .orders import _days, _ordered, by_customer_id, customer_ids
+from .orders import _days, _ordered, by_customer_id, customer_ids, first_of_customer
 
 __all__ = ["UNITS", "BgNbd", "GammaGamma", "rfm_summary", "bgnbd_log_likelihood", "fit_bgnbd",
            "expected_purchases", "probability_alive", "gamma_gamma_log_likelihood", "fit_gamma_gamma",
@@ -78,7 +78,7 @@ def rfm_summary(orders: pd.DataFrame | ValidOrders, *, unit: str = "week", end: 
     if not kept.any():
         raise KpiInputError(f"orders: no paid order on or before {end_day.date()}")
     day, code, revenue = day[kept], code[kept], counted[REVENUE].to_numpy(dtype=float)[kept]
-    first_row = np.r_[True, code[1:] != code[:-1]]
+    first_row = first_of_customer(code)
     purchase = first_row | np.r_[True, day[1:] != day[:-1]]  # orders of one customer and day: one purchase
     amount = np.bincount(as_index(np.cumsum(purchase) - 1), weights=revenue)  # of each purchase
     customer = code[first_row]

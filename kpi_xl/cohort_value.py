@@ -35,7 +35,7 @@ import pandas as pd
 from ._numbers import as_index, safe_divide
 from .errors import KpiInputError
 from .order_table import COLUMNS, ValidOrders, prepare_orders
-from .orders import _ordered
+from .orders import _ordered, first_of_customer
 
 __all__ = ["MEASURES", "DEFAULT_AGES", "cumulative_value", "realised_ltv", "LatestLtv", "latest_realised_ltv",
            "cac_payback_months", "repurchase_rate"]
@@ -99,7 +99,7 @@ def cumulative_value(orders: pd.DataFrame | ValidOrders, *, measure: str = "gros
     counted = _ordered(valid)  # paid orders sorted by customer then date
     month = counted[DATE].dt.to_period("M").array.asi8
     code = counted["_code"].to_numpy()
-    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]]).astype(np.intp)
+    starts = np.flatnonzero(first_of_customer(code)).astype(np.intp)
     first_month = np.repeat(month[starts], np.diff(np.r_[starts, month.size]))  # sorted by date: first = min
     origin = int(month.min())
     span = valid.as_of.to_period("M").ordinal - origin + 1
@@ -267,11 +267,12 @@ def repurchase_rate(orders: pd.DataFrame | ValidOrders, days: int, **columns: An
     valid = prepare_orders(orders, **columns)
     counted = _ordered(valid)  # paid orders sorted by customer then date
     code, day = counted["_code"].to_numpy(), counted["_day"].to_numpy()
-    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+    firsts = first_of_customer(code)
+    starts = np.flatnonzero(firsts)
     first_day = np.repeat(day[starts], np.diff(np.r_[starts, day.size]))
     again = (day > first_day) & (day - first_day <= int(days))
     returned = np.zeros(starts.size, dtype=bool)
-    np.logical_or.at(returned, np.cumsum(np.r_[True, code[1:] != code[:-1]]) - 1, again)
+    np.logical_or.at(returned, np.cumsum(firsts) - 1, again)  # each row's customer, by their position
     cohort = counted[DATE].dt.to_period("M").array.asi8[starts]
     cohorts = pd.period_range(counted[DATE].min().to_period("M"), valid.as_of.to_period("M"), freq="M",
                               name="cohort")

@@ -79,6 +79,16 @@ def _ordered(valid: ValidOrders) -> pd.DataFrame:
     return valid.cache["ordered"]
 
 
+def first_of_customer(code: np.ndarray) -> np.ndarray:
+    """True at each customer's first row of :func:`_ordered`'s rows (``code`` its ``_code`` column): their
+    first paid order.
+
+    >>> first_of_customer(np.array([0, 0, 1, 2, 2])).tolist()
+    [True, False, True, True, False]
+    """
+    return np.r_[True, code[1:] != code[:-1]]
+
+
 def customer_ids(valid: ValidOrders) -> pd.Index:
     """The customer id of each ``_code`` of :func:`_ordered`."""
     _ordered(valid)
@@ -195,13 +205,13 @@ def period_summary(
                                          np.bincount(as_index(slot[known]), weights=cost[known], minlength=count))
 
     code = counted["_code"].to_numpy()
-    first_of_customer = np.r_[True, code[1:] != code[:-1]]
+    first_rows = first_of_customer(code)
     # rows are sorted by customer then date, so a customer's orders of one period are consecutive
-    first_in_period = first_of_customer | np.r_[True, slot[1:] != slot[:-1]]
+    first_in_period = first_rows | np.r_[True, slot[1:] != slot[:-1]]
     out["active_customers"] = np.bincount(as_index(slot[first_in_period]), minlength=count)
-    out["new_customers"] = np.bincount(as_index(slot[first_of_customer]), minlength=len(periods))
+    out["new_customers"] = np.bincount(as_index(slot[first_rows]), minlength=len(periods))
     out["returning_customers"] = out["active_customers"] - out["new_customers"]
-    second_order = np.r_[False, (code[1:] == code[:-1]) & first_of_customer[:-1]]
+    second_order = np.r_[False, (code[1:] == code[:-1]) & first_rows[:-1]]
     repeaters_to_date = np.cumsum(np.bincount(as_index(slot[second_order]), minlength=len(periods)))
     customers_to_date = np.cumsum(out["new_customers"].to_numpy())
 
@@ -335,14 +345,14 @@ def cohort_matrix(
                               freq=freq, name="cohort")
     size = len(cohorts)
     # rows are sorted by customer then date: a customer's first row holds their cohort
-    first_of_customer = np.r_[True, code[1:] != code[:-1]]
-    cohort = ordinal[first_of_customer][np.cumsum(first_of_customer) - 1] - cohorts[0].ordinal
+    first_rows = first_of_customer(code)
+    cohort = ordinal[first_rows][np.cumsum(first_rows) - 1] - cohorts[0].ordinal
     age = ordinal - cohorts[0].ordinal - cohort
     cell = cohort * size + age
     if measure == "revenue":
         flat = np.bincount(as_index(cell), weights=counted[REVENUE].to_numpy(dtype=float), minlength=size * size)
     else:  # one count per customer and period: their rows of one period are consecutive
-        first_in_period = first_of_customer | np.r_[True, age[1:] != age[:-1]]
+        first_in_period = first_rows | np.r_[True, age[1:] != age[:-1]]
         flat = np.bincount(as_index(cell[first_in_period]), minlength=size * size).astype(float)
     values = flat.reshape(size, size)
     reached = np.arange(size)[:, None] + np.arange(size)[None, :] < size
@@ -379,7 +389,7 @@ def customer_summary(orders: pd.DataFrame | ValidOrders, **columns: Any) -> pd.D
     counted, ids = _ordered(valid), customer_ids(valid)  # sorted by customer code, then date
     code = counted["_code"].to_numpy()
     size = len(ids)
-    first_row = np.r_[True, code[1:] != code[:-1]]
+    first_row = first_of_customer(code)
     last_row = np.r_[first_row[1:], True]
     revenue = counted[REVENUE].to_numpy(dtype=float)
     cogs = counted[COGS].to_numpy(dtype=float)
