@@ -277,6 +277,7 @@ def _month_kpis(row: Any, previous_followers: float) -> dict[str, float]:
     cac = _defined(kpis.customer_acquisition_cost, row.ad_spend, row.new_customers)
     # per post: the mean over the month's posts of a post's interactions / its platform's followers
     per_post = safe_divide(row.interactions_per_follower, row.posts) if row.posts > 0 else np.nan
+    per_month = _defined(kpis.engagement_rate, row.interactions, row.followers)
     return {
         "conversion_rate": _defined(kpis.conversion_rate, row.purchases, row.sessions),
         "visitor_conversion_rate": _defined(kpis.conversion_rate, row.purchases, row.visitors),
@@ -295,11 +296,10 @@ def _month_kpis(row: Any, previous_followers: float) -> dict[str, float]:
         "return_on_ad_spend": _defined(kpis.return_on_ad_spend, row.paid_channel_revenue, row.paid_spend),
         "ltv_cac_ratio": _defined(kpis.ltv_cac_ratio, row.lifetime_value, cac),
         # per post where the social table counts the posts (the per-post target's unit), else the month's total
-        "engagement_rate": per_post if not np.isnan(per_post) else
-        _defined(kpis.engagement_rate, row.interactions, row.followers),
+        "engagement_rate": per_post if not np.isnan(per_post) else per_month,
         "engagement_basis": "per_post" if not np.isnan(per_post) else "month",
         "engagement_rate_per_post": per_post,
-        "engagement_rate_per_month": _defined(kpis.engagement_rate, row.interactions, row.followers),
+        "engagement_rate_per_month": per_month,
         "engagement_rate_by_reach": _defined(kpis.engagement_rate, row.interactions, row.reach),
         "follower_growth_rate": _defined(kpis.follower_growth_rate, row.followers, previous_followers),
         # undefined when the platforms count more visits than the site's analytics (GA4 under cookie consent
