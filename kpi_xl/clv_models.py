@@ -15,7 +15,7 @@ Every function takes the papers' summary of each customer (``frequency`` x =
 repeat purchases, ``recency`` t_x, age ``T``, ``monetary_value`` = mean repeat
 spend; see :func:`kpi_xl.clv.rfm_summary`) as arrays. The likelihoods are
 vectorised numpy/scipy code (no autograd) with analytic gradients, fitted on
-the logarithms of the parameters (so they stay positive) with BFGS. No Excel
+the logarithms of the parameters (so they stay positive) with BFGS (:mod:`kpi_xl.bfgs`). No Excel
 or file code: runs under Pyodide.
 """
 
@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from . import bfgs
 from ._numbers import as_index, safe_divide
 from .errors import KpiInputError
 
@@ -110,6 +111,10 @@ class _Customers:
         self.repeat = self.distinct > 0
         self.rows = np.flatnonzero(x > 0).astype(np.intp)  # customers with a repeat purchase
 
+    def every(self, k: int) -> _Customers:
+        """Every k-th customer (a systematic sample)."""
+        return _Customers(self.x[::k], *(other[::k] for other in self.others))
+
 
 def _bgnbd_terms(params: BgNbd, data: _Customers, *, gradient: bool) -> tuple[np.ndarray, np.ndarray | None]:
     """Per-customer log-likelihood and, if asked, the gradient of its total on the log-parameters.
@@ -153,24 +158,43 @@ def _bgnbd_terms(params: BgNbd, data: _Customers, *, gradient: bool) -> tuple[np
     return common + both, np.array([dr * r, dalpha * alpha, da * a, db * b])
 
 
-def _fit(negative_mean: Any, start: np.ndarray, what: str) -> np.ndarray:
+#: Customers in the sample fitted first on large tables: its optimum and curvature start the full fit.
+_SAMPLE = 20_000
+#: |log| beyond which a unitless parameter (shape of the rate or of the dropout) is taken to run to
+#: infinity: e^10 = 22,026, where purchase rates no longer differ between customers, or no one drops out.
+_UNITLESS_BOUND = 10.0
+
+
+def _fit(terms: Any, data: _Customers, model: type, bound: np.ndarray, what: str) -> np.ndarray:
     """Parameters (not logs) that maximise a likelihood written on log-parameters.
 
-    ``negative_mean`` returns minus the mean log-likelihood per customer and
-    its gradient: on that scale the gradient is of order 1 whatever the
-    number of customers, so BFGS (whose small matrices need no BLAS threads,
-    slow on a busy machine) converges in a few dozen steps.
+    BFGS (:mod:`kpi_xl.bfgs`) minimises minus the mean log-likelihood per
+    customer: on that scale the gradient is of order 1 whatever the number of
+    customers, and the curvature of a sample's likelihood is that of the whole
+    table's. So on a large table a systematic sample of :data:`_SAMPLE`
+    customers (every k-th) is fitted first, and the full fit starts from its
+    optimum and its inverse-Hessian estimate: a few full evaluations instead
+    of 30 to 60. The result is the full table's optimum all the same (same
+    convergence test). ``bound`` is the |log| beyond which each parameter is
+    taken to run to infinity (the data do not determine the model).
     """
-    from scipy import optimize
-
+    start, curvature = np.zeros(len(bound)), None
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        result = optimize.minimize(negative_mean, start, jac=True, method="BFGS",
-                                   options={"gtol": 1e-8, "maxiter": 1000})
+        if data.x.size > 2 * _SAMPLE:
+            sample = data.every(-(-data.x.size // _SAMPLE))
+            first = bfgs.minimize(_negated(terms, sample, model), start, gtol=1e-6, bound=bound)
+            if np.isfinite(first.fun):
+                start, curvature = first.x, first.inverse_hessian
+        result = bfgs.minimize(_negated(terms, data, model), start, inverse_hessian=curvature, gtol=1e-8,
+                               bound=bound)
     # the line search may stop at the precision limit right at the optimum ("precision loss"):
-    # a gradient of ~0 on every log-parameter is converged whatever the message says
-    settled = result.success or bool(np.all(np.abs(result.jac) <= 1e-6))
+    # a gradient of ~0 on every log-parameter is converged whatever the reason says
+    settled = result.converged or bool(np.all(np.abs(result.jac) <= 1e-6))
+    if np.any(np.abs(result.x) > bound):
+        raise KpiInputError(f"{what}: these orders do not determine the model (its best fit has a parameter at "
+                            "infinity: customers that hardly differ from one another, or no sign of any leaving)")
     if not np.isfinite(result.fun) or not settled:
-        raise KpiInputError(f"{what}: the model could not be fitted to these orders ({result.message}); "
+        raise KpiInputError(f"{what}: the model could not be fitted to these orders ({result.reason}); "
                             "too few customers, or amounts that hardly differ between customers, leave it undetermined")
     return np.exp(result.x)
 
@@ -199,7 +223,8 @@ def fit_bgnbd(frequency: Any, recency: Any, T: Any) -> BgNbd:
     """
     data = _Customers(*_arrays(frequency, recency, T))
     _enough(data.x.size, "purchases (BG/NBD)", "customers")
-    fitted = BgNbd(*_fit(_negated(_bgnbd_terms, data, BgNbd), np.zeros(4), "purchases (BG/NBD)"))
+    bound = np.array([_UNITLESS_BOUND, np.inf, _UNITLESS_BOUND, _UNITLESS_BOUND])  # alpha is a time: no bound
+    fitted = BgNbd(*_fit(_bgnbd_terms, data, BgNbd, bound, "purchases (BG/NBD)"))
     return BgNbd(fitted.r, fitted.alpha, fitted.a, fitted.b,
                  float(_bgnbd_terms(fitted, data, gradient=False)[0].sum()))
 
@@ -313,8 +338,8 @@ def fit_gamma_gamma(frequency: Any, monetary_value: Any) -> GammaGamma:
     keep = (x > 0) & (m > 0)
     data = _Customers(x[keep], m[keep])
     _enough(data.x.size, "spend per order (Gamma-Gamma)", "customers with a repeat purchase")
-    fitted = GammaGamma(*_fit(_negated(_gamma_gamma_terms, data, GammaGamma), np.zeros(3),
-                              "spend per order (Gamma-Gamma)"))
+    bound = np.array([_UNITLESS_BOUND, _UNITLESS_BOUND, np.inf])  # gamma is an amount: no bound
+    fitted = GammaGamma(*_fit(_gamma_gamma_terms, data, GammaGamma, bound, "spend per order (Gamma-Gamma)"))
     return GammaGamma(fitted.p, fitted.q, fitted.gamma,
                       float(_gamma_gamma_terms(fitted, data, gradient=False)[0].sum()))
 

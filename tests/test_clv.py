@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi_xl import clv
+from kpi_xl import clv, clv_models
 from kpi_xl.clv import BgNbd, GammaGamma
 from kpi_xl.clv_simulation import simulate_customers
 from kpi_xl.errors import KpiInputError
@@ -274,6 +274,27 @@ def test_too_few_customers_is_a_clear_error():
     orders = orders_of([["2024-01-01", "1", "a", 10.0, None, "paid"], ["2024-02-01", "2", "a", 10.0, None, "paid"]])
     with pytest.raises(KpiInputError, match=r"purchases \(BG/NBD\): 1 customers are too few to fit the model"):
         clv.customer_lifetime_values(orders)
-    once_each = orders_of([[f"2024-01-{day:02d}", str(day), f"c{day}", 10.0, None, "paid"] for day in range(1, 21)])
     with pytest.raises(KpiInputError, match=r"\(Gamma-Gamma\): 0 customers with a repeat purchase are too few"):
+        clv.fit_gamma_gamma(np.zeros(20), np.full(20, np.nan))
+
+
+def test_no_repeat_purchase_at_all_does_not_determine_the_purchase_model():
+    # with no repeat purchase the likelihood keeps rising as the rate's shape r falls to 0: no finite fit
+    once_each = orders_of([[f"2024-01-{day:02d}", str(day), f"c{day}", 10.0, None, "paid"] for day in range(1, 21)])
+    with pytest.raises(KpiInputError, match=r"purchases \(BG/NBD\): these orders do not determine the model"):
         clv.customer_lifetime_values(once_each)
+
+
+def test_the_sample_that_starts_a_large_fit_does_not_change_its_result(monkeypatch):
+    # 50,000 customers: above twice the sample's 20,000, so the fit starts from a sample's optimum;
+    # the reference is the same fit started from all parameters at 1, as for small tables
+    table = simulate_customers(BgNbd(0.5, 6.0, 0.8, 2.5), GammaGamma(6.0, 4.0, 15.0),
+                               np.random.default_rng(100).uniform(10, 78, 50_000), seed=1)
+    warm = clv.fit_bgnbd(table["frequency"], table["recency"], table["T"])
+    warm_spend = clv.fit_gamma_gamma(table["frequency"], table["monetary_value"])
+    monkeypatch.setattr(clv_models, "_SAMPLE", 10**9)
+    cold = clv.fit_bgnbd(table["frequency"], table["recency"], table["T"])
+    cold_spend = clv.fit_gamma_gamma(table["frequency"], table["monetary_value"])
+    assert [warm.r, warm.alpha, warm.a, warm.b] == pytest.approx([cold.r, cold.alpha, cold.a, cold.b], rel=1e-5)
+    assert [warm_spend.p, warm_spend.q, warm_spend.gamma] == pytest.approx(
+        [cold_spend.p, cold_spend.q, cold_spend.gamma], rel=1e-5)

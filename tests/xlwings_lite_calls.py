@@ -31,7 +31,6 @@ class _Blocker(importlib.abc.MetaPathFinder):
 def blocked() -> None:
     import numpy  # noqa: F401  (what Pyodide brings: numpy, pandas, scipy, and xlwings itself)
     import pandas  # noqa: F401
-    import scipy.optimize  # noqa: F401
     import scipy.special  # noqa: F401
     import xlwings  # noqa: F401
 
