@@ -114,9 +114,7 @@ def discounted_value(purchases: BgNbd, spend_per_order: np.ndarray, frequency: A
     """
     months = np.arange(0, int(horizon_months) + 1)
     units = months * UNITS["month"] / days_per_unit
-    cumulative = np.stack([np.zeros(np.size(np.atleast_1d(frequency)))] + [
-        expected_purchases(purchases, t, frequency, recency, T) for t in units[1:]])
-    per_month = np.diff(cumulative, axis=0)
+    per_month = np.diff(expected_purchases(purchases, units, frequency, recency, T), axis=0)  # E[Y(0)] = 0
     factors = (1.0 + discount_rate) ** (-months[1:] / 12.0)
     return spend_per_order * (factors[:, None] * per_month).sum(axis=0)
 

@@ -253,7 +253,7 @@ def probability_alive(params: BgNbd, frequency: Any, recency: Any, T: Any) -> np
     return 1.0 / (1.0 + _alive_odds(params, x, t_x, T))
 
 
-def expected_purchases(params: BgNbd, t: float, frequency: Any, recency: Any, T: Any) -> np.ndarray:
+def expected_purchases(params: BgNbd, t: Any, frequency: Any, recency: Any, T: Any) -> np.ndarray:
     """Expected number of purchases of each customer in the next ``t`` time units (BG/NBD).
 
     Fader, Hardie & Lee (2005), equation (10)::
@@ -263,21 +263,40 @@ def expected_purchases(params: BgNbd, t: float, frequency: Any, recency: Any, T:
             / (1 + [x > 0] a / (b + x - 1) ((alpha + T) / (alpha + t_x))^(r + x))
 
     with 2F1 the Gaussian hypergeometric function. ``t`` is in the unit of
-    ``alpha``; 0 for ``t = 0``.
+    ``alpha``; 0 for ``t = 0``. ``t`` may be an array of horizons: the
+    result then has one row per horizon. The hypergeometric term depends
+    on (x, T) only, so it is computed once per distinct pair (customers
+    of one frequency and first-order day share it: 7,000 pairs for 330,000
+    customers of three years' orders).
 
     >>> round(float(expected_purchases(BgNbd(0.243, 4.414, 0.793, 2.426), 39, 2, 30.43, 38.86)[0]), 3)
     1.226
+    >>> (expected_purchases(BgNbd(0.243, 4.414, 0.793, 2.426), [0.0, 39.0], 2, 30.43, 38.86) + 0.0).round(3).tolist()
+    [[0.0], [1.226]]
     """
     from scipy import special
 
     x, t_x, T = (np.atleast_1d(v) for v in _arrays(frequency, recency, T))
+    x, t_x, T = np.broadcast_arrays(x, t_x, T)
+    horizons = np.asarray(t, dtype=float)
     r, alpha, a, b = params.r, params.alpha, params.a, params.b
+    pairs, at = _distinct_pairs(x, T)
+    x_d, T_d = pairs
     # Pfaff's transformation 2F1(p, q; c; z) = (1 - z)^-p 2F1(p, c - q; c; z / (z - 1)) with
     # 1 - z = (alpha + T) / (alpha + T + t) cancels the power in front: the product stays finite
     # for large frequencies where each factor alone overflows
-    hyper = special.hyp2f1(r + x, a - 1, a + b + x - 1, -t / (alpha + T))
-    value = (a + b + x - 1) / (a - 1) * (1 - hyper)
-    return value / (1.0 + _alive_odds(params, x, t_x, T))
+    hyper = special.hyp2f1(r + x_d, a - 1, a + b + x_d - 1, -np.atleast_1d(horizons)[:, None] / (alpha + T_d))
+    value = (a + b + x - 1) / (a - 1) * (1 - hyper[:, at]) / (1.0 + _alive_odds(params, x, t_x, T))
+    return value if horizons.ndim else value[0]
+
+
+def _distinct_pairs(x: np.ndarray, T: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """The distinct (x, T) pairs, and the index of each customer's pair in them."""
+    xs, x_at = _by_distinct(x)
+    ages, age_at = _by_distinct(T)
+    keys, at = _by_distinct(x_at.astype(np.int64) * ages.size + age_at)
+    keys = keys.astype(np.int64)
+    return (xs[keys // ages.size], ages[keys % ages.size]), at
 
 
 def gamma_gamma_log_likelihood(params: GammaGamma, frequency: Any, monetary_value: Any) -> np.ndarray:

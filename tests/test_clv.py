@@ -96,6 +96,25 @@ def test_expected_purchases_follow_the_paper_and_stay_finite():
     assert np.isfinite(busy) and 1000 < busy < 1500
 
 
+def test_expected_purchases_of_many_customers_and_horizons_follow_the_printed_equation():
+    from scipy import special
+
+    # customers sharing (x, T) pairs but not t_x, and one alone: each value from equation (10) as printed
+    r, alpha, a, b = 0.243, 4.414, 0.793, 2.426
+    x = np.array([0, 2, 2, 2, 5, 0, 1])
+    t_x = np.array([0.0, 10.0, 30.0, 30.0, 20.0, 0.0, 3.5])
+    T = np.array([38.0, 38.0, 38.0, 40.0, 38.0, 12.0, 70.25])
+    horizons = np.array([0.0, 13.0, 52.0])
+    printed = np.array([[(a + b + xi - 1) / (a - 1) * (1 - ((alpha + Ti) / (alpha + Ti + t)) ** (r + xi)
+                         * special.hyp2f1(r + xi, b + xi, a + b + xi - 1, t / (alpha + Ti + t)))
+                         / (1 + (xi > 0) * a / (b + xi - 1) * ((alpha + Ti) / (alpha + ti)) ** (r + xi))
+                         for xi, ti, Ti in zip(x, t_x, T, strict=True)] for t in horizons])
+    ours = clv.expected_purchases(PUBLISHED_BGNBD, horizons, x, t_x, T)
+    assert ours.shape == (3, 7)
+    assert ours == pytest.approx(printed, rel=1e-10, abs=1e-12)
+    assert clv.expected_purchases(PUBLISHED_BGNBD, 52.0, x, t_x, T) == pytest.approx(printed[2], rel=1e-10)
+
+
 def test_discounting_at_zero_rate_is_the_expected_purchases_times_spend():
     x, t_x, T = np.array([2.0, 0.0]), np.array([30.43, 0.0]), np.array([38.86, 38.86])
     spend = np.array([25.0, 35.0])
