@@ -41,7 +41,7 @@ UNITS = {"day": 1.0, "week": 7.0, "month": 365.25 / 12}
 DATE, CUSTOMER, REVENUE, COGS = COLUMNS["date"], COLUMNS["customer_id"], COLUMNS["revenue"], COLUMNS["cogs"]
 
 
-def rfm_summary(orders: pd.DataFrame | ValidOrders, *, unit: str = "week", end: Any = None,
+def rfm_summary(orders: pd.DataFrame | ValidOrders, *, unit: str = "week", end: Any = None, sort: bool = True,
                 **columns: Any) -> pd.DataFrame:
     """Frequency, recency, age and mean repeat spend of each customer, in ``unit``.
 
@@ -53,7 +53,8 @@ def rfm_summary(orders: pd.DataFrame | ValidOrders, *, unit: str = "week", end: 
     Returns
     -------
     pandas.DataFrame
-        Indexed by customer id: ``cohort`` (month of the first paid order),
+        Indexed by customer id (sorted, unless ``sort`` is False: then in the
+        order of their first paid order): ``cohort`` (month of the first paid order),
         ``frequency`` (repeat purchase days), ``recency`` and ``T`` (in
         ``unit``), ``monetary_value`` (mean amount of the repeat purchases;
         ``nan`` for a customer with none).
@@ -96,7 +97,7 @@ def rfm_summary(orders: pd.DataFrame | ValidOrders, *, unit: str = "week", end: 
         "T": (_days([end_day])[0] - first) / days_per_unit,
         "monetary_value": monetary,
     }, index=pd.Index(customer_ids(valid)[customer], name="customer_id"))
-    return out.iloc[by_customer_id(out.index)]
+    return out.iloc[by_customer_id(out.index)] if sort else out
 
 
 def discounted_value(purchases: BgNbd, spend_per_order: np.ndarray, frequency: Any, recency: Any, T: Any, *,
@@ -112,15 +113,24 @@ def discounted_value(purchases: BgNbd, spend_per_order: np.ndarray, frequency: A
     with d the *annual* discount rate (so (1 + d)^(1/12) - 1 per month).
     Time is converted from months to the fit's unit with ``days_per_unit``.
     """
-    months = np.arange(0, int(horizon_months) + 1)
-    units = months * UNITS["month"] / days_per_unit
-    per_month = np.diff(expected_purchases(purchases, units, frequency, recency, T), axis=0)  # E[Y(0)] = 0
-    factors = (1.0 + discount_rate) ** (-months[1:] / 12.0)
+    return _discounted(expected_purchases(purchases, _month_ends(horizon_months, days_per_unit), frequency, recency, T),
+                       spend_per_order, discount_rate)
+
+
+def _month_ends(horizon_months: int, days_per_unit: float) -> np.ndarray:
+    """The end of each month k = 0..H of the horizon, in the fit's unit."""
+    return np.arange(int(horizon_months) + 1) * UNITS["month"] / days_per_unit
+
+
+def _discounted(cumulative: np.ndarray, spend_per_order: np.ndarray, discount_rate: float) -> np.ndarray:
+    """:func:`discounted_value` from E[Y(k)] at the end of each month k = 0..H (one row per month)."""
+    per_month = np.diff(cumulative, axis=0)  # E[Y(0)] = 0
+    factors = (1.0 + discount_rate) ** (-np.arange(1, len(cumulative)) / 12.0)
     return spend_per_order * (factors[:, None] * per_month).sum(axis=0)
 
 
 def customer_lifetime_values(orders: pd.DataFrame | ValidOrders, *, horizon_months: int = 12,
-                             discount_rate: float = 0.10, unit: str = "week", **columns: Any
+                             discount_rate: float = 0.10, unit: str = "week", sort: bool = True, **columns: Any
                              ) -> tuple[pd.DataFrame, BgNbd, GammaGamma]:
     """Predictive CLV of every customer: BG/NBD purchases x Gamma-Gamma spend, discounted.
 
@@ -137,6 +147,9 @@ def customer_lifetime_values(orders: pd.DataFrame | ValidOrders, *, horizon_mont
     unit : {"week", "day", "month"}
         Time unit of the fit (the papers use weeks). Predictions do not depend
         on it beyond rounding.
+    sort : bool
+        Rows sorted by customer id (default); False keeps the order of the
+        customers' first orders and saves the sort (for totals and means).
 
     Returns
     -------
@@ -162,7 +175,7 @@ def customer_lifetime_values(orders: pd.DataFrame | ValidOrders, *, horizon_mont
         raise KpiInputError(f"discount_rate is {discount_rate!r}: use a fraction, 0 or more (0.10 for 10 % a year)")
     days_per_unit = one_of(UNITS, unit, "unit")
     valid = prepare_orders(orders, **columns)
-    summary = rfm_summary(valid, unit=unit)
+    summary = rfm_summary(valid, unit=unit, sort=False)
     known = valid.counted[valid.counted[COGS].notna()]
     margin = (kpis.gross_margin(float(known[REVENUE].sum()), float(known[COGS].sum())) if len(known)
               else float("nan"))
@@ -170,14 +183,15 @@ def customer_lifetime_values(orders: pd.DataFrame | ValidOrders, *, horizon_mont
     purchases = fit_bgnbd(x, t_x, T)
     spend = fit_gamma_gamma(x, summary["monetary_value"].to_numpy(dtype=float))
     spend_per_order = expected_spend(spend, x, summary["monetary_value"].to_numpy(dtype=float))
-    horizon = int(horizon_months) * UNITS["month"] / days_per_unit
+    # E[Y] at the end of each month of the horizon: the last is the horizon's, their steps are discounted
+    cumulative = expected_purchases(purchases, _month_ends(horizon_months, days_per_unit), x, t_x, T)
     out = summary.assign(
-        expected_purchases=expected_purchases(purchases, horizon, x, t_x, T),
+        expected_purchases=cumulative[-1],
         probability_alive=probability_alive(purchases, x, t_x, T),
         expected_spend=spend_per_order,
-        clv=discounted_value(purchases, spend_per_order, x, t_x, T, horizon_months=int(horizon_months),
-                             discount_rate=float(discount_rate), days_per_unit=days_per_unit))
-    return out.assign(gross_profit_clv=out["clv"] * margin), purchases, spend
+        clv=_discounted(cumulative, spend_per_order, float(discount_rate)))
+    out = out.assign(gross_profit_clv=out["clv"] * margin)
+    return (out.iloc[by_customer_id(out.index)] if sort else out), purchases, spend
 
 
 def clv_by_cohort(customers: pd.DataFrame) -> pd.DataFrame:

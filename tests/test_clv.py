@@ -264,6 +264,11 @@ def test_customer_lifetime_values_per_customer_and_cohort():
     assert by_cohort["customers"].tolist() == [40]
     assert by_cohort["total_clv"].iloc[0] == pytest.approx(per_customer["clv"].sum())
     assert per_customer["gross_profit_clv"].isna().all()  # no cost of goods known: no profit CLV
+    # sorted by id (c0, c1, c10, c11, ...: text order) by default; unsorted, the same rows in first-order order
+    assert per_customer.index.tolist()[:4] == ["c0", "c1", "c10", "c11"]
+    unsorted, _, _ = clv.customer_lifetime_values(orders, as_of=start + pd.Timedelta(days=210), sort=False)
+    assert unsorted.index.tolist()[:3] == ["c0", "c1", "c2"]  # all first bought on 2024-01-01, in row order
+    pd.testing.assert_frame_equal(unsorted.sort_index(), per_customer.sort_index())
 
 
 def test_gross_profit_clv_uses_the_margin_of_the_orders_with_a_known_cost():

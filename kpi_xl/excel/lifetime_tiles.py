@@ -36,7 +36,8 @@ def lifetime_values(valid: Any, table: pd.DataFrame, month: pd.Period, lang: str
     else:
         notes["realised_ltv_12m"] = text("no_cohort_note", lang)
     try:
-        customers, _purchases, _spend = customer_lifetime_values(valid, horizon_months=12, discount_rate=0.10)
+        customers, _purchases, _spend = customer_lifetime_values(valid, horizon_months=12, discount_rate=0.10,
+                                                                 sort=False)
         values["predictive_clv_12m"] = float(customers["gross_profit_clv"].mean())
         notes["predictive_clv_12m"] = text("predictive_note", lang)
     except KpiInputError:
