@@ -94,19 +94,24 @@ def _read_table(reader: BookReader, spec: InputTable) -> tuple[pd.DataFrame, str
     index = pd.RangeIndex(header_row + 1, header_row + 1 + rows)
     frame = pd.DataFrame(index=index)
     blank_rows = np.ones(rows, dtype=bool)
+    blanks = {}
     for key, i in wanted.items():
         column = columns[i].set_axis(index)  # the sheet's row numbers; the values are not copied
-        blank = blank_mask(column)
+        blanks[key] = blank_mask(column)
         texts = column.dtype == object or pd.api.types.is_string_dtype(column.dtype)
-        frame[key] = column.where(~blank, None) if texts else column  # blank texts: missing
-        blank_rows &= blank
-    frame = frame[~blank_rows]
-    return frame, sheet, {key: headers[i] for key, i in wanted.items()}, _marks(reader, spec, frame, wanted)
+        frame[key] = column.where(~blanks[key], None) if texts else column  # blank texts: missing
+        blank_rows &= blanks[key]
+    if blank_rows.any():
+        frame = frame[~blank_rows]
+        blanks = {key: blank[~blank_rows] for key, blank in blanks.items()}
+    return frame, sheet, {key: headers[i] for key, i in wanted.items()}, _marks(reader, spec, frame, wanted, blanks)
 
 
-def _marks(reader: BookReader, spec: InputTable, frame: pd.DataFrame, wanted: dict[str, int]) -> dict:
+def _marks(reader: BookReader, spec: InputTable, frame: pd.DataFrame, wanted: dict[str, int],
+           blanks: dict[str, np.ndarray]) -> dict:
     """Cells of the frame holding an Excel error (as text, from Excel; or found in the file when the cell
-    reads as empty) or a formula without a saved value; they are emptied in ``frame``."""
+    reads as empty) or a formula without a saved value; they are emptied in ``frame`` (``blanks``: each
+    column's empty cells, these included once emptied)."""
     marks: dict[tuple[int, str], str] = {}
     for key in frame.columns:
         column = frame[key]
@@ -115,9 +120,10 @@ def _marks(reader: BookReader, spec: InputTable, frame: pd.DataFrame, wanted: di
             if errors.any():
                 marks.update({(row, key): column[row] for row in frame.index[errors]})
                 frame.loc[errors, key] = None
+                blanks[key] = blanks[key] | errors
     find = getattr(reader, "cell_marks", None)
     needed = [key for key in frame.columns if spec.column(key).required]  # where an empty cell is a problem
-    if find is not None and any(blank_mask(frame[key]).any() for key in needed):
+    if find is not None and any(blanks[key].any() for key in needed):
         keys = {i: key for key, i in wanted.items()}
         present = set(frame.index)
         marks.update({(row, keys[col]): mark for (row, col), mark in find(spec.table).items()
