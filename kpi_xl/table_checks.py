@@ -116,7 +116,7 @@ def blank_mask(values: pd.Series) -> np.ndarray:
     blank = values.isna().to_numpy(dtype=bool).copy()
     if values.dtype != object:
         if pd.api.types.is_string_dtype(values.dtype):
-            return blank | _spaces_only(values)
+            return blank | values.str.strip().eq("").to_numpy(dtype=bool, na_value=False)
         return blank
     kind = _kind(values)
     if kind == "string":
@@ -131,22 +131,6 @@ def blank_mask(values: pd.Series) -> np.ndarray:
         texts = values[is_text]
     blank[is_text] = stripped(texts).eq("").to_numpy(dtype=bool)
     return blank
-
-
-def _spaces_only(texts: pd.Series) -> np.ndarray:
-    """True where a text of a string-dtype column is empty or all white space (False where missing).
-
-    Arrow-backed texts are tested in place by Arrow (empty, or every character a space: no stripped
-    copy of the column, half the time of ``str.strip``); other string columns are stripped.
-    """
-    if getattr(texts.dtype, "storage", None) == "pyarrow":
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        arrow = pa.array(texts)  # the column's own Arrow data, not a copy
-        spaces = pc.or_kleene(pc.equal(pc.binary_length(arrow), 0), pc.utf8_is_space(arrow))
-        return spaces.fill_null(False).to_numpy(zero_copy_only=False)
-    return texts.str.strip().eq("").to_numpy(dtype=bool, na_value=False)
 
 
 #: Dates before this cannot be an order's (Excel's calendar starts in 1900): a typing error, a year 1024
