@@ -26,14 +26,14 @@ import pandas as pd
 from . import kpis
 from ._numbers import as_index
 from .clv_models import (BgNbd, GammaGamma, bgnbd_log_likelihood, expected_purchases, expected_spend, fit_bgnbd,
-                         fit_gamma_gamma, gamma_gamma_log_likelihood, probability_alive)
+                         fit_gamma_gamma, gamma_gamma_log_likelihood, probability_alive, weighted_expected_purchases)
 from .errors import KpiInputError, one_of
 from .order_table import COLUMNS, ValidOrders, prepare_orders
 from .orders import _days, _ordered, by_customer_id, customer_ids, first_of_customer
 
 __all__ = ["UNITS", "BgNbd", "GammaGamma", "rfm_summary", "bgnbd_log_likelihood", "fit_bgnbd",
-           "expected_purchases", "probability_alive", "gamma_gamma_log_likelihood", "fit_gamma_gamma",
-           "expected_spend", "discounted_value", "customer_lifetime_values", "clv_by_cohort"]
+           "expected_purchases", "weighted_expected_purchases", "probability_alive", "gamma_gamma_log_likelihood",
+           "fit_gamma_gamma", "expected_spend", "discounted_value", "customer_lifetime_values", "clv_by_cohort"]
 
 #: Length of each time unit in days (a month is a twelfth of an average year).
 UNITS = {"day": 1.0, "week": 7.0, "month": 365.25 / 12}
@@ -113,8 +113,9 @@ def discounted_value(purchases: BgNbd, spend_per_order: np.ndarray, frequency: A
     with d the *annual* discount rate (so (1 + d)^(1/12) - 1 per month).
     Time is converted from months to the fit's unit with ``days_per_unit``.
     """
-    return _discounted(expected_purchases(purchases, _month_ends(horizon_months, days_per_unit), frequency, recency, T),
-                       spend_per_order, discount_rate)
+    weights = _discount_weights(int(horizon_months), discount_rate)[None, :]
+    return spend_per_order * weighted_expected_purchases(purchases, _month_ends(horizon_months, days_per_unit), weights,
+                                                         frequency, recency, T)[0]
 
 
 def _month_ends(horizon_months: int, days_per_unit: float) -> np.ndarray:
@@ -122,11 +123,17 @@ def _month_ends(horizon_months: int, days_per_unit: float) -> np.ndarray:
     return np.arange(int(horizon_months) + 1) * UNITS["month"] / days_per_unit
 
 
-def _discounted(cumulative: np.ndarray, spend_per_order: np.ndarray, discount_rate: float) -> np.ndarray:
-    """:func:`discounted_value` from E[Y(k)] at the end of each month k = 0..H (one row per month)."""
-    per_month = np.diff(cumulative, axis=0)  # E[Y(0)] = 0
-    factors = (1.0 + discount_rate) ** (-np.arange(1, len(cumulative)) / 12.0)
-    return spend_per_order * (factors[:, None] * per_month).sum(axis=0)
+def _discount_weights(horizon_months: int, discount_rate: float) -> np.ndarray:
+    """Weights w_k on E[Y(k)], k = 0..H, whose sum is the discounted sum of the monthly steps.
+
+    sum_k f_k (E[Y(k)] - E[Y(k-1)]) = sum_k (f_k - f_(k+1)) E[Y(k)] with f_k = (1 + d)^(-k/12), f_(H+1) = 0
+    and E[Y(0)] = 0 (summation by parts). By hand, H = 2 and d = 0: f = 1, 1, so w = 0, 0, 1.
+
+    >>> _discount_weights(2, 0.0).tolist()
+    [0.0, 0.0, 1.0]
+    """
+    factors = np.r_[0.0, (1.0 + discount_rate) ** (-np.arange(1, horizon_months + 1) / 12.0), 0.0]
+    return np.r_[0.0, factors[1:-1] - factors[2:]]
 
 
 def customer_lifetime_values(orders: pd.DataFrame | ValidOrders, *, horizon_months: int = 12,
@@ -183,13 +190,17 @@ def customer_lifetime_values(orders: pd.DataFrame | ValidOrders, *, horizon_mont
     purchases = fit_bgnbd(x, t_x, T)
     spend = fit_gamma_gamma(x, summary["monetary_value"].to_numpy(dtype=float))
     spend_per_order = expected_spend(spend, x, summary["monetary_value"].to_numpy(dtype=float))
-    # E[Y] at the end of each month of the horizon: the last is the horizon's, their steps are discounted
-    cumulative = expected_purchases(purchases, _month_ends(horizon_months, days_per_unit), x, t_x, T)
+    # at the month-ends of the horizon: E[Y] at the last one, and the discounted sum of the monthly steps
+    horizon = np.zeros(int(horizon_months) + 1)
+    horizon[-1] = 1.0
+    expected, discounted = weighted_expected_purchases(
+        purchases, _month_ends(horizon_months, days_per_unit),
+        np.stack([horizon, _discount_weights(int(horizon_months), float(discount_rate))]), x, t_x, T)
     out = summary.assign(
-        expected_purchases=cumulative[-1],
+        expected_purchases=expected,
         probability_alive=probability_alive(purchases, x, t_x, T),
         expected_spend=spend_per_order,
-        clv=_discounted(cumulative, spend_per_order, float(discount_rate)))
+        clv=spend_per_order * discounted)
     out = out.assign(gross_profit_clv=out["clv"] * margin)
     return (out.iloc[by_customer_id(out.index)] if sort else out), purchases, spend
 

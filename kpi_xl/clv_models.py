@@ -30,7 +30,8 @@ from . import bfgs
 from ._numbers import as_index, safe_divide
 from .errors import KpiInputError
 
-__all__ = ["BgNbd", "GammaGamma", "bgnbd_log_likelihood", "fit_bgnbd", "expected_purchases", "probability_alive",
+__all__ = ["BgNbd", "GammaGamma", "bgnbd_log_likelihood", "fit_bgnbd", "expected_purchases",
+           "weighted_expected_purchases", "probability_alive",
            "gamma_gamma_log_likelihood", "fit_gamma_gamma", "expected_spend"]
 
 _MIN_CUSTOMERS = 10  # fewer and a four-parameter model says nothing
@@ -274,20 +275,39 @@ def expected_purchases(params: BgNbd, t: Any, frequency: Any, recency: Any, T: A
     >>> (expected_purchases(BgNbd(0.243, 4.414, 0.793, 2.426), [0.0, 39.0], 2, 30.43, 38.86) + 0.0).round(3).tolist()
     [[0.0], [1.226]]
     """
+    horizons = np.asarray(t, dtype=float)
+    value = weighted_expected_purchases(params, np.atleast_1d(horizons), np.eye(np.atleast_1d(horizons).size),
+                                        frequency, recency, T)
+    return value if horizons.ndim else value[0]
+
+
+def weighted_expected_purchases(params: BgNbd, t: Any, weights: Any, frequency: Any, recency: Any,
+                                T: Any) -> np.ndarray:
+    """Sums over horizons of each customer's expected purchases, weighted: ``weights @ E[Y(t)]``.
+
+    ``t`` holds horizons t_1..t_H; each row of ``weights`` (shape (k, H)) gives one sum, such as a
+    discounted one (see :func:`kpi_xl.clv.discounted_value`). Equation (10) factors into a term of the
+    customer, (a + b + x - 1) / (a - 1) / (1 + odds), times 1 - 2F1(...) of the (x, T) pair: the
+    weighted sum of the second is taken once per pair, then spread to the customers.
+
+    >>> sums = weighted_expected_purchases(BgNbd(0.243, 4.414, 0.793, 2.426), [13.0, 39.0], [[0.0, 1.0]],
+    ...                                    2, 30.43, 38.86)
+    >>> sums.round(3).tolist()  # the weight on t = 39 alone: E[Y(39)], as in expected_purchases
+    [[1.226]]
+    """
     from scipy import special
 
     x, t_x, T = (np.atleast_1d(v) for v in _arrays(frequency, recency, T))
     x, t_x, T = np.broadcast_arrays(x, t_x, T)
-    horizons = np.asarray(t, dtype=float)
+    horizons, weights = np.asarray(t, dtype=float), np.asarray(weights, dtype=float)
     r, alpha, a, b = params.r, params.alpha, params.a, params.b
-    pairs, at = _distinct_pairs(x, T)
-    x_d, T_d = pairs
+    (x_d, T_d), at = _distinct_pairs(x, T)
     # Pfaff's transformation 2F1(p, q; c; z) = (1 - z)^-p 2F1(p, c - q; c; z / (z - 1)) with
     # 1 - z = (alpha + T) / (alpha + T + t) cancels the power in front: the product stays finite
     # for large frequencies where each factor alone overflows
-    hyper = special.hyp2f1(r + x_d, a - 1, a + b + x_d - 1, -np.atleast_1d(horizons)[:, None] / (alpha + T_d))
-    value = (a + b + x - 1) / (a - 1) * (1 - hyper[:, at]) / (1.0 + _alive_odds(params, x, t_x, T))
-    return value if horizons.ndim else value[0]
+    hyper = special.hyp2f1(r + x_d, a - 1, a + b + x_d - 1, -horizons[:, None] / (alpha + T_d))
+    per_pair = weights @ (1 - hyper)
+    return (a + b + x - 1) / (a - 1) * per_pair[:, at] / (1.0 + _alive_odds(params, x, t_x, T))
 
 
 def _distinct_pairs(x: np.ndarray, T: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:

@@ -113,6 +113,10 @@ def test_expected_purchases_of_many_customers_and_horizons_follow_the_printed_eq
     assert ours.shape == (3, 7)
     assert ours == pytest.approx(printed, rel=1e-10, abs=1e-12)
     assert clv.expected_purchases(PUBLISHED_BGNBD, 52.0, x, t_x, T) == pytest.approx(printed[2], rel=1e-10)
+    # weighted sums over the horizons (as the discounted CLV takes them): the same weights on the printed values
+    weights = np.array([[0.0, 0.0, 1.0], [0.5, -2.0, 3.0]])
+    assert clv.weighted_expected_purchases(PUBLISHED_BGNBD, horizons, weights, x, t_x, T) == pytest.approx(
+        weights @ printed, rel=1e-10, abs=1e-12)
 
 
 def test_discounting_at_zero_rate_is_the_expected_purchases_times_spend():
