@@ -45,11 +45,13 @@ class Minimum:
 
 def minimize(fun: Callable[[np.ndarray], tuple[float, np.ndarray]], x0: np.ndarray, *,
              inverse_hessian: np.ndarray | None = None, gtol: float = 1e-8, max_evaluations: int = 2000,
-             bound: float | np.ndarray = np.inf, max_step: float = 5.0) -> Minimum:
+             bound: float | np.ndarray = np.inf, max_step: float = 5.0, xtol: float = 1e-10) -> Minimum:
     """Minimise ``fun`` (which returns the value and its gradient) from ``x0`` with BFGS.
 
     Stops when max |gradient| <= ``gtol`` (converged), when no step along
-    the search direction lowers the value (precision limit), after
+    the search direction lowers the value or the step accepted moves no
+    coordinate by more than ``xtol`` (the precision limit: near the minimum
+    the value's rounding noise can pass the line search's test), after
     ``max_evaluations`` calls, or at a point where a coordinate lies beyond
     [-``bound``, ``bound``] (one bound per coordinate, or one for all) and
     the function still falls outwards: its infimum is at infinity. No step
@@ -96,10 +98,12 @@ def minimize(fun: Callable[[np.ndarray], tuple[float, np.ndarray]], x0: np.ndarr
                     and trial_value <= value + 1e-4 * step * slope:
                 break
             step *= 0.5
-            if step < 1e-10:
+            if step * np.abs(direction).max() <= xtol:
                 return stop(False, "precision loss: no step along the search direction lowers the value")
         s, y = trial - x, trial_grad - grad
         x, value, grad = trial, float(trial_value), trial_grad
+        if np.abs(s).max() <= xtol:  # accepted on rounding noise alone: the gradient cannot get any smaller
+            return stop(False, "precision loss: the steps no longer move the point")
         curvature = float(s @ y)
         if curvature > 1e-12 * float(np.sqrt((s @ s) * (y @ y))):
             if not scaled:  # Nocedal & Wright (6.20): scale the identity before the first update

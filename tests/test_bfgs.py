@@ -63,3 +63,21 @@ def test_the_evaluation_budget_and_a_non_finite_start_are_reported():
     assert not result.converged and result.reason == "no convergence in 5 evaluations" and result.evaluations == 5
     nowhere = minimize(lambda v: (float("nan"), np.zeros(1)), np.zeros(1))
     assert not nowhere.converged and "not finite" in nowhere.reason
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_rounding_noise_at_the_minimum_stops_the_search_instead_of_spending_the_budget(seed):
+    # the Gamma-Gamma likelihood of 2,000 customers whose spend does not depend on them (lognormal orders):
+    # near its optimum the gradient's rounding stays above gtol (1e-8) and steps were accepted on the value's
+    # rounding noise alone, for all 2,000 evaluations of the budget (these two seeds did). It must stop
+    # with "precision loss" at a gradient small enough for the fit to accept (1e-6, see clv_models._fit)
+    from kpi_xl import clv_models
+
+    rng = np.random.default_rng(seed)
+    x = rng.integers(1, 6, 2000).astype(float)
+    m = np.array([rng.lognormal(np.log(50), 0.5, int(k)).mean() for k in x])
+    customers = clv_models._Customers(x, m)
+    result = minimize(clv_models._negated(clv_models._gamma_gamma_terms, customers, clv_models.GammaGamma),
+                      np.zeros(3))
+    assert result.evaluations < 200
+    assert result.converged or (result.reason.startswith("precision loss") and np.abs(result.jac).max() <= 1e-6)
