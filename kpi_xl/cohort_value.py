@@ -271,9 +271,9 @@ def repurchase_rate(orders: pd.DataFrame | ValidOrders, days: int, **columns: An
     starts = np.flatnonzero(firsts)
     first_day = np.repeat(day[starts], np.diff(np.r_[starts, day.size]))
     again = (day > first_day) & (day - first_day <= int(days))
-    returned = np.zeros(starts.size, dtype=bool)
-    np.logical_or.at(returned, np.cumsum(firsts) - 1, again)  # each row's customer, by their position
-    cohort = counted[DATE].dt.to_period("M").array.asi8[starts]
+    # customers with a row back within the window (each row's customer numbered by their position)
+    returned = np.bincount(as_index((np.cumsum(firsts) - 1)[again]), minlength=starts.size) > 0
+    cohort = counted[DATE].iloc[starts].dt.to_period("M").array.asi8
     cohorts = pd.period_range(counted[DATE].min().to_period("M"), valid.as_of.to_period("M"), freq="M",
                               name="cohort")
     slot = (cohort - cohorts[0].ordinal).astype(np.intp)
