@@ -45,6 +45,7 @@ In both cases ``churn_rate``, ``retention_rate`` and ``lifetime_value`` are
 
 from __future__ import annotations
 
+from collections import namedtuple
 from typing import Any
 
 import numpy as np
@@ -198,35 +199,54 @@ def period_summary(
     cost = counted[COGS].to_numpy(dtype=float)
     known = ~np.isnan(cost)
     unknown_cost = np.bincount(as_index(slot[~known]), minlength=count) > 0  # one unknown cost makes the period's unknown
-    out = pd.DataFrame(index=periods)
-    out["orders"] = np.bincount(as_index(slot), minlength=count)
-    out["revenue"] = np.bincount(as_index(slot), weights=counted[REVENUE].to_numpy(dtype=float), minlength=count)
-    out["cost_of_goods_sold"] = np.where(unknown_cost, np.nan,
-                                         np.bincount(as_index(slot[known]), weights=cost[known], minlength=count))
+    out = {
+        "orders": np.bincount(as_index(slot), minlength=count),
+        "revenue": np.bincount(as_index(slot), weights=counted[REVENUE].to_numpy(dtype=float), minlength=count),
+        "cost_of_goods_sold": np.where(unknown_cost, np.nan,
+                                       np.bincount(as_index(slot[known]), weights=cost[known], minlength=count)),
+    }
 
     code = counted["_code"].to_numpy()
     first_rows = first_of_customer(code)
     # rows are sorted by customer then date, so a customer's orders of one period are consecutive
     first_in_period = first_rows | np.r_[True, slot[1:] != slot[:-1]]
     out["active_customers"] = np.bincount(as_index(slot[first_in_period]), minlength=count)
-    out["new_customers"] = np.bincount(as_index(slot[first_rows]), minlength=len(periods))
+    out["new_customers"] = np.bincount(as_index(slot[first_rows]), minlength=count)
     out["returning_customers"] = out["active_customers"] - out["new_customers"]
     second_order = np.r_[False, (code[1:] == code[:-1]) & first_rows[:-1]]
-    repeaters_to_date = np.cumsum(np.bincount(as_index(slot[second_order]), minlength=len(periods)))
-    customers_to_date = np.cumsum(out["new_customers"].to_numpy())
+    repeaters_to_date = np.cumsum(np.bincount(as_index(slot[second_order]), minlength=count))
+    customers_to_date = np.cumsum(out["new_customers"])
 
     end_of_data = _days([valid.as_of])[0]
-    base = _customer_base(counted["_day"].to_numpy(), code, window, starts, ends, end_of_data)
-    out = out.assign(**base)
+    out.update(_customer_base(counted["_day"].to_numpy(), code, window, starts, ends, end_of_data))
     start_of_data = _days([pd.Timestamp(history_start) if history_start is not None else all_dates.min()])[0]
-    status = np.where(starts - window < start_of_data, "no_history",
-                      np.where(ends - 1 > end_of_data, "provisional", "final"))
-    out["churn_status"] = status
+    out["churn_status"] = np.where(starts - window < start_of_data, "no_history",
+                                   np.where(ends - 1 > end_of_data, "provisional", "final"))
     out["acquisition_status"] = np.where(earlier_customers & (starts - window < start_of_data), "no_history", "final")
 
-    derived = [_period_kpis(row, repeat, seen) for row, repeat, seen in
-               zip(out.itertuples(index=False), repeaters_to_date, customers_to_date, strict=True)]
-    return out.join(pd.DataFrame(derived, index=periods))[_SUMMARY_COLUMNS]
+    out.update(_column_wise([_period_kpis(row, repeat, seen) for row, repeat, seen in
+                             zip(_rows(out), repeaters_to_date.tolist(), customers_to_date.tolist(), strict=True)]))
+    return pd.DataFrame({name: out[name] for name in _SUMMARY_COLUMNS}, index=periods)
+
+
+def _rows(columns: dict[str, np.ndarray]) -> Any:
+    """The rows of equal-length columns, each a namespace of Python values (``row.orders``), as
+    ``DataFrame.itertuples`` gives them but without building a frame.
+
+    >>> [(row.a, row.b) for row in _rows({"a": np.array([1, 2]), "b": np.array(["x", "y"])})]
+    [(1, 'x'), (2, 'y')]
+    """
+    row = namedtuple("row", list(columns))  # type: ignore[misc]
+    return map(row._make, zip(*(values.tolist() for values in columns.values()), strict=True))
+
+
+def _column_wise(rows: list[dict[str, float]]) -> dict[str, list[float]]:
+    """Rows of equal keys as one list per key.
+
+    >>> _column_wise([{"a": 1.0, "b": 2.0}, {"a": 3.0, "b": 4.0}])
+    {'a': [1.0, 3.0], 'b': [2.0, 4.0]}
+    """
+    return {key: [row[key] for row in rows] for key in (rows[0] if rows else ())}
 
 
 _SUMMARY_COLUMNS = [

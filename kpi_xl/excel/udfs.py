@@ -332,13 +332,12 @@ def KPI_CUSTOMERS(order_dates, customer_ids, inactivity_days=None, language=None
     if days < 1 or not float(days).is_integer():
         raise KpiInputError(f"inactivity_days is {days:g}: use a whole number of days, at least 1")
     summary = period_summary(_orders(order_dates, customer_ids, statuses=statuses), inactivity_days=int(days))
+    counts = summary[["active_customers", "new_customers", "returning_customers", "customers_lost"]]
+    rates = zip(summary["churn_rate"].tolist(), summary["retention_rate"].tolist(), strict=True)
     rows = [_CUSTOMER_HEADERS[lang]]
-    for month, row in summary.iterrows():
-        status = row["churn_status"]
-        churn, retention = ((row["churn_rate"], row["retention_rate"]) if status == "final"
-                            else (text(status, lang),) * 2)
-        rows.append([str(month), int(row["active_customers"]), int(row["new_customers"]),
-                     int(row["returning_customers"]), int(row["customers_lost"]), churn, retention])
+    for month, count, rate, status in zip(summary.index, counts.to_numpy().tolist(), rates,
+                                          summary["churn_status"].tolist(), strict=True):
+        rows.append([str(month), *count, *(rate if status == "final" else (text(status, lang),) * 2)])
     return rows
 
 
