@@ -97,8 +97,61 @@ def customer_ids(valid: ValidOrders) -> pd.Index:
 
 
 def by_customer_id(ids: pd.Index) -> np.ndarray:
-    """The positions that put ``ids`` in the order of the texts (sorted in C as pandas' text dtype)."""
-    return np.asarray(pd.Series(ids, dtype="str").argsort(), dtype=np.intp)
+    """The positions that put ``ids`` (distinct texts) in the order of the texts, as pandas' text dtype sorts
+    them: by their UTF-8 bytes, i.e. by code points.
+
+    With Arrow-backed texts the ids are first sorted by their first eight bytes taken as one integer
+    (:func:`_leading_word`; a quarter of the time of sorting the texts), which puts every id in its place
+    but those sharing their first eight bytes with another id; only these are then sorted as texts.
+    Without pyarrow (Pyodide) all the texts are sorted as texts.
+
+    >>> by_customer_id(pd.Index(["customer-b", "ann", "customer-a", "Zoé", "Zoe"])).tolist()
+    [4, 3, 1, 2, 0]
+    """
+    texts = pd.Series(ids, dtype="str")
+    arrow = _arrow_texts(texts)
+    if arrow is None:
+        return np.asarray(texts.argsort(), dtype=np.intp)
+    word = _leading_word(arrow)
+    order = np.argsort(word).astype(np.intp, copy=False)
+    ranked = word[order]
+    shared = np.r_[False, ranked[1:] == ranked[:-1]]
+    shared[:-1] |= shared[1:]  # both ids of each equal pair
+    if shared.any():  # their places in ``order``, filled with the same ids sorted as texts
+        tied = order[shared]
+        order[shared] = tied[np.asarray(texts.iloc[tied].argsort())]
+    return order
+
+
+def _arrow_texts(texts: pd.Series) -> Any:
+    """The Arrow array (one chunk) behind a Series of pandas' text dtype; None when the texts are not
+    Arrow-backed (without pyarrow, as in Pyodide). Reached through pandas' ``__arrow_array__``: the core
+    imports no pyarrow."""
+    if getattr(texts.dtype, "storage", None) != "pyarrow":
+        return None
+    return texts.array.__arrow_array__().combine_chunks()
+
+
+#: For k = 0..8: the integer that keeps the first k bytes of a big-endian 64-bit word.
+_FIRST_BYTES = np.array([2**64 - 2**(64 - 8 * k) for k in range(9)], dtype=np.uint64)
+
+
+def _leading_word(texts: Any) -> np.ndarray:
+    """The first eight UTF-8 bytes of each text of an Arrow text array, padded with zero bytes, as one
+    unsigned integer compared as the bytes are: if a text sorts before another, its word is not greater.
+
+    >>> [hex(w) for w in _leading_word(_arrow_texts(pd.Series(["AB", "", "ABCDEFGHIJ"], dtype="str")))]
+    ['0x4142000000000000', '0x0', '0x4142434445464748']
+    """
+    _, offsets, data = texts.buffers()
+    width = np.int64 if str(texts.type).startswith("large_") else np.int32  # large_string: 64-bit offsets
+    bounds = np.frombuffer(offsets, dtype=width)[texts.offset:texts.offset + len(texts) + 1]
+    content = np.zeros((0 if data is None else data.size) + 8, dtype=np.uint8)  # 8 bytes past the last text
+    if data is not None:
+        content[:data.size] = np.frombuffer(data, dtype=np.uint8)
+    # the eight bytes from each position of the content, read as big-endian words (unaligned, no copy)
+    windows = np.ndarray(content.size - 7, dtype=">u8", buffer=content, strides=(1,))
+    return windows[bounds[:-1]].astype(np.uint64) & _FIRST_BYTES[np.minimum(np.diff(bounds), 8)]
 
 
 def _sort_by_customer(valid: ValidOrders) -> tuple[pd.DataFrame, pd.Index]:

@@ -231,3 +231,31 @@ def test_the_no_history_boundary(window, status):
                           "customer_id": ["x", "y"], "net_revenue": 10.0, "cost_of_goods_sold": 5.0})
     summary = period_summary(table, inactivity_days=window, as_of="2024-03-31")
     assert summary.loc["2024-02", "churn_status"] == status
+
+
+# Ids in text order by hand (code points: digits < capitals < small letters < 'é'; a text before the longer
+# texts it starts), several sharing their first eight bytes ("customer", "12345678"), which
+# orders.by_customer_id sorts as texts after its sort by those eight bytes.
+IDS_BY_HAND = ["1234567", "12345678", "123456789", "12345678a", "Zoe", "Zoé", "ann", "customer", "customer-a",
+               "customer-b", "zoe", "é"]
+
+
+def test_customer_ids_in_text_order():
+    from kpi_xl.orders import by_customer_id
+
+    shuffled = [IDS_BY_HAND[i] for i in [7, 11, 2, 5, 0, 9, 3, 10, 1, 6, 8, 4]]
+    order = by_customer_id(pd.Index(shuffled))
+    assert [shuffled[i] for i in order] == IDS_BY_HAND
+    assert order.dtype == np.intp
+    # texts split over several Arrow chunks (a concatenation) and a slice of them: the same order
+    chunked = pd.concat([pd.Series(shuffled[:5], dtype="str"), pd.Series(shuffled[5:], dtype="str")])
+    assert [shuffled[i] for i in by_customer_id(pd.Index(chunked))] == IDS_BY_HAND
+    assert [shuffled[1:][i] for i in by_customer_id(pd.Index(chunked.iloc[1:]))] == sorted(shuffled[1:])
+
+
+def test_customer_ids_in_text_order_without_arrow(monkeypatch):
+    from kpi_xl import orders
+
+    monkeypatch.setattr(orders, "_arrow_texts", lambda texts: None)  # as in Pyodide: pandas sorts the texts
+    shuffled = IDS_BY_HAND[::-1]
+    assert [shuffled[i] for i in orders.by_customer_id(pd.Index(shuffled))] == IDS_BY_HAND
