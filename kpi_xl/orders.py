@@ -164,11 +164,11 @@ def _sort_by_customer(valid: ValidOrders) -> tuple[pd.DataFrame, pd.Index]:
     days = _days(valid.frame[DATE].to_numpy()[paid])
     # one integer key per (customer, day): a single argsort, twice as fast as lexsort on the pair
     order = np.argsort(codes * np.int64(days.max() - days.min() + 1) + (days - days.min()))
-    ordered = pd.DataFrame({DATE: valid.frame[DATE].to_numpy()[paid][order],
-                            REVENUE: valid.frame[REVENUE].to_numpy()[paid][order],
-                            COGS: valid.frame[COGS].to_numpy()[paid][order],
-                            "_code": codes[order], "_day": days[order],
-                            "_row": np.flatnonzero(paid)[order]})  # the order's position in valid.frame
+    rows = np.flatnonzero(paid)[order]  # each sorted order's position in valid.frame: one take per column
+    frame = valid.frame
+    ordered = pd.DataFrame({DATE: frame[DATE].to_numpy()[rows], REVENUE: frame[REVENUE].to_numpy()[rows],
+                            COGS: frame[COGS].to_numpy()[rows], "_code": codes[order], "_day": days[order],
+                            "_row": rows}, copy=False)  # new arrays, each its own column (no copy into blocks)
     return ordered, pd.Index(ids)
 
 
@@ -462,20 +462,20 @@ def customer_summary(orders: pd.DataFrame | ValidOrders, **columns: Any) -> pd.D
     counted, ids = _ordered(valid), customer_ids(valid)  # sorted by customer code, then date
     code = counted["_code"].to_numpy()
     size = len(ids)
-    first_row = first_of_customer(code)
-    last_row = np.r_[first_row[1:], True]
+    first_row = np.flatnonzero(first_of_customer(code))  # each customer's first row, by code
+    ends = np.r_[first_row[1:], len(code)]  # past each customer's last row
     revenue = counted[REVENUE].to_numpy(dtype=float)
     cogs = counted[COGS].to_numpy(dtype=float)
     unknown = np.isnan(cogs)
     dates = counted[DATE].to_numpy()
     revenue_sum = np.bincount(as_index(code), weights=revenue, minlength=size)
     cost_sum = np.bincount(as_index(code), weights=np.where(unknown, 0.0, cogs), minlength=size)
-    cost_unknown = np.bincount(as_index(code), weights=unknown, minlength=size) > 0
-    out = pd.DataFrame({
-        "first_order": dates[first_row],
-        "last_order": dates[last_row],
-        "orders": np.bincount(as_index(code), minlength=size),
-        "revenue": revenue_sum,
-        "gross_profit": np.where(cost_unknown, np.nan, revenue_sum - cost_sum),  # NaN when a cost is not known
-    }, index=pd.Index(ids, name="customer_id"))
-    return out.iloc[by_customer_id(ids)]
+    cost_unknown = np.bincount(as_index(code[unknown]), minlength=size) > 0
+    by_id = by_customer_id(ids)  # the rows in the order of the ids, each column taken once in that order
+    return pd.DataFrame({
+        "first_order": dates[first_row[by_id]],
+        "last_order": dates[ends[by_id] - 1],
+        "orders": (ends - first_row)[by_id],
+        "revenue": revenue_sum[by_id],
+        "gross_profit": np.where(cost_unknown, np.nan, revenue_sum - cost_sum)[by_id],  # NaN when a cost is not known
+    }, index=pd.Index(ids[by_id], name="customer_id"), copy=False)

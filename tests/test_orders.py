@@ -259,3 +259,18 @@ def test_customer_ids_in_text_order_without_arrow(monkeypatch):
     monkeypatch.setattr(orders, "_arrow_texts", lambda texts: None)  # as in Pyodide: pandas sorts the texts
     shuffled = IDS_BY_HAND[::-1]
     assert [shuffled[i] for i in orders.by_customer_id(pd.Index(shuffled))] == IDS_BY_HAND
+
+
+def test_customer_summary_rows_follow_the_ids():
+    # hand: ids sharing their first eight bytes come out in text order, each with its own orders and revenue
+    table = pd.DataFrame({"order_date": ["2024-01-03", "2024-01-04", "2024-01-05", "2024-01-06"],
+                          "order_id": ["1", "2", "3", "4"],
+                          "customer_id": ["customer-b", "customer-a", "customer-b", "customer"],
+                          "net_revenue": [10.0, 20.0, 30.0, 40.0], "cost_of_goods_sold": [1.0, None, 3.0, 4.0]})
+    table = customer_summary(table)
+    assert list(table.index) == ["customer", "customer-a", "customer-b"]
+    assert table["orders"].tolist() == [1, 1, 2]
+    assert table["revenue"].tolist() == [40.0, 20.0, 40.0]  # customer-b: 10 + 30
+    assert table["gross_profit"].fillna(-1).tolist() == [36.0, -1, 36.0]  # customer-a's cost is not known: NaN
+    assert table["last_order"].tolist() == [pd.Timestamp("2024-01-06"), pd.Timestamp("2024-01-04"),
+                                            pd.Timestamp("2024-01-05")]
