@@ -34,7 +34,7 @@ from ..errors import InputProblem, KpiInputError
 from ..labels import text
 from ..order_table import STATUS_ALIASES, ValidOrders, prepare_orders
 from ..orders import cohort_matrix, period_summary
-from .cells import _number, cells, dates_in, id_column, ids_in, is_blank, numbers_in, option, order_rows, single, total
+from .cells import _number, cell_column, cells, dates_in, ids_in, is_blank, numbers_in, option, order_rows, single, total
 
 __all__ = [
     "KPI_CONVERSION_RATE", "KPI_CTR", "KPI_CAC", "KPI_CHURN_RATE", "KPI_RETENTION_RATE", "KPI_REPEAT_RATE",
@@ -267,7 +267,7 @@ def _orders(order_dates: Any, customer_ids: Any, revenues: Any = None, *, status
     frame = pd.DataFrame({
         "order_dates": dates_in(kept["order_dates"], "order_dates", positions, count).to_numpy(),
         "order_ids": rows.to_numpy(),  # one order per row (whole numbers: read as texts, keyed as numbers)
-        "customer_ids": id_column(kept["customer_ids"]).array,
+        "customer_ids": cell_column(kept["customer_ids"]).array,  # made texts by prepare_orders (ids_as_text)
         "revenues": 0.0 if revenues is None else _amounts(kept["revenues"], "revenues", positions, count),
         "cogs": 0.0 if costs is None else _amounts(kept["costs"], "costs", positions, count),
         **({} if statuses is None else {"statuses": kept["statuses"]}),  # none: every order is paid
