@@ -129,7 +129,8 @@ def _arrow_texts(texts: pd.Series) -> Any:
     imports no pyarrow."""
     if getattr(texts.dtype, "storage", None) != "pyarrow":
         return None
-    return texts.array.__arrow_array__().combine_chunks()
+    chunked = texts.array.__arrow_array__()
+    return chunked.chunk(0) if chunked.num_chunks == 1 else chunked.combine_chunks()
 
 
 #: For k = 0..8: the integer that keeps the first k bytes of a big-endian 64-bit word.
@@ -143,9 +144,7 @@ def _leading_word(texts: Any) -> np.ndarray:
     >>> [hex(w) for w in _leading_word(_arrow_texts(pd.Series(["AB", "", "ABCDEFGHIJ"], dtype="str")))]
     ['0x4142000000000000', '0x0', '0x4142434445464748']
     """
-    _, offsets, data = texts.buffers()
-    width = np.int64 if str(texts.type).startswith("large_") else np.int32  # large_string: 64-bit offsets
-    bounds = np.frombuffer(offsets, dtype=width)[texts.offset:texts.offset + len(texts) + 1]
+    bounds, data = _offsets(texts), texts.buffers()[2]
     content = np.zeros((0 if data is None else data.size) + 8, dtype=np.uint8)  # 8 bytes past the last text
     if data is not None:
         content[:data.size] = np.frombuffer(data, dtype=np.uint8)
@@ -154,13 +153,43 @@ def _leading_word(texts: Any) -> np.ndarray:
     return windows[bounds[:-1]].astype(np.uint64) & _FIRST_BYTES[np.minimum(np.diff(bounds), 8)]
 
 
+def _offsets(texts: Any) -> np.ndarray:
+    """Where each text of an Arrow text array starts in its data buffer, then where the last one ends."""
+    width = np.int64 if str(texts.type).startswith("large_") else np.int32  # large_string: 64-bit offsets
+    return np.frombuffer(texts.buffers()[1], dtype=width)[texts.offset:texts.offset + len(texts) + 1]
+
+
+def _factorize_ids(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """``pandas.factorize`` of ids that are not missing: codes numbered in the order of first appearance,
+    and the id of each code.
+
+    Arrow-backed ids of at most eight bytes (UTF-8) are each one integer, their :func:`_leading_word`, and
+    integers hash twice as fast as texts (60 ms against 117 ms for a million ids); texts that differ only
+    by trailing zero bytes, which would share a word, are told apart by their lengths, else hashed as texts.
+
+    >>> codes, ids = _factorize_ids(pd.Series(["b", "a", "b", "c"], dtype="str"))
+    >>> codes.tolist(), ids.tolist()
+    ([0, 1, 0, 2], ['b', 'a', 'c'])
+    """
+    arrow = _arrow_texts(ids)
+    if arrow is not None and len(arrow) and arrow.null_count == 0:
+        lengths = np.diff(_offsets(arrow))
+        if lengths.max() <= 8:
+            codes = pd.factorize(_leading_word(arrow))[0]
+            first = np.flatnonzero(codes > np.r_[-1, np.maximum.accumulate(codes)[:-1]])  # each code's first row
+            if (lengths[first][codes] == lengths).all():
+                return codes, pd.Index(ids.array.take(first))
+    codes, uniques = pd.factorize(ids)
+    return codes, pd.Index(uniques)
+
+
 def _sort_by_customer(valid: ValidOrders) -> tuple[pd.DataFrame, pd.Index]:
     """Only the columns the analytics read: sorting the texts along would cost more than the rest."""
     paid = valid.frame["counts"].to_numpy()
     if not paid.any():
         raise KpiInputError("orders: no paid order to count (every order is refunded or cancelled)")
     # hashed where they are (Arrow texts stay Arrow texts); codes in the order of first appearance
-    codes, ids = pd.factorize(valid.frame[CUSTOMER][paid] if not paid.all() else valid.frame[CUSTOMER])
+    codes, ids = _factorize_ids(valid.frame[CUSTOMER][paid] if not paid.all() else valid.frame[CUSTOMER])
     days = _days(valid.frame[DATE].to_numpy()[paid])
     # one integer key per (customer, day): a single argsort, twice as fast as lexsort on the pair
     order = np.argsort(codes * np.int64(days.max() - days.min() + 1) + (days - days.min()))
@@ -169,7 +198,7 @@ def _sort_by_customer(valid: ValidOrders) -> tuple[pd.DataFrame, pd.Index]:
     ordered = pd.DataFrame({DATE: frame[DATE].to_numpy()[rows], REVENUE: frame[REVENUE].to_numpy()[rows],
                             COGS: frame[COGS].to_numpy()[rows], "_code": codes[order], "_day": days[order],
                             "_row": rows}, copy=False)  # new arrays, each its own column (no copy into blocks)
-    return ordered, pd.Index(ids)
+    return ordered, ids
 
 
 def period_summary(

@@ -274,3 +274,19 @@ def test_customer_summary_rows_follow_the_ids():
     assert table["gross_profit"].fillna(-1).tolist() == [36.0, -1, 36.0]  # customer-a's cost is not known: NaN
     assert table["last_order"].tolist() == [pd.Timestamp("2024-01-06"), pd.Timestamp("2024-01-04"),
                                             pd.Timestamp("2024-01-05")]
+
+
+@pytest.mark.parametrize("ids, codes, uniques", [
+    # by hand: codes in the order of first appearance, the id of each code
+    (["C002", "C001", "C002", "é"], [0, 1, 0, 2], ["C002", "C001", "é"]),  # at most 8 bytes: hashed as integers
+    (["a", "a\x00", "a", "a\x00\x00"], [0, 1, 0, 2], ["a", "a\x00", "a\x00\x00"]),  # one word, told apart by length
+    (["customer-2", "c", "customer-2"], [0, 1, 0], ["customer-2", "c"]),  # longer than 8 bytes: hashed as texts
+])
+def test_factorize_ids(ids, codes, uniques):
+    from kpi_xl.orders import _factorize_ids
+
+    found_codes, found_ids = _factorize_ids(pd.Series(ids, dtype="str"))
+    assert found_codes.tolist() == codes and found_ids.tolist() == uniques
+    assert str(found_ids.dtype) == "str"
+    objects = _factorize_ids(pd.Series(ids, dtype=object))  # not Arrow-backed: pandas' factorize, dtype kept
+    assert objects[0].tolist() == codes and objects[1].tolist() == uniques and objects[1].dtype == object
