@@ -125,11 +125,13 @@ def by_customer_id(ids: pd.Index) -> np.ndarray:
 
 def _arrow_texts(texts: pd.Series) -> Any:
     """The Arrow array (one chunk) behind a Series of pandas' text dtype; None when the texts are not
-    Arrow-backed (without pyarrow, as in Pyodide). Reached through pandas' ``__arrow_array__``: the core
-    imports no pyarrow."""
+    Arrow strings with offsets (without pyarrow, as in Pyodide, or of another Arrow layout). Reached
+    through pandas' ``__arrow_array__``: the core imports no pyarrow."""
     if getattr(texts.dtype, "storage", None) != "pyarrow":
         return None
     chunked = texts.array.__arrow_array__()
+    if str(chunked.type) not in ("string", "large_string"):
+        return None
     return chunked.chunk(0) if chunked.num_chunks == 1 else chunked.combine_chunks()
 
 

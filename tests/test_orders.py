@@ -290,3 +290,15 @@ def test_factorize_ids(ids, codes, uniques):
     assert str(found_ids.dtype) == "str"
     objects = _factorize_ids(pd.Series(ids, dtype=object))  # not Arrow-backed: pandas' factorize, dtype kept
     assert objects[0].tolist() == codes and objects[1].tolist() == uniques and objects[1].dtype == object
+
+
+@pytest.mark.parametrize("dtype", ["str", "string[python]", "string[pyarrow]", "string_view"])
+def test_ids_of_every_text_dtype_are_factorized_and_ordered_alike(dtype):
+    import pyarrow as pa
+
+    from kpi_xl.orders import _factorize_ids, by_customer_id
+
+    dtype = pd.ArrowDtype(pa.string_view()) if dtype == "string_view" else dtype  # another Arrow layout
+    codes, ids = _factorize_ids(pd.Series(["b2", "a", "b2", "a1"], dtype=dtype))
+    assert codes.tolist() == [0, 1, 0, 2] and ids.tolist() == ["b2", "a", "a1"]  # by hand: first appearance
+    assert by_customer_id(ids).tolist() == [1, 2, 0]  # by hand: a < a1 < b2
