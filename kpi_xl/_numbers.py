@@ -10,6 +10,7 @@ bad value.
 
 from __future__ import annotations
 
+import math
 import numbers
 from decimal import Decimal
 from typing import Any, Iterator
@@ -19,6 +20,10 @@ import numpy as np
 from .errors import KpiInputError
 
 __all__ = ["safe_divide", "as_values", "total", "paired_totals", "single", "is_scalar"]
+
+#: Python's own number types (``bool`` is not one of them: ``type(True) is bool``). A value of exactly
+#: these types takes the scalar fast paths below, which give the results of the general paths.
+_PLAIN = (float, int)
 
 
 def safe_divide(numerator: Any, denominator: Any) -> Any:
@@ -31,6 +36,8 @@ def safe_divide(numerator: Any, denominator: Any) -> Any:
     >>> safe_divide(np.array([1.0, 2.0]), np.array([0.0, 4.0]))
     array([nan, 0.5])
     """
+    if type(numerator) in _PLAIN and type(denominator) in _PLAIN:  # two Python numbers: no arrays
+        return math.nan if denominator == 0 else float(numerator) / float(denominator)
     num = np.asarray(numerator, dtype=float)
     den = np.asarray(denominator, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -40,6 +47,8 @@ def safe_divide(numerator: Any, denominator: Any) -> Any:
 
 def is_scalar(value: Any) -> bool:
     """True for one value (a number, a text, None), False for a sequence or array."""
+    if type(value) in _PLAIN:
+        return True
     if isinstance(value, np.ndarray):
         return value.ndim == 0
     return isinstance(value, (str, bytes, numbers.Number, Decimal, np.generic)) or value is None or not (
@@ -101,6 +110,10 @@ def as_values(value: Any, name: str, *, allow_negative: bool = False) -> np.ndar
     ...
     kpi_xl.errors.KpiInputError: visitors: item 2 of 3 is 'n/a', not a number
     """
+    if type(value) in _PLAIN:  # one Python number: checked without numpy when it is valid
+        number = float(value)
+        if math.isfinite(number) and (allow_negative or number >= 0):
+            return np.array([number])
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value.item()
     if is_scalar(value):

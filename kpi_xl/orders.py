@@ -45,6 +45,7 @@ In both cases ``churn_rate``, ``retention_rate`` and ``lifetime_value`` are
 
 from __future__ import annotations
 
+from collections import namedtuple
 from typing import Any
 
 import numpy as np
@@ -96,8 +97,92 @@ def customer_ids(valid: ValidOrders) -> pd.Index:
 
 
 def by_customer_id(ids: pd.Index) -> np.ndarray:
-    """The positions that put ``ids`` in the order of the texts (sorted in C as pandas' text dtype)."""
-    return np.asarray(pd.Series(ids, dtype="str").argsort(), dtype=np.intp)
+    """The positions that put ``ids`` (distinct texts) in the order of the texts, as pandas' text dtype sorts
+    them: by their UTF-8 bytes, i.e. by code points.
+
+    With Arrow-backed texts the ids are first sorted by their first eight bytes taken as one integer
+    (:func:`_leading_word`; a quarter of the time of sorting the texts), which puts every id in its place
+    but those sharing their first eight bytes with another id; only these are then sorted as texts.
+    Without pyarrow (Pyodide) all the texts are sorted as texts.
+
+    >>> by_customer_id(pd.Index(["customer-b", "ann", "customer-a", "Zoé", "Zoe"])).tolist()
+    [4, 3, 1, 2, 0]
+    """
+    texts = pd.Series(ids, dtype="str")
+    arrow = _arrow_texts(texts)
+    if arrow is None:
+        return np.asarray(texts.argsort(), dtype=np.intp)
+    word = _leading_word(arrow)
+    order = np.argsort(word).astype(np.intp, copy=False)
+    ranked = word[order]
+    shared = np.r_[False, ranked[1:] == ranked[:-1]]
+    shared[:-1] |= shared[1:]  # both ids of each equal pair
+    if shared.any():  # their places in ``order``, filled with the same ids sorted as texts
+        tied = order[shared]
+        order[shared] = tied[np.asarray(texts.iloc[tied].argsort())]
+    return order
+
+
+def _arrow_texts(texts: pd.Series) -> Any:
+    """The Arrow array (one chunk) behind a Series of pandas' text dtype; None when the texts are not
+    Arrow strings with offsets (without pyarrow, as in Pyodide, or of another Arrow layout). Reached
+    through pandas' ``__arrow_array__``: the core imports no pyarrow."""
+    if getattr(texts.dtype, "storage", None) != "pyarrow":
+        return None
+    chunked = texts.array.__arrow_array__()
+    if str(chunked.type) not in ("string", "large_string"):
+        return None
+    return chunked.chunk(0) if chunked.num_chunks == 1 else chunked.combine_chunks()
+
+
+#: For k = 0..8: the integer that keeps the first k bytes of a big-endian 64-bit word.
+_FIRST_BYTES = np.array([2**64 - 2**(64 - 8 * k) for k in range(9)], dtype=np.uint64)
+
+
+def _leading_word(texts: Any) -> np.ndarray:
+    """The first eight UTF-8 bytes of each text of an Arrow text array, padded with zero bytes, as one
+    unsigned integer compared as the bytes are: if a text sorts before another, its word is not greater.
+
+    >>> [hex(w) for w in _leading_word(_arrow_texts(pd.Series(["AB", "", "ABCDEFGHIJ"], dtype="str")))]
+    ['0x4142000000000000', '0x0', '0x4142434445464748']
+    """
+    bounds, data = _offsets(texts), texts.buffers()[2]
+    content = np.zeros((0 if data is None else data.size) + 8, dtype=np.uint8)  # 8 bytes past the last text
+    if data is not None:
+        content[:data.size] = np.frombuffer(data, dtype=np.uint8)
+    # the eight bytes from each position of the content, read as big-endian words (unaligned, no copy)
+    windows = np.ndarray(content.size - 7, dtype=">u8", buffer=content, strides=(1,))
+    return windows[bounds[:-1]].astype(np.uint64) & _FIRST_BYTES[np.minimum(np.diff(bounds), 8)]
+
+
+def _offsets(texts: Any) -> np.ndarray:
+    """Where each text of an Arrow text array starts in its data buffer, then where the last one ends."""
+    width = np.int64 if str(texts.type).startswith("large_") else np.int32  # large_string: 64-bit offsets
+    return np.frombuffer(texts.buffers()[1], dtype=width)[texts.offset:texts.offset + len(texts) + 1]
+
+
+def _factorize_ids(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """``pandas.factorize`` of ids that are not missing: codes numbered in the order of first appearance,
+    and the id of each code.
+
+    Arrow-backed ids of at most eight bytes (UTF-8) are each one integer, their :func:`_leading_word`, and
+    integers hash twice as fast as texts (60 ms against 117 ms for a million ids); texts that differ only
+    by trailing zero bytes, which would share a word, are told apart by their lengths, else hashed as texts.
+
+    >>> codes, ids = _factorize_ids(pd.Series(["b", "a", "b", "c"], dtype="str"))
+    >>> codes.tolist(), ids.tolist()
+    ([0, 1, 0, 2], ['b', 'a', 'c'])
+    """
+    arrow = _arrow_texts(ids)
+    if arrow is not None and len(arrow) and arrow.null_count == 0:
+        lengths = np.diff(_offsets(arrow))
+        if lengths.max() <= 8:
+            codes = pd.factorize(_leading_word(arrow))[0]
+            first = np.flatnonzero(codes > np.r_[-1, np.maximum.accumulate(codes)[:-1]])  # each code's first row
+            if (lengths[first][codes] == lengths).all():
+                return codes, pd.Index(ids.array.take(first))
+    codes, uniques = pd.factorize(ids)
+    return codes, pd.Index(uniques)
 
 
 def _sort_by_customer(valid: ValidOrders) -> tuple[pd.DataFrame, pd.Index]:
@@ -106,16 +191,16 @@ def _sort_by_customer(valid: ValidOrders) -> tuple[pd.DataFrame, pd.Index]:
     if not paid.any():
         raise KpiInputError("orders: no paid order to count (every order is refunded or cancelled)")
     # hashed where they are (Arrow texts stay Arrow texts); codes in the order of first appearance
-    codes, ids = pd.factorize(valid.frame[CUSTOMER][paid] if not paid.all() else valid.frame[CUSTOMER])
+    codes, ids = _factorize_ids(valid.frame[CUSTOMER][paid] if not paid.all() else valid.frame[CUSTOMER])
     days = _days(valid.frame[DATE].to_numpy()[paid])
     # one integer key per (customer, day): a single argsort, twice as fast as lexsort on the pair
     order = np.argsort(codes * np.int64(days.max() - days.min() + 1) + (days - days.min()))
-    ordered = pd.DataFrame({DATE: valid.frame[DATE].to_numpy()[paid][order],
-                            REVENUE: valid.frame[REVENUE].to_numpy()[paid][order],
-                            COGS: valid.frame[COGS].to_numpy()[paid][order],
-                            "_code": codes[order], "_day": days[order],
-                            "_row": np.flatnonzero(paid)[order]})  # the order's position in valid.frame
-    return ordered, pd.Index(ids)
+    rows = np.flatnonzero(paid)[order]  # each sorted order's position in valid.frame: one take per column
+    frame = valid.frame
+    ordered = pd.DataFrame({DATE: frame[DATE].to_numpy()[rows], REVENUE: frame[REVENUE].to_numpy()[rows],
+                            COGS: frame[COGS].to_numpy()[rows], "_code": codes[order], "_day": days[order],
+                            "_row": rows}, copy=False)  # new arrays, each its own column (no copy into blocks)
+    return ordered, ids
 
 
 def period_summary(
@@ -198,35 +283,54 @@ def period_summary(
     cost = counted[COGS].to_numpy(dtype=float)
     known = ~np.isnan(cost)
     unknown_cost = np.bincount(as_index(slot[~known]), minlength=count) > 0  # one unknown cost makes the period's unknown
-    out = pd.DataFrame(index=periods)
-    out["orders"] = np.bincount(as_index(slot), minlength=count)
-    out["revenue"] = np.bincount(as_index(slot), weights=counted[REVENUE].to_numpy(dtype=float), minlength=count)
-    out["cost_of_goods_sold"] = np.where(unknown_cost, np.nan,
-                                         np.bincount(as_index(slot[known]), weights=cost[known], minlength=count))
+    out = {
+        "orders": np.bincount(as_index(slot), minlength=count),
+        "revenue": np.bincount(as_index(slot), weights=counted[REVENUE].to_numpy(dtype=float), minlength=count),
+        "cost_of_goods_sold": np.where(unknown_cost, np.nan,
+                                       np.bincount(as_index(slot[known]), weights=cost[known], minlength=count)),
+    }
 
     code = counted["_code"].to_numpy()
     first_rows = first_of_customer(code)
     # rows are sorted by customer then date, so a customer's orders of one period are consecutive
     first_in_period = first_rows | np.r_[True, slot[1:] != slot[:-1]]
     out["active_customers"] = np.bincount(as_index(slot[first_in_period]), minlength=count)
-    out["new_customers"] = np.bincount(as_index(slot[first_rows]), minlength=len(periods))
+    out["new_customers"] = np.bincount(as_index(slot[first_rows]), minlength=count)
     out["returning_customers"] = out["active_customers"] - out["new_customers"]
     second_order = np.r_[False, (code[1:] == code[:-1]) & first_rows[:-1]]
-    repeaters_to_date = np.cumsum(np.bincount(as_index(slot[second_order]), minlength=len(periods)))
-    customers_to_date = np.cumsum(out["new_customers"].to_numpy())
+    repeaters_to_date = np.cumsum(np.bincount(as_index(slot[second_order]), minlength=count))
+    customers_to_date = np.cumsum(out["new_customers"])
 
     end_of_data = _days([valid.as_of])[0]
-    base = _customer_base(counted["_day"].to_numpy(), code, window, starts, ends, end_of_data)
-    out = out.assign(**base)
+    out.update(_customer_base(counted["_day"].to_numpy(), code, window, starts, ends, end_of_data))
     start_of_data = _days([pd.Timestamp(history_start) if history_start is not None else all_dates.min()])[0]
-    status = np.where(starts - window < start_of_data, "no_history",
-                      np.where(ends - 1 > end_of_data, "provisional", "final"))
-    out["churn_status"] = status
+    out["churn_status"] = np.where(starts - window < start_of_data, "no_history",
+                                   np.where(ends - 1 > end_of_data, "provisional", "final"))
     out["acquisition_status"] = np.where(earlier_customers & (starts - window < start_of_data), "no_history", "final")
 
-    derived = [_period_kpis(row, repeat, seen) for row, repeat, seen in
-               zip(out.itertuples(index=False), repeaters_to_date, customers_to_date, strict=True)]
-    return out.join(pd.DataFrame(derived, index=periods))[_SUMMARY_COLUMNS]
+    out.update(_column_wise([_period_kpis(row, repeat, seen) for row, repeat, seen in
+                             zip(_rows(out), repeaters_to_date.tolist(), customers_to_date.tolist(), strict=True)]))
+    return pd.DataFrame({name: out[name] for name in _SUMMARY_COLUMNS}, index=periods)
+
+
+def _rows(columns: dict[str, np.ndarray]) -> Any:
+    """The rows of equal-length columns, each a namespace of Python values (``row.orders``), as
+    ``DataFrame.itertuples`` gives them but without building a frame.
+
+    >>> [(row.a, row.b) for row in _rows({"a": np.array([1, 2]), "b": np.array(["x", "y"])})]
+    [(1, 'x'), (2, 'y')]
+    """
+    row = namedtuple("row", list(columns))  # type: ignore[misc]
+    return map(row._make, zip(*(values.tolist() for values in columns.values()), strict=True))
+
+
+def _column_wise(rows: list[dict[str, float]]) -> dict[str, list[float]]:
+    """Rows of equal keys as one list per key.
+
+    >>> _column_wise([{"a": 1.0, "b": 2.0}, {"a": 3.0, "b": 4.0}])
+    {'a': [1.0, 3.0], 'b': [2.0, 4.0]}
+    """
+    return {key: [row[key] for row in rows] for key in (rows[0] if rows else ())}
 
 
 _SUMMARY_COLUMNS = [
@@ -389,20 +493,20 @@ def customer_summary(orders: pd.DataFrame | ValidOrders, **columns: Any) -> pd.D
     counted, ids = _ordered(valid), customer_ids(valid)  # sorted by customer code, then date
     code = counted["_code"].to_numpy()
     size = len(ids)
-    first_row = first_of_customer(code)
-    last_row = np.r_[first_row[1:], True]
+    first_row = np.flatnonzero(first_of_customer(code))  # each customer's first row, by code
+    ends = np.r_[first_row[1:], len(code)]  # past each customer's last row
     revenue = counted[REVENUE].to_numpy(dtype=float)
     cogs = counted[COGS].to_numpy(dtype=float)
     unknown = np.isnan(cogs)
     dates = counted[DATE].to_numpy()
     revenue_sum = np.bincount(as_index(code), weights=revenue, minlength=size)
     cost_sum = np.bincount(as_index(code), weights=np.where(unknown, 0.0, cogs), minlength=size)
-    cost_unknown = np.bincount(as_index(code), weights=unknown, minlength=size) > 0
-    out = pd.DataFrame({
-        "first_order": dates[first_row],
-        "last_order": dates[last_row],
-        "orders": np.bincount(as_index(code), minlength=size),
-        "revenue": revenue_sum,
-        "gross_profit": np.where(cost_unknown, np.nan, revenue_sum - cost_sum),  # NaN when a cost is not known
-    }, index=pd.Index(ids, name="customer_id"))
-    return out.iloc[by_customer_id(ids)]
+    cost_unknown = np.bincount(as_index(code[unknown]), minlength=size) > 0
+    by_id = by_customer_id(ids)  # the rows in the order of the ids, each column taken once in that order
+    return pd.DataFrame({
+        "first_order": dates[first_row[by_id]],
+        "last_order": dates[ends[by_id] - 1],
+        "orders": (ends - first_row)[by_id],
+        "revenue": revenue_sum[by_id],
+        "gross_profit": np.where(cost_unknown, np.nan, revenue_sum - cost_sum)[by_id],  # NaN when a cost is not known
+    }, index=pd.Index(ids[by_id], name="customer_id"), copy=False)

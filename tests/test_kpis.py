@@ -2,6 +2,7 @@
 case and invalid input. Each expected value says where it comes from."""
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -156,3 +157,34 @@ def test_nested_ranges_are_flattened_and_empty_sequences_sum_to_zero():
 def test_one_value_sequences_are_accepted_for_rates():
     # an Excel single cell may arrive as a one-item list: hand 50*1.2/0.05
     assert kpis.customer_lifetime_value([50], [[1.2]], np.array([0.05])) == pytest.approx(1200)
+
+
+# One Python number takes a fast path in kpi_xl._numbers (no numpy array, no ABC checks): the same results
+# as the general path, and the same messages for what it does not accept.
+@pytest.mark.parametrize("numerator, denominator, expected", [
+    (3, 4, 0.75),  # hand: 3 / 4
+    (1.5, 0.5, 3.0),  # hand: 1.5 / 0.5
+    (7, 0, NAN),  # zero denominator: undefined
+    (7.0, -0.0, NAN),  # -0.0 is zero too
+    (0, 0.0, NAN),
+])
+def test_safe_divide_of_two_python_numbers(numerator, denominator, expected):
+    from kpi_xl._numbers import safe_divide
+
+    result = safe_divide(numerator, denominator)
+    assert type(result) is float
+    assert (math.isnan(result) and math.isnan(expected)) or result == expected
+    # the array path, on the same two numbers as numpy floats
+    general = safe_divide(np.float64(numerator), np.float64(denominator))
+    assert (math.isnan(result) and math.isnan(general)) or result == general
+
+
+def test_one_python_number_is_checked_as_before():
+    from kpi_xl._numbers import as_values
+
+    assert as_values(12, "orders").tolist() == [12.0]  # hand: the number itself, as a float
+    assert as_values(-2.5, "margin", allow_negative=True).tolist() == [-2.5]
+    for value, words in [(-2, "orders is -2, which is negative"), (math.nan, "not a number (NaN)"),
+                         (math.inf, "infinite"), (True, "a true/false value")]:
+        with pytest.raises(KpiInputError, match=re.escape(words)):
+            as_values(value, "orders")

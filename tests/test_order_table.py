@@ -85,6 +85,19 @@ def test_whole_number_order_ids_are_keyed_as_their_texts():
     assert valid.frame["order_id"].tolist() == ["1001", "1002", "10010"]
 
 
+@pytest.mark.parametrize("numbers, dtype, repeats", [
+    ([1, 2, 5, 9], "int64", []),  # each above the one before: no repeat to look for
+    ([9, 5, 2, 1], "uint64", []),  # decreasing, all distinct: looked for, none
+    ([1, 2, 2, 9], "uint64", [(4, 2)]),  # by hand: row 4 repeats row 3's number
+    ([3, 1, 3, 4], "Int64", [(4, 3)]),  # pandas' nullable integers: looked for as before
+])
+def test_whole_number_order_ids_in_increasing_order_cannot_repeat(numbers, dtype, repeats):
+    frame = table({}, {}, {})
+    frame["order_id"] = pd.array(numbers, dtype=dtype)
+    valid = prepare_orders(frame, skip_invalid=True, today="2026-11-23")
+    assert [(p.row, p.value) for p in valid.problems] == repeats
+
+
 def test_skip_invalid_keeps_the_good_rows_and_lists_every_problem():
     frame = table({"net_revenue": "abc"}, {"customer_id": ""}, {}, {"order_date": "2024-02-30"})
     valid = prepare_orders(frame, skip_invalid=True)

@@ -231,3 +231,74 @@ def test_the_no_history_boundary(window, status):
                           "customer_id": ["x", "y"], "net_revenue": 10.0, "cost_of_goods_sold": 5.0})
     summary = period_summary(table, inactivity_days=window, as_of="2024-03-31")
     assert summary.loc["2024-02", "churn_status"] == status
+
+
+# Ids in text order by hand (code points: digits < capitals < small letters < 'é'; a text before the longer
+# texts it starts), several sharing their first eight bytes ("customer", "12345678"), which
+# orders.by_customer_id sorts as texts after its sort by those eight bytes.
+IDS_BY_HAND = ["1234567", "12345678", "123456789", "12345678a", "Zoe", "Zoé", "ann", "customer", "customer-a",
+               "customer-b", "zoe", "é"]
+
+
+def test_customer_ids_in_text_order():
+    from kpi_xl.orders import by_customer_id
+
+    shuffled = [IDS_BY_HAND[i] for i in [7, 11, 2, 5, 0, 9, 3, 10, 1, 6, 8, 4]]
+    order = by_customer_id(pd.Index(shuffled))
+    assert [shuffled[i] for i in order] == IDS_BY_HAND
+    assert order.dtype == np.intp
+    # texts split over several Arrow chunks (a concatenation) and a slice of them: the same order
+    chunked = pd.concat([pd.Series(shuffled[:5], dtype="str"), pd.Series(shuffled[5:], dtype="str")])
+    assert [shuffled[i] for i in by_customer_id(pd.Index(chunked))] == IDS_BY_HAND
+    assert [shuffled[1:][i] for i in by_customer_id(pd.Index(chunked.iloc[1:]))] == sorted(shuffled[1:])
+
+
+def test_customer_ids_in_text_order_without_arrow(monkeypatch):
+    from kpi_xl import orders
+
+    monkeypatch.setattr(orders, "_arrow_texts", lambda texts: None)  # as in Pyodide: pandas sorts the texts
+    shuffled = IDS_BY_HAND[::-1]
+    assert [shuffled[i] for i in orders.by_customer_id(pd.Index(shuffled))] == IDS_BY_HAND
+
+
+def test_customer_summary_rows_follow_the_ids():
+    # hand: ids sharing their first eight bytes come out in text order, each with its own orders and revenue
+    table = pd.DataFrame({"order_date": ["2024-01-03", "2024-01-04", "2024-01-05", "2024-01-06"],
+                          "order_id": ["1", "2", "3", "4"],
+                          "customer_id": ["customer-b", "customer-a", "customer-b", "customer"],
+                          "net_revenue": [10.0, 20.0, 30.0, 40.0], "cost_of_goods_sold": [1.0, None, 3.0, 4.0]})
+    table = customer_summary(table)
+    assert list(table.index) == ["customer", "customer-a", "customer-b"]
+    assert table["orders"].tolist() == [1, 1, 2]
+    assert table["revenue"].tolist() == [40.0, 20.0, 40.0]  # customer-b: 10 + 30
+    assert table["gross_profit"].fillna(-1).tolist() == [36.0, -1, 36.0]  # customer-a's cost is not known: NaN
+    assert table["last_order"].tolist() == [pd.Timestamp("2024-01-06"), pd.Timestamp("2024-01-04"),
+                                            pd.Timestamp("2024-01-05")]
+
+
+@pytest.mark.parametrize("ids, codes, uniques", [
+    # by hand: codes in the order of first appearance, the id of each code
+    (["C002", "C001", "C002", "é"], [0, 1, 0, 2], ["C002", "C001", "é"]),  # at most 8 bytes: hashed as integers
+    (["a", "a\x00", "a", "a\x00\x00"], [0, 1, 0, 2], ["a", "a\x00", "a\x00\x00"]),  # one word, told apart by length
+    (["customer-2", "c", "customer-2"], [0, 1, 0], ["customer-2", "c"]),  # longer than 8 bytes: hashed as texts
+])
+def test_factorize_ids(ids, codes, uniques):
+    from kpi_xl.orders import _factorize_ids
+
+    found_codes, found_ids = _factorize_ids(pd.Series(ids, dtype="str"))
+    assert found_codes.tolist() == codes and found_ids.tolist() == uniques
+    assert str(found_ids.dtype) == "str"
+    objects = _factorize_ids(pd.Series(ids, dtype=object))  # not Arrow-backed: pandas' factorize, dtype kept
+    assert objects[0].tolist() == codes and objects[1].tolist() == uniques and objects[1].dtype == object
+
+
+@pytest.mark.parametrize("dtype", ["str", "string[python]", "string[pyarrow]", "string_view"])
+def test_ids_of_every_text_dtype_are_factorized_and_ordered_alike(dtype):
+    import pyarrow as pa
+
+    from kpi_xl.orders import _factorize_ids, by_customer_id
+
+    dtype = pd.ArrowDtype(pa.string_view()) if dtype == "string_view" else dtype  # another Arrow layout
+    codes, ids = _factorize_ids(pd.Series(["b2", "a", "b2", "a1"], dtype=dtype))
+    assert codes.tolist() == [0, 1, 0, 2] and ids.tolist() == ["b2", "a", "a1"]  # by hand: first appearance
+    assert by_customer_id(ids).tolist() == [1, 2, 0]  # by hand: a < a1 < b2

@@ -268,3 +268,16 @@ def test_a_date_typed_as_text_is_read_whole():
     assert dates_in(["2024-01-31 10:30"], "order_dates").tolist() == [pd.Timestamp("2024-01-31")]
     with pytest.raises(KpiInputError, match="order_dates is '2024-01-311', not a date"):
         dates_in(["2024-01-311"], "order_dates")
+
+
+def test_a_row_is_dropped_only_when_every_range_is_blank_there():
+    from kpi_xl.excel.cells import order_rows
+
+    # by hand: row 2 is blank in all three ranges; row 3 only in the first two (its status is kept), row 4
+    # only in the first; order_rows looks at the later ranges only for the rows blank so far (2 and 3, then 2)
+    kept, positions, count = order_rows(order_dates=[["2024-01-03"], [None], [""], [None]],
+                                        customer_ids=[["a"], [" "], [None], ["b"]],
+                                        statuses=[["paid"], [None], ["refunded"], ["paid"]])
+    assert (positions, count) == ([1, 3, 4], 4)
+    assert kept == {"order_dates": ["2024-01-03", "", None], "customer_ids": ["a", None, "b"],
+                    "statuses": ["paid", "refunded", "paid"]}

@@ -34,7 +34,7 @@ from ..errors import InputProblem, KpiInputError
 from ..labels import text
 from ..order_table import STATUS_ALIASES, ValidOrders, prepare_orders
 from ..orders import cohort_matrix, period_summary
-from .cells import _number, cells, dates_in, id_column, ids_in, is_blank, numbers_in, option, order_rows, single, total
+from .cells import _number, cell_column, cells, dates_in, ids_in, is_blank, numbers_in, option, order_rows, single, total
 
 __all__ = [
     "KPI_CONVERSION_RATE", "KPI_CTR", "KPI_CAC", "KPI_CHURN_RATE", "KPI_RETENTION_RATE", "KPI_REPEAT_RATE",
@@ -267,7 +267,7 @@ def _orders(order_dates: Any, customer_ids: Any, revenues: Any = None, *, status
     frame = pd.DataFrame({
         "order_dates": dates_in(kept["order_dates"], "order_dates", positions, count).to_numpy(),
         "order_ids": rows.to_numpy(),  # one order per row (whole numbers: read as texts, keyed as numbers)
-        "customer_ids": id_column(kept["customer_ids"]).array,
+        "customer_ids": cell_column(kept["customer_ids"]).array,  # made texts by prepare_orders (ids_as_text)
         "revenues": 0.0 if revenues is None else _amounts(kept["revenues"], "revenues", positions, count),
         "cogs": 0.0 if costs is None else _amounts(kept["costs"], "costs", positions, count),
         **({} if statuses is None else {"statuses": kept["statuses"]}),  # none: every order is paid
@@ -332,13 +332,12 @@ def KPI_CUSTOMERS(order_dates, customer_ids, inactivity_days=None, language=None
     if days < 1 or not float(days).is_integer():
         raise KpiInputError(f"inactivity_days is {days:g}: use a whole number of days, at least 1")
     summary = period_summary(_orders(order_dates, customer_ids, statuses=statuses), inactivity_days=int(days))
+    counts = summary[["active_customers", "new_customers", "returning_customers", "customers_lost"]]
+    rates = zip(summary["churn_rate"].tolist(), summary["retention_rate"].tolist(), strict=True)
     rows = [_CUSTOMER_HEADERS[lang]]
-    for month, row in summary.iterrows():
-        status = row["churn_status"]
-        churn, retention = ((row["churn_rate"], row["retention_rate"]) if status == "final"
-                            else (text(status, lang),) * 2)
-        rows.append([str(month), int(row["active_customers"]), int(row["new_customers"]),
-                     int(row["returning_customers"]), int(row["customers_lost"]), churn, retention])
+    for month, count, rate, status in zip(summary.index, counts.to_numpy().tolist(), rates,
+                                          summary["churn_status"].tolist(), strict=True):
+        rows.append([str(month), *count, *(rate if status == "final" else (text(status, lang),) * 2)])
     return rows
 
 
