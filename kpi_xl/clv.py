@@ -113,14 +113,21 @@ def discounted_value(purchases: BgNbd, spend_per_order: np.ndarray, frequency: A
     with d the *annual* discount rate (so (1 + d)^(1/12) - 1 per month).
     Time is converted from months to the fit's unit with ``days_per_unit``.
     """
-    weights = _discount_weights(int(horizon_months), discount_rate)[None, :]
-    return spend_per_order * weighted_expected_purchases(purchases, _month_ends(horizon_months, days_per_unit), weights,
-                                                         frequency, recency, T)[0]
+    return spend_per_order * _over_horizon(purchases, frequency, recency, T, horizon_months=int(horizon_months),
+                                           discount_rate=discount_rate, days_per_unit=days_per_unit)[1]
 
 
-def _month_ends(horizon_months: int, days_per_unit: float) -> np.ndarray:
-    """The end of each month k = 0..H of the horizon, in the fit's unit."""
-    return np.arange(int(horizon_months) + 1) * UNITS["month"] / days_per_unit
+def _over_horizon(purchases: BgNbd, frequency: Any, recency: Any, T: Any, *, horizon_months: int,
+                  discount_rate: float, days_per_unit: float) -> np.ndarray:
+    """Two rows per customer, from E[Y] at the end of each month k = 0..H of the horizon (one call): the
+    purchases expected over the horizon, then the discounted sum of the monthly steps (see
+    :func:`discounted_value` and :func:`_discount_weights`)."""
+    horizon = np.zeros(horizon_months + 1)
+    horizon[-1] = 1.0
+    month_ends = np.arange(horizon_months + 1) * UNITS["month"] / days_per_unit  # in the fit's unit
+    return weighted_expected_purchases(purchases, month_ends,
+                                       np.stack([horizon, _discount_weights(horizon_months, discount_rate)]),
+                                       frequency, recency, T)
 
 
 def _discount_weights(horizon_months: int, discount_rate: float) -> np.ndarray:
@@ -190,12 +197,8 @@ def customer_lifetime_values(orders: pd.DataFrame | ValidOrders, *, horizon_mont
     purchases = fit_bgnbd(x, t_x, T)
     spend = fit_gamma_gamma(x, summary["monetary_value"].to_numpy(dtype=float))
     spend_per_order = expected_spend(spend, x, summary["monetary_value"].to_numpy(dtype=float))
-    # at the month-ends of the horizon: E[Y] at the last one, and the discounted sum of the monthly steps
-    horizon = np.zeros(int(horizon_months) + 1)
-    horizon[-1] = 1.0
-    expected, discounted = weighted_expected_purchases(
-        purchases, _month_ends(horizon_months, days_per_unit),
-        np.stack([horizon, _discount_weights(int(horizon_months), float(discount_rate))]), x, t_x, T)
+    expected, discounted = _over_horizon(purchases, x, t_x, T, horizon_months=int(horizon_months),
+                                         discount_rate=float(discount_rate), days_per_unit=days_per_unit)
     out = summary.assign(
         expected_purchases=expected,
         probability_alive=probability_alive(purchases, x, t_x, T),
