@@ -23,7 +23,7 @@ import pandas as pd
 
 from ._numbers import as_index
 from .order_table import COLUMNS, ValidOrders
-from .orders import _ordered, first_of_customer
+from .orders import _days, _ordered, first_of_customer, period_ordinals
 
 __all__ = ["is_paid_channel", "is_email_channel", "channel_months"]
 
@@ -71,8 +71,7 @@ def channel_months(valid: ValidOrders, months: pd.PeriodIndex) -> pd.DataFrame:
     codes, names = pd.factorize(frame[CHANNEL])  # a handful of names: each is judged once
     tagged = codes >= 0
     paid = np.append([is_paid_channel(name) for name in names], False).astype(bool)[codes]  # -1 (blank): no
-    # numpy's months since 1970-01 are pandas' monthly ordinals: each order's slot in ``months``
-    month = frame[DATE].to_numpy().astype("datetime64[M]").astype(np.int64) - months[0].ordinal
+    month = period_ordinals(_days(frame[DATE]), "M") - months[0].ordinal  # each order's slot in ``months``
     size = len(months)
     inside = (month >= 0) & (month < size)
     counts = frame["counts"].to_numpy(dtype=bool) & inside

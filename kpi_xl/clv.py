@@ -143,6 +143,18 @@ def _discount_weights(horizon_months: int, discount_rate: float) -> np.ndarray:
     return np.r_[0.0, factors[1:-1] - factors[2:]]
 
 
+def _known_cost_margin(valid: ValidOrders) -> float:
+    """The gross margin of the paid orders whose cost is known (NaN when no cost is known).
+
+    Selected by a mask on the table's columns, not by copying the whole table (``valid.counted``).
+    """
+    cost = valid.frame[COGS].to_numpy(dtype=float)
+    known = valid.frame["counts"].to_numpy(dtype=bool) & ~np.isnan(cost)
+    if not known.any():
+        return float("nan")
+    return kpis.gross_margin(float(valid.frame[REVENUE].to_numpy(dtype=float)[known].sum()), float(cost[known].sum()))
+
+
 def customer_lifetime_values(orders: pd.DataFrame | ValidOrders, *, horizon_months: int = 12,
                              discount_rate: float = 0.10, unit: str = "week", sort: bool = True, **columns: Any
                              ) -> tuple[pd.DataFrame, BgNbd, GammaGamma]:
@@ -190,9 +202,7 @@ def customer_lifetime_values(orders: pd.DataFrame | ValidOrders, *, horizon_mont
     days_per_unit = one_of(UNITS, unit, "unit")
     valid = prepare_orders(orders, **columns)
     summary = rfm_summary(valid, unit=unit, sort=False)
-    known = valid.counted[valid.counted[COGS].notna()]
-    margin = (kpis.gross_margin(float(known[REVENUE].sum()), float(known[COGS].sum())) if len(known)
-              else float("nan"))
+    margin = _known_cost_margin(valid)
     x, t_x, T = (summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
     purchases = fit_bgnbd(x, t_x, T)
     spend = fit_gamma_gamma(x, summary["monetary_value"].to_numpy(dtype=float))

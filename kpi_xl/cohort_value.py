@@ -35,7 +35,7 @@ import pandas as pd
 from ._numbers import as_index, safe_divide
 from .errors import KpiInputError
 from .order_table import COLUMNS, ValidOrders, prepare_orders
-from .orders import _ordered, first_of_customer
+from .orders import _ordered, first_of_customer, ordered_periods
 
 __all__ = ["MEASURES", "DEFAULT_AGES", "cumulative_value", "realised_ltv", "LatestLtv", "latest_realised_ltv",
            "cac_payback_months", "repurchase_rate"]
@@ -97,7 +97,7 @@ def cumulative_value(orders: pd.DataFrame | ValidOrders, *, measure: str = "gros
         raise ValueError(f"measure must be one of {', '.join(MEASURES)}, not {measure!r}")
     valid = prepare_orders(orders, **columns)
     counted = _ordered(valid)  # paid orders sorted by customer then date
-    month = counted[DATE].dt.to_period("M").array.asi8
+    month = ordered_periods(valid, "M")
     code = counted["_code"].to_numpy()
     starts = np.flatnonzero(first_of_customer(code)).astype(np.intp)
     first_month = np.repeat(month[starts], np.diff(np.r_[starts, month.size]))  # sorted by date: first = min
@@ -273,7 +273,7 @@ def repurchase_rate(orders: pd.DataFrame | ValidOrders, days: int, **columns: An
     again = (day > first_day) & (day - first_day <= int(days))
     # customers with a row back within the window (each row's customer numbered by their position)
     returned = np.bincount(as_index((np.cumsum(firsts) - 1)[again]), minlength=starts.size) > 0
-    cohort = counted[DATE].iloc[starts].dt.to_period("M").array.asi8
+    cohort = ordered_periods(valid, "M")[starts]
     cohorts = pd.period_range(counted[DATE].min().to_period("M"), valid.as_of.to_period("M"), freq="M",
                               name="cohort")
     slot = (cohort - cohorts[0].ordinal).astype(np.intp)

@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 
 from kpi_xl.order_table import prepare_orders
-from kpi_xl.orders import cohort_matrix, customer_summary, period_summary
+from kpi_xl.orders import _days, cohort_matrix, customer_summary, paid_months, period_ordinals, period_summary
 
 @pytest.fixture
 def summary(orders):
@@ -302,3 +302,23 @@ def test_ids_of_every_text_dtype_are_factorized_and_ordered_alike(dtype):
     codes, ids = _factorize_ids(pd.Series(["b2", "a", "b2", "a1"], dtype=dtype))
     assert codes.tolist() == [0, 1, 0, 2] and ids.tolist() == ["b2", "a", "a1"]  # by hand: first appearance
     assert by_customer_id(ids).tolist() == [1, 2, 0]  # by hand: a < a1 < b2
+
+
+@pytest.mark.parametrize("freq", ["M", "W", "Q", "Y"])
+def test_period_ordinals_are_pandas_periods_of_each_day(freq):
+    # reference: pandas' own Period of each date, over a span crossing year ends and a leap day (2024-02-29)
+    days = pd.date_range("2023-12-25", "2025-01-07", freq="D")
+    shuffled = np.random.default_rng(3).permutation(days.size)
+    got = period_ordinals(_days(days[shuffled]), freq)
+    assert got.tolist() == [pd.Period(day, freq=freq).ordinal for day in days[shuffled]]
+
+
+def test_paid_months_leave_out_refunds_and_empty_months():
+    # by hand: paid in 2024-01 and 2024-03; February's only order is refunded
+    table = pd.DataFrame({"order_date": ["2024-01-03", "2024-02-11", "2024-03-02"], "order_id": ["1", "2", "3"],
+                          "customer_id": ["ann", "bob", "ann"], "net_revenue": [10.0, 20.0, 30.0],
+                          "cost_of_goods_sold": [1.0, 2.0, 3.0], "status": ["paid", "refunded", "paid"]})
+    valid = prepare_orders(table, status_col="status")
+    assert paid_months(valid) == {pd.Period("2024-01", "M"), pd.Period("2024-03", "M")}
+    refunded = prepare_orders(table.assign(status="refunded"), status_col="status")
+    assert paid_months(refunded) == set()

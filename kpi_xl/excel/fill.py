@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputProblem, KpiInputError
@@ -21,7 +22,7 @@ from ..number_text import as_numbers
 from ..layout import (CHECK_COLUMNS, STATUS_MARKS, TILE_CELLS, change_format, change_value, custom_tile_name,
                       number_format, tile_name)
 from ..order_table import prepare_orders
-from ..orders import cohort_matrix
+from ..orders import cohort_matrix, paid_months
 from ..problem_text import problem_text
 from ..report import ACQUISITION_KPIS, CHURN_KPIS, monthly_kpis, prepare_monthly
 from ..schema import CUSTOM_SLOTS, DASHBOARD, INPUT_TABLES, NAMES, TILE_KPIS, TREND_COLUMNS, sheet_title
@@ -84,21 +85,23 @@ def _orders(inputs: Inputs):
     frame, notes = _default_costs(frame, inputs)
     valid = prepare_orders(frame, status_col="status" if "status" in frame else None, skip_invalid=True,
                            sheet=sheet)
-    counted = valid.counted
-    dear = counted.index[(counted["cost_of_goods_sold"] > counted["net_revenue"]).to_numpy()]
+    table = valid.frame  # its paid rows selected by masks: a copy of the whole table (valid.counted) costs more
+    paid = table["counts"].to_numpy(dtype=bool)
+    cost = table["cost_of_goods_sold"].to_numpy(dtype=float)
+    dear = table.index[paid & (cost > table["net_revenue"].to_numpy(dtype=float))]
     cost_label = inputs.labels["orders"].get("cost_of_goods_sold", "cost_of_goods_sold")
     for row in dear[:_MAX_WARNINGS]:  # kept, and said: a sale at a loss, or a cost typed in the wrong row
-        notes.append(InputProblem(f"is more than the net revenue ({counted.at[row, 'net_revenue']:g}): a sale at a "
+        notes.append(InputProblem(f"is more than the net revenue ({table.at[row, 'net_revenue']:g}): a sale at a "
                                   "loss? the order is counted", cost_label, row,
-                                  counted.at[row, "cost_of_goods_sold"], sheet))
-    early = counted.index[(counted["order_date"] < _PLAUSIBLE_FROM).to_numpy()]
+                                  table.at[row, "cost_of_goods_sold"], sheet))
+    early = table.index[paid & (table["order_date"] < _PLAUSIBLE_FROM).to_numpy()]
     if len(early):  # a 1990s history is legitimate; a typo of the year is not: said once, never per row
         date_label = inputs.labels["orders"].get("order_date", "order_date")
         notes.append(InputProblem(f"is before {_PLAUSIBLE_FROM.year} in {len(early)} orders (the first in row "
                                   f"{early[0]}): check the year if your history does not go back that far; the "
                                   "orders are counted", date_label, None,
-                                  counted.at[early[0], "order_date"].date(), sheet))
-    unknown = int(valid.counted["cost_of_goods_sold"].isna().sum())
+                                  table.at[early[0], "order_date"].date(), sheet))
+    unknown = int((paid & np.isnan(cost)).sum())
     if unknown:
         label = inputs.labels["orders"].get("cost_of_goods_sold", "cost_of_goods_sold")
         notes.append(InputProblem(f"is empty in {unknown} paid orders: the gross margin and the LTV of their months "
@@ -410,8 +413,7 @@ def compute(inputs: Inputs, *, now: _dt.datetime | None = None) -> DashboardFill
     problems += inputs.problems
     rows_read, rows_skipped = valid.rows_read, valid.rows_skipped
     clean = {}
-    paid = valid.counted
-    order_months = set(paid["order_date"].dt.to_period("M").unique())
+    order_months = paid_months(valid)
     for kind in ("traffic", "marketing", "social"):
         clean[kind], found, read, present = _monthly(inputs, kind)
         problems += found
