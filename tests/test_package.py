@@ -142,3 +142,23 @@ def test_a_formula_written_in_this_session_asks_excel_to_recalculate(tmp_path):
     package.save()
     with zipfile.ZipFile(path) as saved:
         assert 'fullCalcOnLoad="1"' in saved.read("xl/workbook.xml").decode()
+
+
+def test_the_formula_scan_stops_at_a_small_sheet_before_the_large_untouched_ones(tmp_path, monkeypatch):
+    """One formula is enough to ask for a recalculation: with a formula in a sheet written in this session,
+    the large untouched sheets (the orders sheet of a big book) are not inflated to look for another."""
+    from kpi_xl.excel import package as package_module
+    from kpi_xl.excel.values import Formula
+    from kpi_xl.template.build import build_template
+
+    path = build_template(tmp_path / "book.xlsm")
+    package = Package(path)
+    package.write_cells("Paramètres", {(1, 10): Formula("SUM(1,2)")})
+    streamed = []
+    original = package_module._chunks
+    monkeypatch.setattr(package_module, "_chunks", lambda archive, name, *a: streamed.append(name) or
+                        original(archive, name, *a))
+    package.save()
+    assert streamed == []  # the written sheet (in memory) holds a formula: no untouched sheet was inflated
+    with zipfile.ZipFile(path) as saved:
+        assert 'fullCalcOnLoad="1"' in saved.read("xl/workbook.xml").decode()

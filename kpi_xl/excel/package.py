@@ -416,7 +416,11 @@ class Package:
         open, and ask to save it on close.
         """
         text = self.parts["xl/workbook.xml"].decode("utf-8")
-        formulas = any(_reads_cells(self.part_chunks(name)) for name in self.parts if name.startswith("xl/worksheets/"))
+        sizes = {info.filename: info.file_size for info in self._infos}
+        # the sheets in memory first, then the smallest: one formula found ends the search before the orders sheet
+        sheets = sorted((name for name in self.parts if name.startswith("xl/worksheets/")),
+                        key=lambda name: (self.parts.held(name) is None, sizes.get(name, 0)))
+        formulas = any(_reads_cells(self.part_chunks(name)) for name in sheets)
         text = re.sub(r'\s*fullCalcOnLoad="[^"]*"', "", text)
         if formulas and "<calcPr" in text:
             text = re.sub(r"<calcPr\b", '<calcPr fullCalcOnLoad="1"', text, count=1)
