@@ -113,7 +113,7 @@ def paid_months(valid: ValidOrders) -> set[pd.Period]:
         return set()
     months = ordered_periods(valid, "M")
     low = int(months.min())
-    return {pd.Period(ordinal=low + int(i), freq="M") for i in np.flatnonzero(np.bincount(months - low))}
+    return {pd.Period(ordinal=low + int(i), freq="M") for i in np.flatnonzero(np.bincount(as_index(months - low)))}
 
 
 def first_of_customer(code: np.ndarray) -> np.ndarray:
