@@ -314,8 +314,9 @@ def period_summary(
     starts = _days(periods.start_time)
     ends = _days((periods + 1).start_time)
 
-    slot = np.searchsorted(ends, counted["_day"].to_numpy(), side="right")
     count = len(periods)
+    # each order's period (as np.searchsorted(ends, day, side="right") numbers them, past the last one: count)
+    slot = np.minimum(ordered_periods(valid, freq) - periods[0].ordinal, count)
     cost = counted[COGS].to_numpy(dtype=float)
     known = ~np.isnan(cost)
     unknown_cost = np.bincount(as_index(slot[~known]), minlength=count) > 0  # one unknown cost makes the period's unknown
