@@ -78,7 +78,9 @@ def rfm_summary(orders: pd.DataFrame | ValidOrders, *, unit: str = "week", end: 
     kept = day <= _days([end_day])[0]
     if not kept.any():
         raise KpiInputError(f"orders: no paid order on or before {end_day.date()}")
-    day, code, revenue = day[kept], code[kept], counted[REVENUE].to_numpy(dtype=float)[kept]
+    revenue = counted[REVENUE].to_numpy(dtype=float)
+    if not kept.all():  # a calibration period: the orders after it left out
+        day, code, revenue = day[kept], code[kept], revenue[kept]
     first_row = first_of_customer(code)
     purchase = first_row | np.r_[True, day[1:] != day[:-1]]  # orders of one customer and day: one purchase
     amount = np.bincount(as_index(np.cumsum(purchase) - 1), weights=revenue)  # of each purchase
