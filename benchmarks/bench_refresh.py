@@ -35,6 +35,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from checkout_bytecode import compile_checkout  # noqa: E402 - this script's folder, on sys.path when run
+
 
 def orders(n: int, seed: int = 7) -> pd.DataFrame:
     """``n`` orders of three years (2023-2025) from customers who buy and leave as real ones do.
@@ -205,6 +207,7 @@ def main(sizes: list[int], repeat: int = 1) -> None:
     busy machine weighs on the refresh and its anchors alike): each kind's best round is printed, then the
     refresh's CPU over each anchor's, best against best and, with several rounds, the range of the ratios
     taken within each round."""
+    compile_checkout()  # timed as installed: from bytecode (see benchmarks/checkout_bytecode.py)
     print(f"machine: {machine()}")
     print(f"{'rows':>10} {'what':>10} {'CPU s':>7} {'wall s':>7} {'peak MB':>8}")
     for n in sizes:
