@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import InputProblem, KpiInputError
 from ..schema import IMPORT_ONLY_TABLES, INPUT_TABLES, InputTable
-from ..table_checks import blank_mask
+from ..table_checks import blank_mask, text_edges
 from .cell_marks import EXCEL_ERRORS, below_problem
 from .cells import is_blank
 from .settings import Target, read_settings, read_targets
@@ -98,13 +98,42 @@ def _read_table(reader: BookReader, spec: InputTable) -> tuple[pd.DataFrame, str
     for key, i in wanted.items():
         column = columns[i].set_axis(index)  # the sheet's row numbers; the values are not copied
         blanks[key] = blank_mask(column)
-        texts = column.dtype == object or pd.api.types.is_string_dtype(column.dtype)
-        frame[key] = column.where(~blanks[key], None) if texts else column  # blank texts: missing
+        frame[key] = column.where(~blanks[key], None) if _has_blank_text(column, blanks[key]) else column
         blank_rows &= blanks[key]
     if blank_rows.any():
         frame = frame[~blank_rows]
         blanks = {key: blank[~blank_rows] for key, blank in blanks.items()}
     return frame, sheet, {key: headers[i] for key, i in wanted.items()}, _marks(reader, spec, frame, wanted, blanks)
+
+
+def _has_blank_text(column: pd.Series, blank: np.ndarray) -> bool:
+    """Whether a column has a blank to make missing (None): in an object column any blank, a NaN included
+    (None there is what the cell path reads); in a column of pandas' text dtype a blank that is not missing."""
+    if column.dtype == object:
+        return bool(blank.any())
+    return pd.api.types.is_string_dtype(column.dtype) and bool((blank & column.notna().to_numpy(dtype=bool)).any())
+
+
+def _excel_errors(column: pd.Series) -> np.ndarray:
+    """Where a text column holds an Excel error's text (``#N/A``...). In a column of pandas' text dtype held
+    by Arrow, only the texts whose length, first and last bytes are those of an error are compared."""
+    edges = text_edges(column)
+    if edges is None:
+        return column.isin(EXCEL_ERRORS).to_numpy(dtype=bool)
+    lengths, first, last = edges
+    maybe = (first == _ERROR_FIRST) & np.isin(last, _ERROR_LAST)
+    if maybe.any():
+        maybe &= np.isin(lengths, _ERROR_LENGTHS)
+    errors = np.zeros(len(column), dtype=bool)
+    if maybe.any():
+        errors[maybe] = column[maybe].isin(EXCEL_ERRORS).to_numpy(dtype=bool)
+    return errors
+
+
+#: The first byte (UTF-8) of every Excel error's text (``#``), the last bytes and the lengths of those texts.
+(_ERROR_FIRST,) = {error.encode()[0] for error in EXCEL_ERRORS}
+_ERROR_LAST = np.array(sorted({error.encode()[-1] for error in EXCEL_ERRORS}), dtype=np.uint8)
+_ERROR_LENGTHS = np.array(sorted({len(error.encode()) for error in EXCEL_ERRORS}))
 
 
 def _marks(reader: BookReader, spec: InputTable, frame: pd.DataFrame, wanted: dict[str, int],
@@ -116,7 +145,7 @@ def _marks(reader: BookReader, spec: InputTable, frame: pd.DataFrame, wanted: di
     for key in frame.columns:
         column = frame[key]
         if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
-            errors = column.isin(EXCEL_ERRORS).to_numpy(dtype=bool)
+            errors = _excel_errors(column)
             if errors.any():
                 marks.update({(row, key): column[row] for row in frame.index[errors]})
                 frame.loc[errors, key] = None
