@@ -139,23 +139,23 @@ def _edge_bytes(found: np.ndarray) -> np.ndarray:
     return (found < 0x21) | (found >= 0x7F)
 
 
-def maybe_padded(values: pd.Series) -> np.ndarray | None:
+def maybe_padded(values: pd.Series, edges: Any = False) -> np.ndarray | None:
     """For a column of pandas' text dtype held by Arrow: True where a text may be empty or start or end with
     white space, told from its first and last bytes (a superset: False means surely neither); None for any
-    other column.
+    other column. ``edges``: the column's :func:`text_edges` when the caller has them.
 
     >>> maybe_padded(pd.Series(["a", " a", "a\u00a0", "", None, "a b"], dtype="str")).tolist()
     [False, True, True, True, False, False]
     """
-    edges = text_edges(values)
+    edges = text_edges(values) if edges is False else edges
     if edges is None:
         return None
     lengths, first, last = edges
     return values.notna().to_numpy(dtype=bool) & ((lengths == 0) | _edge_bytes(first) | _edge_bytes(last))
 
 
-def blank_mask(values: pd.Series) -> np.ndarray:
-    """True where a cell is empty: None, NaN, or a text of spaces only.
+def blank_mask(values: pd.Series, *, edges: Any = False) -> np.ndarray:
+    """True where a cell is empty: None, NaN, or a text of spaces only (``edges``: see :func:`maybe_padded`).
 
     Columns of one kind (numbers, texts, dates) are checked with whole-column
     operations; only a column mixing texts with other values looks at each cell's type.
@@ -166,7 +166,7 @@ def blank_mask(values: pd.Series) -> np.ndarray:
     blank = values.isna().to_numpy(dtype=bool).copy()
     if values.dtype != object:
         if pd.api.types.is_string_dtype(values.dtype):
-            maybe = maybe_padded(values)
+            maybe = maybe_padded(values, edges)
             if maybe is None:
                 return blank | values.str.strip().eq("").to_numpy(dtype=bool, na_value=False)
             if maybe.any():  # only the texts that may be empty or spaces are stripped
@@ -337,9 +337,10 @@ def check_amounts(values: pd.Series, column: str, report: TableReport, *, blank_
     report.add(flags, column, values, "is a true/false value, not an amount")
     if why:
         report.add(np.isin(np.arange(len(values)), list(why)), column, values, lambda pos: why[pos])
-    report.add((numbers.isna() | ~np.isfinite(numbers)).to_numpy() & ~blank, column, values, "is not a number")
-    report.add((numbers < 0).to_numpy(), column, values, "is negative")
-    report.add((numbers > MAX_AMOUNT).to_numpy(), column, values, "is too large for an amount (above 10^15): a typo?")
+    floats = numbers.to_numpy()  # compared as numpy floats: NaN is neither negative nor too large
+    report.add(~np.isfinite(floats) & ~blank, column, values, "is not a number")
+    report.add(floats < 0, column, values, "is negative")
+    report.add(floats > MAX_AMOUNT, column, values, "is too large for an amount (above 10^15): a typo?")
     return numbers
 
 
