@@ -55,8 +55,9 @@ def test_ids_as_text_of_arrow_texts_without_spaces_are_the_texts_themselves():
     ids = texts(["#1001", None, "c-2"])
     out = ids_as_text(ids)
     assert str(out.dtype) == "str" and out.iloc[0] == "#1001" and pd.isna(out.iloc[1]) and out.iloc[2] == "c-2"
-    padded = ids_as_text(texts([" #1001 ", "  ", "c-2"]))  # stripped; spaces only: missing
+    padded = ids_as_text(texts([" #1001 ", "  ", "c-2", "c-3\u00a0"]))  # stripped; spaces only: missing
     assert padded.iloc[0] == "#1001" and pd.isna(padded.iloc[1]) and padded.iloc[2] == "c-2"
+    assert ids_as_text(texts(["c-1", "c-3 "])).tolist() == ["c-1", "c-3"]  # a space at the end only
 
 
 @pytest.mark.parametrize("ids, distinct", [
