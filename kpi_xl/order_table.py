@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .arrow_text import arrow_texts, leading_word
 from .errors import InputProblem, KpiInputError
 from .table_checks import (TableReport, check_amounts, check_dates, check_duplicates, check_ids,
                            key_codes, require_columns)
@@ -236,12 +237,10 @@ def _distinct_words(ids: pd.Series) -> bool:
     >>> _distinct_words(pd.Series(["customer-1", "customer-2"], dtype="str"))  # the same first eight bytes
     False
     """
-    from .orders import _arrow_texts, _leading_word  # lazy: orders imports this module
-
-    arrow = _arrow_texts(ids) if ids.dtype != object else None
+    arrow = arrow_texts(ids) if ids.dtype != object else None
     if arrow is None:
         return False
-    words = _leading_word(arrow)
+    words = leading_word(arrow)
     if arrow.null_count:
         words = words[ids.notna().to_numpy(dtype=bool)]
     words.sort()

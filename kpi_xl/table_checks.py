@@ -15,6 +15,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
+from .arrow_text import arrow_texts, offsets
 from .errors import InputProblem
 from .number_text import parse_numbers
 
@@ -114,12 +115,10 @@ def text_edges(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] |
     """
     if values.dtype == object or not pd.api.types.is_string_dtype(values.dtype):
         return None
-    from .orders import _arrow_texts, _offsets  # the customers' ids' Arrow view (lazy: orders imports this module)
-
-    arrow = _arrow_texts(values)
+    arrow = arrow_texts(values)
     if arrow is None:
         return None
-    bounds = _offsets(arrow)
+    bounds = offsets(arrow)
     lengths = np.diff(bounds)
     data = arrow.buffers()[2]
     if data is None or data.size == 0:
