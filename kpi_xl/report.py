@@ -91,20 +91,28 @@ def prepare_monthly(
     2024-02    1500.0
     Freq: M, Name: sessions, dtype: float64
     """
+    valid, problems = _checked_monthly(frame, kind, sheet=sheet, skip_invalid=skip_invalid, today=today)
+    return _monthly_sums(valid, kind), problems
+
+
+def _checked_monthly(frame: pd.DataFrame, kind: str, *, sheet: str | None, skip_invalid: bool,
+                     today: Any) -> tuple[pd.DataFrame, list]:
+    """The checks of :func:`prepare_monthly`: the valid rows (months as periods, keys, numbers) and the problems."""
     spec = MONTHLY_TABLES[kind]
     require_columns(frame, spec["keys"] + spec["numbers"], table=kind, sheet=sheet)
     report = TableReport(frame.index, sheet)
     today_ts = pd.Timestamp(today if today is not None else _dt.date.today()).normalize()
     months = check_dates(frame["month"], "month", report, today_ts + pd.offsets.MonthEnd(0),
                          what="every row needs a month").dt.to_period("M")
-    clean = pd.DataFrame({"month": months}, index=frame.index)
+    columns = {"month": months}
     for key in spec["keys"][1:]:
-        clean[key] = check_ids(frame[key], key, report, f"every row needs a {key}")
+        columns[key] = check_ids(frame[key], key, report, f"every row needs a {key}")
     for column in spec["numbers"]:
-        clean[column] = check_amounts(frame[column], column, report)
-    optional = [column for column in spec.get("optional", ()) if column in frame.columns]
-    for column in optional:  # blank: not known
-        clean[column] = check_amounts(frame[column], column, report, blank_ok=True)
+        columns[column] = check_amounts(frame[column], column, report)
+    for column in spec.get("optional", ()):  # blank: not known
+        if column in frame.columns:
+            columns[column] = check_amounts(frame[column], column, report, blank_ok=True)
+    clean = pd.DataFrame(columns, index=frame.index)  # built at once, not column by column
     for part, whole in spec["parts"]:
         report.add((clean[part] > clean[whole]).to_numpy(), part, frame[part],
                    lambda pos, p=part, w=whole: f"is more than {w} ({_num(clean[w].iloc[pos])})"
@@ -114,10 +122,15 @@ def prepare_monthly(
     problems = report.problems
     if problems and not skip_invalid:
         raise KpiInputError.from_problems(problems, what=kind)
-    valid = clean[~report.bad]
+    return clean[~report.bad], problems
+
+
+def _monthly_sums(valid: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """The sums per month of :func:`prepare_monthly` from the valid rows of :func:`_checked_monthly`."""
+    spec = MONTHLY_TABLES[kind]
     sums = valid.groupby("month")[spec["numbers"]].sum().astype(float)
     for column in spec.get("optional", ()):  # known for a month only when every row of it has one
-        if column not in optional:
+        if column not in valid.columns:
             sums[column] = np.nan
             continue
         blank = valid[column].isna().groupby(valid["month"]).any()
@@ -126,7 +139,7 @@ def prepare_monthly(
         ratios = pd.Series(safe_divide(valid[list(parts)].sum(axis=1).to_numpy(), valid[whole].to_numpy()),
                            index=valid.index)
         sums[column] = ratios.groupby(valid["month"]).sum(min_count=1).mask(ratios.isna().groupby(valid["month"]).any())
-    return sums, problems
+    return sums
 
 
 def _defined(func: Callable[..., float], *args: Any, **kwargs: Any) -> float:
@@ -215,14 +228,18 @@ def monthly_kpis(
     summary = period_summary(valid, inactivity_days=inactivity_days, history_start=history_start,
                              earlier_customers=earlier_customers)
     summary.index = summary.index.rename("month")
-    inputs = {kind: prepare_monthly(frame, kind)[0] if frame is not None else
+    checked = {kind: _checked_monthly(frame, kind, sheet=None, skip_invalid=False, today=None)[0]
+               for kind, frame in (("traffic", traffic), ("marketing", marketing), ("social", social))
+               if frame is not None}
+    inputs = {kind: _monthly_sums(checked[kind], kind) if kind in checked else
               pd.DataFrame(columns=MONTHLY_TABLES[kind]["numbers"], dtype=float,
                            index=pd.PeriodIndex([], freq="M", name="month"))
-              for kind, frame in (("traffic", traffic), ("marketing", marketing), ("social", social))}
+              for kind in ("traffic", "marketing", "social")}
     marketing_sums = inputs["marketing"].rename(columns={
         "spend": "ad_spend", "impressions": "ad_impressions", "clicks": "ad_clicks",
         "new_customers": "attributed_new_customers"})
-    marketing_sums = marketing_sums.join(_channel_sums(marketing, months_of=marketing_sums.index))
+    marketing_sums = marketing_sums.join(_channel_sums(marketing, checked.get("marketing"),
+                                                       months_of=marketing_sums.index))
     social_sums = inputs["social"].rename(columns={"impressions": "social_impressions",
                                                    "site_visits": "social_site_visits"})
     social_sums["interactions"] = social_sums[["likes", "comments", "shares"]].sum(axis=1)
@@ -256,16 +273,21 @@ ACQUISITION_KPIS = ("new_customers", "returning_customers", "returning_customer_
                     "repurchase_90d")
 
 
-def _channel_sums(marketing: pd.DataFrame | None, *, months_of: pd.PeriodIndex) -> pd.DataFrame:
-    """Spend, impressions and clicks of the paid channels and of e-mail, per month (0 where a month has none)."""
+def _channel_sums(marketing: pd.DataFrame | None, valid: pd.DataFrame | None, *,
+                  months_of: pd.PeriodIndex) -> pd.DataFrame:
+    """Spend, impressions and clicks of the paid channels and of e-mail, per month (0 where a month has none).
+
+    ``valid``: the marketing table's rows as checked by :func:`_checked_monthly` (all of them: a problem
+    raised), so the channels' rows are summed without being checked again.
+    """
     out = pd.DataFrame(0.0, index=months_of, columns=["paid_spend", "paid_impressions", "paid_clicks",
                                                        "email_impressions", "email_clicks"])
     if marketing is None or marketing.empty:
         return out
     for prefix, keep in (("paid", is_paid_channel), ("email", is_email_channel)):
-        rows = marketing[marketing["channel"].map(keep).astype(bool)]
-        if len(rows):
-            sums = prepare_monthly(rows, "marketing")[0]
+        chosen = marketing["channel"].map(keep).astype(bool).to_numpy()  # of the channel as typed
+        if chosen.any():
+            sums = _monthly_sums(valid[chosen], "marketing")
             for column in ("spend", "impressions", "clicks"):
                 if f"{prefix}_{column}" in out:
                     out[f"{prefix}_{column}"] = sums[column].reindex(months_of).fillna(0.0)

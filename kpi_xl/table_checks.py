@@ -15,11 +15,12 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
+from .arrow_text import arrow_texts, offsets
 from .errors import InputProblem
 from .number_text import parse_numbers
 
 __all__ = ["TableReport", "check_dates", "check_amounts", "check_ids", "check_duplicates", "key_codes", "is_blank",
-           "require_columns", "ids_as_text", "blank_mask"]
+           "require_columns", "ids_as_text", "blank_mask", "text_edges", "maybe_padded"]
 
 
 class TableReport:
@@ -104,8 +105,56 @@ def stripped(texts: pd.Series) -> pd.Series:
     return texts.str.strip()
 
 
-def blank_mask(values: pd.Series) -> np.ndarray:
-    """True where a cell is empty: None, NaN, or a text of spaces only.
+def text_edges(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Each text's length in UTF-8 bytes, first byte and last byte (0 for an empty or missing text), read
+    from the Arrow buffers behind a column of pandas' text dtype (no Python text per cell); None for any
+    other column (object, or texts not held as Arrow strings with offsets, as without pyarrow).
+
+    >>> [a.tolist() for a in text_edges(pd.Series(["ab", None, "", "é"], dtype="str"))]
+    [[2, 0, 0, 2], [97, 0, 0, 195], [98, 0, 0, 169]]
+    """
+    if values.dtype == object or not pd.api.types.is_string_dtype(values.dtype):
+        return None
+    arrow = arrow_texts(values)
+    if arrow is None:
+        return None
+    bounds = offsets(arrow)
+    lengths = np.diff(bounds)
+    data = arrow.buffers()[2]
+    if data is None or data.size == 0:
+        return lengths, np.zeros(len(lengths), dtype=np.uint8), np.zeros(len(lengths), dtype=np.uint8)
+    content = np.frombuffer(data, dtype=np.uint8)
+    first = content.take(bounds[:-1], mode="clip")
+    last = content.take(bounds[1:] - 1, mode="clip")
+    empty = lengths == 0
+    if empty.any():
+        first[empty] = last[empty] = 0
+    return lengths, first, last
+
+
+def _edge_bytes(found: np.ndarray) -> np.ndarray:
+    """Where a byte may begin or end a text that ``str.strip`` could change: ASCII white space (all below
+    0x21) and any byte of a character outside ASCII (Unicode white space such as the no-break space)."""
+    return (found < 0x21) | (found >= 0x7F)
+
+
+def maybe_padded(values: pd.Series, edges: Any = False) -> np.ndarray | None:
+    """For a column of pandas' text dtype held by Arrow: True where a text may be empty or start or end with
+    white space, told from its first and last bytes (a superset: False means surely neither); None for any
+    other column. ``edges``: the column's :func:`text_edges` when the caller has them.
+
+    >>> maybe_padded(pd.Series(["a", " a", "a\u00a0", "", None, "a b"], dtype="str")).tolist()
+    [False, True, True, True, False, False]
+    """
+    edges = text_edges(values) if edges is False else edges
+    if edges is None:
+        return None
+    lengths, first, last = edges
+    return values.notna().to_numpy(dtype=bool) & ((lengths == 0) | _edge_bytes(first) | _edge_bytes(last))
+
+
+def blank_mask(values: pd.Series, *, edges: Any = False) -> np.ndarray:
+    """True where a cell is empty: None, NaN, or a text of spaces only (``edges``: see :func:`maybe_padded`).
 
     Columns of one kind (numbers, texts, dates) are checked with whole-column
     operations; only a column mixing texts with other values looks at each cell's type.
@@ -116,7 +165,11 @@ def blank_mask(values: pd.Series) -> np.ndarray:
     blank = values.isna().to_numpy(dtype=bool).copy()
     if values.dtype != object:
         if pd.api.types.is_string_dtype(values.dtype):
-            return blank | values.str.strip().eq("").to_numpy(dtype=bool, na_value=False)
+            maybe = maybe_padded(values, edges)
+            if maybe is None:
+                return blank | values.str.strip().eq("").to_numpy(dtype=bool, na_value=False)
+            if maybe.any():  # only the texts that may be empty or spaces are stripped
+                blank[maybe] = values[maybe].str.strip().eq("").to_numpy(dtype=bool, na_value=False)
         return blank
     kind = _kind(values)
     if kind == "string":
@@ -158,11 +211,25 @@ def check_dates(values: pd.Series, column: str, report: TableReport, today: pd.T
     blank = blank_mask(values)
     report.add(blank, column, values, f"is empty: {what}")
     report.add(parsed.isna().to_numpy() & ~blank, column, values, "is not a date (use YYYY-MM-DD)")
-    parsed = parsed.dt.normalize()
+    if not _at_midnight(parsed):
+        parsed = parsed.dt.normalize()
     report.add((parsed > today).to_numpy(), column, values, "is in the future")
     report.add((parsed < EARLIEST_DATE).to_numpy(), column, values,
                f"is before {EARLIEST_DATE.year}, which no order can be: check the year")
     return parsed
+
+
+def _at_midnight(dates: pd.Series) -> bool:
+    """True when every date of a naive datetime64 column is at midnight (or missing): nothing to normalize.
+
+    >>> _at_midnight(pd.Series(pd.to_datetime(["2024-01-05", None]))), _at_midnight(pd.Series(pd.to_datetime(
+    ...     ["2024-01-05 00:00:01"])))
+    (True, False)
+    """
+    stamps = dates.to_numpy()
+    unit, count = np.datetime_data(stamps.dtype)
+    per_day = np.timedelta64(1, "D") // np.timedelta64(count, unit)
+    return bool(((stamps.view(np.int64) % per_day == 0) | np.isnat(stamps)).all())
 
 
 def _date_and_text_positions(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -229,6 +296,9 @@ def ids_as_text(values: pd.Series) -> pd.Series:
         if np.abs(numbers[np.isfinite(numbers)]).max(initial=0) < 2.0 ** 53:  # whole numbers print exactly through int64
             return ids_as_text(pd.Series(numbers, index=values.index))
     elif text_dtype:  # pandas' text dtype (Arrow-backed): strip and compare in C, kept as that dtype
+        maybe = maybe_padded(values)
+        if maybe is not None and not maybe.any():  # no text to strip and none empty (the usual case)
+            return values
         texts = values.str.strip()
         return texts.where(texts != "")
     elif kind == "string":
@@ -266,9 +336,10 @@ def check_amounts(values: pd.Series, column: str, report: TableReport, *, blank_
     report.add(flags, column, values, "is a true/false value, not an amount")
     if why:
         report.add(np.isin(np.arange(len(values)), list(why)), column, values, lambda pos: why[pos])
-    report.add((numbers.isna() | ~np.isfinite(numbers)).to_numpy() & ~blank, column, values, "is not a number")
-    report.add((numbers < 0).to_numpy(), column, values, "is negative")
-    report.add((numbers > MAX_AMOUNT).to_numpy(), column, values, "is too large for an amount (above 10^15): a typo?")
+    floats = numbers.to_numpy()  # compared as numpy floats: NaN is neither negative nor too large
+    report.add(~np.isfinite(floats) & ~blank, column, values, "is not a number")
+    report.add(floats < 0, column, values, "is negative")
+    report.add(floats > MAX_AMOUNT, column, values, "is too large for an amount (above 10^15): a typo?")
     return numbers
 
 
