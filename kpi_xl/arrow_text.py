@@ -36,7 +36,7 @@ def leading_word(texts: Any) -> np.ndarray:
     """The first eight UTF-8 bytes of each text of an Arrow text array, padded with zero bytes, as one
     unsigned integer compared as the bytes are: if a text sorts before another, its word is not greater.
 
-    >>> [hex(w) for w in leading_word(arrow_texts(pd.Series(["AB", "", "ABCDEFGHIJ"], dtype="str")))]
+    >>> [hex(w) for w in leading_word(arrow_texts(pd.Series(["AB", "", "ABCDEFGHIJ"], dtype="string[pyarrow]")))]
     ['0x4142000000000000', '0x0', '0x4142434445464748']
     """
     bounds, data = offsets(texts), texts.buffers()[2]

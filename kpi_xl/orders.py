@@ -53,6 +53,7 @@ import pandas as pd
 
 from . import kpis
 from ._numbers import as_index, safe_divide
+from .arrow_text import arrow_texts as _arrow_texts, leading_word as _leading_word, offsets as _offsets
 from .errors import KpiInputError, one_of
 from .order_table import COLUMNS, ValidOrders, prepare_orders
 
@@ -157,44 +158,6 @@ def by_customer_id(ids: pd.Index) -> np.ndarray:
         tied = order[shared]
         order[shared] = tied[np.asarray(texts.iloc[tied].argsort())]
     return order
-
-
-def _arrow_texts(texts: pd.Series) -> Any:
-    """The Arrow array (one chunk) behind a Series of pandas' text dtype; None when the texts are not
-    Arrow strings with offsets (without pyarrow, as in Pyodide, or of another Arrow layout). Reached
-    through pandas' ``__arrow_array__``: the core imports no pyarrow."""
-    if getattr(texts.dtype, "storage", None) != "pyarrow":
-        return None
-    chunked = texts.array.__arrow_array__()
-    if str(chunked.type) not in ("string", "large_string"):
-        return None
-    return chunked.chunk(0) if chunked.num_chunks == 1 else chunked.combine_chunks()
-
-
-#: For k = 0..8: the integer that keeps the first k bytes of a big-endian 64-bit word.
-_FIRST_BYTES = np.array([2**64 - 2**(64 - 8 * k) for k in range(9)], dtype=np.uint64)
-
-
-def _leading_word(texts: Any) -> np.ndarray:
-    """The first eight UTF-8 bytes of each text of an Arrow text array, padded with zero bytes, as one
-    unsigned integer compared as the bytes are: if a text sorts before another, its word is not greater.
-
-    >>> [hex(w) for w in _leading_word(_arrow_texts(pd.Series(["AB", "", "ABCDEFGHIJ"], dtype="string[pyarrow]")))]
-    ['0x4142000000000000', '0x0', '0x4142434445464748']
-    """
-    bounds, data = _offsets(texts), texts.buffers()[2]
-    content = np.zeros((0 if data is None else data.size) + 8, dtype=np.uint8)  # 8 bytes past the last text
-    if data is not None:
-        content[:data.size] = np.frombuffer(data, dtype=np.uint8)
-    # the eight bytes from each position of the content, read as big-endian words (unaligned, no copy)
-    windows = np.ndarray(content.size - 7, dtype=">u8", buffer=content, strides=(1,))
-    return windows[bounds[:-1]].astype(np.uint64) & _FIRST_BYTES[np.minimum(np.diff(bounds), 8)]
-
-
-def _offsets(texts: Any) -> np.ndarray:
-    """Where each text of an Arrow text array starts in its data buffer, then where the last one ends."""
-    width = np.int64 if str(texts.type).startswith("large_") else np.int32  # large_string: 64-bit offsets
-    return np.frombuffer(texts.buffers()[1], dtype=width)[texts.offset:texts.offset + len(texts) + 1]
 
 
 def _factorize_ids(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
