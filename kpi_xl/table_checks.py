@@ -206,8 +206,12 @@ def check_dates(values: pd.Series, column: str, report: TableReport, today: pd.T
             except (TypeError, ValueError):  # time-zone aware values: each keeps its own local time
                 parsed.iloc[stamps] = [_naive(v) for v in chosen]
         if texts.size:
-            parsed.iloc[texts] = pd.to_datetime(values.iloc[texts].str.strip(), errors="coerce",
-                                                format="ISO8601").to_numpy()
+            typed = values.iloc[texts].str.strip()
+            found = pd.to_datetime(typed, errors="coerce", format="ISO8601").to_numpy()
+            parsed.iloc[texts] = found
+            far = np.flatnonzero(np.isnat(found))
+            if far.size:  # pandas 2 holds dates of 1677-2262 only: a year 1024 or 2999 is still a date, said as such
+                parsed.iloc[texts[far]] = _iso_dates_any_year(typed.iloc[far])
     blank = blank_mask(values)
     report.add(blank, column, values, f"is empty: {what}")
     report.add(parsed.isna().to_numpy() & ~blank, column, values, "is not a date (use YYYY-MM-DD)")
@@ -217,6 +221,29 @@ def check_dates(values: pd.Series, column: str, report: TableReport, today: pd.T
     report.add((parsed < EARLIEST_DATE).to_numpy(), column, values,
                f"is before {EARLIEST_DATE.year}, which no order can be: check the year")
     return parsed
+
+
+#: An ISO 8601 date (a month alone too), with a time or not: what numpy reads whatever the year.
+_ISO_DATE = r"\d{4}-\d{2}(-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?)?"
+
+
+def _iso_dates_any_year(texts: pd.Series) -> np.ndarray:
+    """ISO dates read by numpy (any year), NaT for any other text.
+
+    pandas 2 turns a well-formed date outside 1677-2262 into NaT, which would report a year 1024 as
+    "not a date" instead of "before 1900" (pandas 3 reads it). ``np.datetime64`` also reads words such as
+    ``today``: only texts of the ISO form are given to it.
+
+    >>> _iso_dates_any_year(pd.Series(["1024-03-01", "2999-02", "today", "2024-02-30"])).astype(str).tolist()
+    ['1024-03-01T00:00:00.000000', '2999-02-01T00:00:00.000000', 'NaT', 'NaT']
+    """
+    out = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[us]")
+    for i in np.flatnonzero(texts.str.fullmatch(_ISO_DATE).fillna(False).to_numpy(dtype=bool)):
+        try:
+            out[i] = np.datetime64(texts.iloc[i], "us")
+        except ValueError:  # a day or month that does not exist
+            pass
+    return out
 
 
 def _at_midnight(dates: pd.Series) -> bool:
