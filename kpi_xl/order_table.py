@@ -232,9 +232,9 @@ def _distinct_words(ids: pd.Series) -> bool:
     hence differ: a sort of one integer per text, several times faster than hashing the texts. False means
     not known (texts sharing their first eight bytes, or not Arrow texts).
 
-    >>> _distinct_words(pd.Series(["#1001", "#1002", None], dtype="str"))
+    >>> _distinct_words(pd.Series(["#1001", "#1002", None], dtype="string[pyarrow]"))
     True
-    >>> _distinct_words(pd.Series(["customer-1", "customer-2"], dtype="str"))  # the same first eight bytes
+    >>> _distinct_words(pd.Series(["customer-1", "customer-2"], dtype="string[pyarrow]"))  # the same first eight bytes
     False
     """
     arrow = arrow_texts(ids) if ids.dtype != object else None

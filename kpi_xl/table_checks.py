@@ -110,7 +110,7 @@ def text_edges(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] |
     from the Arrow buffers behind a column of pandas' text dtype (no Python text per cell); None for any
     other column (object, or texts not held as Arrow strings with offsets, as without pyarrow).
 
-    >>> [a.tolist() for a in text_edges(pd.Series(["ab", None, "", "é"], dtype="str"))]
+    >>> [a.tolist() for a in text_edges(pd.Series(["ab", None, "", "é"], dtype="string[pyarrow]"))]
     [[2, 0, 0, 2], [97, 0, 0, 195], [98, 0, 0, 169]]
     """
     if values.dtype == object or not pd.api.types.is_string_dtype(values.dtype):
@@ -143,7 +143,7 @@ def maybe_padded(values: pd.Series, edges: Any = False) -> np.ndarray | None:
     white space, told from its first and last bytes (a superset: False means surely neither); None for any
     other column. ``edges``: the column's :func:`text_edges` when the caller has them.
 
-    >>> maybe_padded(pd.Series(["a", " a", "a\u00a0", "", None, "a b"], dtype="str")).tolist()
+    >>> maybe_padded(pd.Series(["a", " a", "a\u00a0", "", None, "a b"], dtype="string[pyarrow]")).tolist()
     [False, True, True, True, False, False]
     """
     edges = text_edges(values) if edges is False else edges

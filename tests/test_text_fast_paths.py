@@ -11,8 +11,13 @@ from kpi_xl.schema import INPUT_TABLES
 from kpi_xl.table_checks import _at_midnight, blank_mask, ids_as_text, maybe_padded, text_edges
 
 
+#: pandas' Arrow-backed text dtype: the refresh's texts ("str" from pandas 3 on; in pandas 2, where "str"
+#: means Python objects and the refresh takes no fast path, the Arrow texts of "string[pyarrow]")
+ARROW_TEXT = "str" if int(pd.__version__.split(".")[0]) >= 3 else "string[pyarrow]"
+
+
 def texts(values):
-    return pd.Series(values, dtype="str")
+    return pd.Series(values, dtype=ARROW_TEXT)
 
 
 def test_text_edges_are_each_texts_length_first_and_last_bytes():
@@ -54,7 +59,7 @@ def test_blank_mask_of_arrow_texts_strips_only_the_flagged_ones():
 def test_ids_as_text_of_arrow_texts_without_spaces_are_the_texts_themselves():
     ids = texts(["#1001", None, "c-2"])
     out = ids_as_text(ids)
-    assert str(out.dtype) == "str" and out.iloc[0] == "#1001" and pd.isna(out.iloc[1]) and out.iloc[2] == "c-2"
+    assert out.dtype == texts([]).dtype and out.iloc[0] == "#1001" and pd.isna(out.iloc[1]) and out.iloc[2] == "c-2"
     padded = ids_as_text(texts([" #1001 ", "  ", "c-2", "c-3\u00a0"]))  # stripped; spaces only: missing
     assert padded.iloc[0] == "#1001" and pd.isna(padded.iloc[1]) and padded.iloc[2] == "c-2"
     assert ids_as_text(texts(["c-1", "c-3 "])).tolist() == ["c-1", "c-3"]  # a space at the end only
@@ -151,4 +156,4 @@ def test_read_table_of_typed_texts_empties_blanks_and_excel_errors():
     assert frame["customer_id"].isna().tolist() == [False, False, False, True]
     assert frame["status"].isna().tolist() == [False, True, False, False]
     assert marks == {(6, "order_id"): "#N/A", (6, "status"): "#REF!"}  # the errors, by sheet row and column
-    assert frame["order_id"].iloc[3] == "#4" and str(frame["order_id"].dtype) == "str"
+    assert frame["order_id"].iloc[3] == "#4" and frame["order_id"].dtype == texts([]).dtype
