@@ -77,9 +77,11 @@ def digamma(x: Any) -> np.ndarray:
     return np.log(y) - 0.5 / y - series - shifted
 
 
-#: Terms of the hypergeometric series summed at most, per value; the values it does not settle (w close
-#: to 1 with large parameters) are integrated instead
-_MAX_TERMS = 500
+#: Terms of the hypergeometric series summed at most, per value (w close to 1 needs more: those values
+#: are integrated instead), and the terms added between two convergence checks
+_MAX_TERMS, _BLOCK = 1000, 8
+#: Terms after which the bound on the rest of a series that has not settled is taken at the critical points
+_TIGHT_FROM = 64
 #: tanh-sinh quadrature: the nodes' range in the transformed variable, the first step, the finest step
 _TANH_SINH_RANGE, _FIRST_STEP, _LAST_LEVEL = 3.6, 0.5, 8
 
@@ -91,66 +93,115 @@ def hyp2f1(a: Any, b: Any, c: Any, z: Any) -> np.ndarray:
     2F1(r + x, a - 1; a + b + x - 1; -t / (alpha + T)), any z <= 0, however far below -1. Arguments
     broadcast against each other.
 
-    Pfaff's transformation (DLMF 15.8.1) 2F1(a, b; c; z) = (1 - z)^-a 2F1(a, c - b; c; w) with
-    w = z / (z - 1) in [0, 1) turns it into a series whose terms all have one sign (from the second
-    on when c < 0), with no cancellation; it is summed in place, rescaled as it grows, over the values
-    it has not settled yet, and stopped when a bound on the rest of the series is below 1e-16 of the
-    sum. When w is so close to 1 that more than 500 terms would be needed, the value comes from
-    Euler's integral (DLMF 15.6.1) instead, by tanh-sinh quadrature (see :func:`_by_integral`).
+    Pfaff's transformations (DLMF 15.8.1, A&S 15.3.4-5) with w = z / (z - 1) = u / (1 + u) in [0, 1),
+    u = -z::
+
+        2F1(a, b; c; z) = (1 + u)^-a 2F1(a, c - b; c; w) = (1 + u)^-b 2F1(c - a, b; c; w)
+
+    give series in w whose terms have one sign: all of them in the first (a, c - b > 0, c > 0), all
+    but the first when c - a > -1 in the second (b > -1). The second settles much sooner for large c
+    (customers with many purchases): it is taken when it can be and b <= a, the first otherwise. Each
+    series is summed in place, rescaled as it grows, over the values it has not settled yet, and
+    stopped when a bound on the rest is below 1e-16 of the sum (:func:`_series`). When w is so close to
+    1 that more than 1,000 terms would be needed, the value comes from Euler's integral (DLMF 15.6.1)
+    instead, by tanh-sinh quadrature (:func:`_by_integral`).
 
     >>> round(float(hyp2f1(1.0, 1.0, 2.0, -1.0)), 15) == round(math.log(2.0), 15)  # ln(1 - z) / -z, A&S 15.1.3
     True
     """
     a, b, c, z = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (a, b, c, z)))
+    shape = a.shape
+    a, b, c, z = (v.ravel() for v in (a, b, c, z))
+    u = -z
+    second = (c - a > -1.0) & (b <= a)
+    log_sum, sign, settled = _series(np.where(second, c - a, a), np.where(second, b, c - b), c, u / (1.0 + u))
     value = np.empty(a.shape)
-    u = -z.ravel()
-    log_front, log_sum, sign, settled = _pfaff_series(a.ravel(), (c - b).ravel(), c.ravel(), u)
-    flat = value.reshape(-1)
-    flat[settled] = sign[settled] * np.exp(log_front[settled] + log_sum[settled])
+    value[settled] = (sign * np.exp(log_sum - np.where(second, b, a) * np.log1p(u)))[settled]
     rest = ~settled
     if rest.any():
-        flat[rest] = _by_integral(a.ravel()[rest], b.ravel()[rest], c.ravel()[rest], u[rest])
-    return value
+        value[rest] = _by_integral(a[rest], b[rest], c[rest], u[rest])
+    return value.reshape(shape)
 
 
-def _pfaff_series(a: np.ndarray, d: np.ndarray, c: np.ndarray,
-                  u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """log (1 + u)^-a, then log |S| and the sign of S = sum_n (a)_n (d)_n / ((c)_n n!) w^n with
-    w = u / (1 + u) (negative only when -1 < c < 0), and which sums settled.
+def _series(p: np.ndarray, q: np.ndarray, c: np.ndarray,
+            w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """log |S|, the sign of S = sum_n (p)_n (q)_n / ((c)_n n!) w^n, and which sums settled in 1,000 terms.
 
-    The term ratio is w (n + a) / (n + 1) * (n + d) / (n + c); each factor tends to 1 monotonically, so
-    from term n on every ratio is at most w max(1, |(n + a) / (n + 1)|) max(1, |(n + d) / (n + c)|):
-    when that bound rho < 1 the rest of the series is below term rho / (1 - rho).
+    The term ratio is w f(n) with f(n) = (n + p) (n + q) / ((n + 1) (n + c)), positive for n >= 1 (p, q,
+    c > -1), tending to 1. Each factor is monotone, which bounds f on [n, inf); after 64 terms, for the
+    values not settled yet, the bound is made tight: f' has a quadratic numerator, so f is at most the
+    largest of f(n), 1 and f at the critical points beyond n (:func:`_ratio_bound`). When that bound
+    rho = w max f < 1, the rest of the series after term n is below |term| rho / (1 - rho). The terms
+    are added eight at a time between checks; a sum beyond 1e150 is divided by itself (its logarithm
+    kept), so a sum of 1e400 stays finite.
     """
-    w = u / (1.0 + u)
-    log_front = -a * np.log1p(u)
-    log_sum, sign = np.zeros(a.shape), np.ones(a.shape)
+    log_sum, sign = np.zeros(p.shape), np.ones(p.shape)
     settled = w == 0
     active = np.flatnonzero(~settled)
     term, total, scale = np.ones(active.size), np.ones(active.size), np.zeros(active.size)
-    aa, dd, cc, ww = a[active], d[active], c[active], w[active]
-    for n in range(_MAX_TERMS):
-        if not active.size:
-            break
-        first, second = (n + aa) / (n + 1.0), (n + dd) / (n + cc)
-        term = term * (ww * first * second)
-        total = total + term
-        bound = ww * np.maximum(1.0, np.abs(first)) * np.maximum(1.0, np.abs(second))
-        rest = np.abs(term) * bound / np.where(bound < 1.0, 1.0 - bound, np.nan)
-        done = rest <= 1e-16 * np.abs(total)  # nan (no bound yet) compares False
-        large = np.abs(total) > 1e200  # rescaled so a sum of 1e400 (and its log) stays finite
+    pn, qn, cn, ww = p[active], q[active], c[active], w[active]  # p + n, q + n, c + n, updated in place
+    ratio, critical, n = np.empty(active.size), None, 0
+    while active.size and n < _MAX_TERMS:
+        for _ in range(_BLOCK):
+            np.multiply(pn, qn, out=ratio)
+            ratio /= cn
+            ratio *= ww
+            ratio *= 1.0 / (n + 1.0)
+            term *= ratio
+            total += term
+            pn += 1.0
+            qn += 1.0
+            cn += 1.0
+            n += 1
+        if critical is None and n >= _TIGHT_FROM:  # the few values still there: a tighter bound
+            critical = _critical_values(pn - n, qn - n, cn - n)
+        rho = ww * _ratio_bound(n, pn, qn, cn, critical)
+        with np.errstate(divide="ignore"):
+            done = (rho < 1.0) & (np.abs(term) * rho / (1.0 - rho) <= 1e-16 * np.abs(total))
+        large = np.abs(total) > 1e150
         if large.any():
-            scale[large] += np.log(np.abs(total[large]))
-            term[large] /= np.abs(total[large])
-            total[large] /= np.abs(total[large])
+            size = np.abs(total[large])
+            scale[large] += np.log(size)
+            term[large] /= size
+            total[large] /= size
         if done.any():
             log_sum[active[done]] = scale[done] + np.log(np.abs(total[done]))
             sign[active[done]] = np.sign(total[done])
             settled[active[done]] = True
             keep = ~done
-            active, term, total, scale = active[keep], term[keep], total[keep], scale[keep]
-            aa, dd, cc, ww = aa[keep], dd[keep], cc[keep], ww[keep]
-    return log_front, log_sum, sign, settled
+            active, term, total, scale, ratio = active[keep], term[keep], total[keep], scale[keep], ratio[keep]
+            pn, qn, cn, ww = pn[keep], qn[keep], cn[keep], ww[keep]
+            critical = None if critical is None else (critical[0][:, keep], critical[1][:, keep])
+    return log_sum, sign, settled
+
+
+def _critical_values(p: np.ndarray, q: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The real zeros of f' for f(n) = (n + p) (n + q) / ((n + 1) (n + c)) (-inf where there are none),
+    shaped (2, values), and f at them.
+
+    f' has the sign of (1 + c - p - q) n^2 + 2 (c - p q) n + (p + q) c - p q (1 + c).
+    """
+    first, second, third = 1.0 + c - p - q, 2.0 * (c - p * q), (p + q) * c - p * q * (1.0 + c)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        root = np.sqrt(second * second - 4.0 * first * third)
+        zeros = np.stack([(-second - root) / (2.0 * first), (-second + root) / (2.0 * first)])
+        zeros = np.where(first == 0, np.broadcast_to(-third / second, zeros.shape), zeros)
+        zeros = np.where(np.isfinite(zeros), zeros, -np.inf)
+        values = (zeros + p) * (zeros + q) / ((zeros + 1.0) * (zeros + c))
+    return zeros, values
+
+
+def _ratio_bound(n: int, pn: np.ndarray, qn: np.ndarray, cn: np.ndarray,
+                 critical: tuple[np.ndarray, np.ndarray] | None) -> np.ndarray:
+    """At least the largest f(m) = (m + p) (m + q) / ((m + 1) (m + c)) over m >= n >= 1, given p + n, q + n
+    and c + n: with the critical points, exactly (at n, at a critical point beyond n, or the limit 1 at
+    infinity); without, max(1, (n + p) / (n + 1)) max(1, (n + q) / (n + c)), as each factor is monotone
+    and tends to 1."""
+    if critical is None:
+        return np.maximum(1.0, pn / (n + 1.0)) * np.maximum(1.0, qn / cn)
+    zeros, values = critical
+    beyond = np.where(zeros >= n, values, 1.0).max(axis=0)
+    return np.maximum(np.maximum(pn * qn / ((n + 1.0) * cn), beyond), 1.0)
 
 
 def _by_integral(a: np.ndarray, b: np.ndarray, c: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -178,64 +229,68 @@ def _by_integral(a: np.ndarray, b: np.ndarray, c: np.ndarray, u: np.ndarray) -> 
     # p = edge s^k near 0, 1 - p = (1 - edge) s^m near 1: k power >= 1 and m d >= 1 make the integrands bounded
     k, m = 1.0 / np.minimum(power, 1.0), 1.0 / np.minimum(d, 1.0)
 
-    def shape(rows: np.ndarray, p: np.ndarray) -> np.ndarray:  # (1+up)^-a, or (1 - (1+up)^-a) / p (a u at 0)
-        up = u[rows, None] * p
+    def log_shape(rows: np.ndarray, log_p: np.ndarray) -> np.ndarray:
+        # log (1+up)^-a, or log((1 - (1+up)^-a) / p), whose limit is log(a u) where up underflows
+        up = np.exp(np.log(u[rows, None]) + log_p)
         log_ratio = -a[rows, None] * np.log1p(up)
         with np.errstate(divide="ignore", invalid="ignore"):
-            rest = np.where(p > 0, -np.expm1(log_ratio) / p, (a * u)[rows, None])
-        return np.where(euler[rows, None], np.exp(log_ratio), rest)
+            rest = np.where(up > 1e-200, np.log(-np.expm1(log_ratio)) - log_p, np.log(a * u)[rows, None])
+        return np.where(euler[rows, None], log_ratio, rest)
 
-    def near_zero(rows: np.ndarray, s: np.ndarray, one_minus_s: np.ndarray) -> np.ndarray:
+    def near_zero(rows: np.ndarray, log_s: np.ndarray, log_one_minus_s: np.ndarray) -> np.ndarray:
         # int_0^edge p^(power-1) (1-p)^(d-1) shape dp = edge^power k int_0^1 s^(k power - 1) (1-p)^(d-1) shape ds
-        k_, power_ = k[rows, None], power[rows, None]
-        p = edge[rows, None] * s ** k_
-        return s ** (k_ * power_ - 1.0) * np.exp((d[rows, None] - 1.0) * np.log1p(-p)) * shape(rows, p)
+        log_p = np.log(edge[rows, None]) + k[rows, None] * log_s
+        return ((k * power - 1.0)[rows, None] * log_s + (d[rows, None] - 1.0) * np.log1p(-np.exp(log_p))
+                + log_shape(rows, log_p))
 
-    def near_one(rows: np.ndarray, s: np.ndarray, one_minus_s: np.ndarray) -> np.ndarray:
+    def near_one(rows: np.ndarray, log_s: np.ndarray, log_one_minus_s: np.ndarray) -> np.ndarray:
         # int_edge^1 ... dp = (1 - edge)^d m int_0^1 s^(m d - 1) p^(power-1) shape ds, with
         # p = edge + (1 - edge) (1 - s^m), exact when p is small
-        m_, d_ = m[rows, None], d[rows, None]
-        p = edge[rows, None] - (1.0 - edge[rows, None]) * np.expm1(m_ * np.log1p(-one_minus_s))
-        return s ** (m_ * d_ - 1.0) * p ** (power[rows, None] - 1.0) * shape(rows, p)
+        log_p = np.log(edge[rows, None] - (1.0 - edge[rows, None]) * np.expm1(m[rows, None] * log_s))
+        return (m * d - 1.0)[rows, None] * log_s + (power[rows, None] - 1.0) * log_p + log_shape(rows, log_p)
 
-    integral = edge ** power * k * _tanh_sinh(near_zero, a.size) + (1.0 - edge) ** d * m * _tanh_sinh(near_one, a.size)
-    front = _gamma_ratio(c, b, d)
-    return np.where(euler, front * integral, 1.0 - front * integral)
-
-
-def _gamma_ratio(c: np.ndarray, b: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """Gamma(c) / (Gamma(b) Gamma(d)), written (b / c) Gamma(c + 1) / (Gamma(b + 1) Gamma(d)) where b <= 0."""
-    log_ratio = gammaln(c + 1.0) - gammaln(b + 1.0) - gammaln(d)
-    return b / c * np.exp(log_ratio)
+    log_integral = np.logaddexp(power * np.log(edge) + np.log(k) + _tanh_sinh(near_zero, a.size),
+                                d * np.log1p(-edge) + np.log(m) + _tanh_sinh(near_one, a.size))
+    # Gamma(c) / (Gamma(b) Gamma(d)) = (b / c) Gamma(c + 1) / (Gamma(b + 1) Gamma(d)), in logarithms (it can
+    # overflow where the integral underflows); b / c < 0 only when -1 < c < 0
+    log_front = gammaln(c + 1.0) - gammaln(b + 1.0) - gammaln(d) + np.log(np.abs(b / c))
+    part = np.exp(log_front + log_integral)
+    return np.where(euler, part, 1.0 + np.sign(c) * part)  # 1 - (b/c) (...): b < 0 there
 
 
-def _tanh_sinh(f: Any, count: int) -> np.ndarray:
-    """int_0^1 f(s) ds for ``count`` integrands at once; f(rows, s, 1 - s) evaluates the integrands ``rows``
-    at the nodes s, shaped (rows, nodes), and must be bounded on (0, 1).
+def _tanh_sinh(log_f: Any, count: int) -> np.ndarray:
+    """log int_0^1 f(s) ds for ``count`` integrands at once; log_f(rows, log s, log(1 - s)) gives the logarithms
+    of the integrands ``rows`` at the nodes, shaped (rows, nodes); f must be bounded on (0, 1).
 
     Tanh-sinh quadrature (Takahasi & Mori 1974): s = (1 + tanh(pi/2 sinh t)) / 2, the trapezoidal rule in t
     over |t| <= 3.6 (beyond, the weights are below 1e-23), the step halved (which adds the odd nodes) for
-    the integrands whose last two estimates differ by more than 1e-13 relative, at most 8 times.
+    the integrands whose last two estimates differ by more than 1e-13 relative, at most 8 times. Each
+    integrand is divided by its largest value on the first nodes, so that none underflows or overflows.
     """
     step = _FIRST_STEP
     rows = np.arange(count)
-    estimate = step * _nodes(f, rows, np.arange(-_TANH_SINH_RANGE, _TANH_SINH_RANGE + step / 2, step))
+    log_values, weight = _nodes(log_f, rows, np.arange(-_TANH_SINH_RANGE, _TANH_SINH_RANGE + step / 2, step))
+    offset = np.max(log_values, axis=1)
+    offset[~np.isfinite(offset)] = 0.0
+    estimate = step * (np.exp(log_values - offset[:, None]) * weight).sum(axis=1)
     for _level in range(_LAST_LEVEL):
         step /= 2
-        finer = estimate[rows] / 2 + step * _nodes(f, rows, np.arange(-_TANH_SINH_RANGE + step, _TANH_SINH_RANGE, 2 * step))
+        log_values, weight = _nodes(log_f, rows, np.arange(-_TANH_SINH_RANGE + step, _TANH_SINH_RANGE, 2 * step))
+        finer = estimate[rows] / 2 + step * (np.exp(log_values - offset[rows, None]) * weight).sum(axis=1)
         unsettled = ~(np.abs(finer - estimate[rows]) <= 1e-13 * np.abs(finer))
         estimate[rows] = finer
         rows = rows[unsettled]
         if not rows.size:
             break
-    return estimate
+    with np.errstate(divide="ignore"):  # an integral that underflows: log 0
+        return np.log(estimate) + offset
 
 
-def _nodes(f: Any, rows: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """sum_k weight_k f(s_k) at the tanh-sinh nodes t_k, for the integrands ``rows``."""
+def _nodes(log_f: Any, rows: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """log f at the tanh-sinh nodes t_k for the integrands ``rows``, and the nodes' weights."""
     half_pi_sinh = np.pi / 2 * np.sinh(t)
-    s = 1.0 / (1.0 + np.exp(-2 * half_pi_sinh))
-    one_minus_s = 1.0 / (1.0 + np.exp(2 * half_pi_sinh))  # exact near s = 1
+    log_s = -np.log1p(np.exp(-2 * half_pi_sinh))  # s = 1 / (1 + e^(-pi sinh t))
+    log_one_minus_s = -np.log1p(np.exp(2 * half_pi_sinh))  # exact near s = 1
     weight = np.pi / 4 * np.cosh(t) / np.cosh(half_pi_sinh) ** 2
     shape = (rows.size, t.size)
-    return (f(rows, np.broadcast_to(s, shape), np.broadcast_to(one_minus_s, shape)) * weight).sum(axis=1)
+    return log_f(rows, np.broadcast_to(log_s, shape), np.broadcast_to(log_one_minus_s, shape)), weight
