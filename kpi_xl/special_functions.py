@@ -29,8 +29,8 @@ def gammaln(x: Any) -> np.ndarray:
     The models call it on small arrays (the distinct purchase counts, the parameters): a loop in
     Python over the values costs less than any vectorised series would.
 
-    >>> round(float(gammaln(5.0)), 14) == round(math.log(24.0), 14)  # Gamma(5) = 4!
-    True
+    >>> round(float(np.exp(gammaln(5.0))), 10)  # Gamma(5) = 4!
+    24.0
     """
     values = np.asarray(x, dtype=float)
     return np.array([math.lgamma(v) for v in values.ravel().tolist()], dtype=float).reshape(values.shape)
