@@ -90,6 +90,7 @@ def _stirling_rest(y: np.ndarray) -> np.ndarray:
 _DIGAMMA_SERIES = (1 / 12, -1 / 120, 1 / 252, -1 / 240, 1 / 132, -691 / 32760, 1 / 12)
 #: digamma's asymptotic series is used from this argument on; below, the recurrence shifts up to it
 _DIGAMMA_SHIFT = 10.0
+_DIGAMMA_STEPS = np.arange(10.0)
 
 
 def digamma(x: Any) -> np.ndarray:
@@ -103,13 +104,11 @@ def digamma(x: Any) -> np.ndarray:
     -0.57721566490153
     """
     x = np.asarray(x, dtype=float)
-    y = x.copy()
-    shifted = np.zeros_like(x)
-    low = y < _DIGAMMA_SHIFT
-    while low.any():  # at most 10 passes, each over the arguments still below the threshold
-        shifted[low] += 1.0 / y[low]
-        y[low] += 1.0
-        low = y < _DIGAMMA_SHIFT
+    # psi(x) = psi(x + n) - sum_{k < n} 1 / (x + k), n the shift that takes x to 10 or beyond: the sum as one
+    # array operation over k = 0..9 (the models call this on scalars and small arrays, hundreds of times a fit)
+    steps = np.ceil(_DIGAMMA_SHIFT - x)[..., None]
+    shifted = np.where(_DIGAMMA_STEPS < steps, 1.0 / (x[..., None] + _DIGAMMA_STEPS), 0.0).sum(axis=-1)
+    y = x + np.maximum(steps[..., 0], 0.0)
     inverse_square = 1.0 / (y * y)
     series = np.zeros_like(y)
     for coefficient in reversed(_DIGAMMA_SERIES):
