@@ -148,53 +148,66 @@ def hyp2f1(a: Any, b: Any, c: Any, z: Any) -> np.ndarray:
     >>> round(float(hyp2f1(1.0, 1.0, 2.0, -1.0)), 15) == round(math.log(2.0), 15)  # ln(1 - z) / -z, A&S 15.1.3
     True
     """
-    a, b, c, z = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (a, b, c, z)))
-    shape = a.shape
-    a, b, c, z = (v.ravel() for v in (a, b, c, z))
-    u = -z
+    args = (a, b, c, z)
+    a, b, c = (v.ravel() for v in np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (a, b, c))))
+    shape = np.broadcast_shapes(np.broadcast(*(np.asarray(v) for v in args[:3])).shape, np.shape(args[3]))
+    # each value's parameters: the series' term ratios are computed once per parameter set (a BG/NBD
+    # customer's purchase count), for all its arguments (ages and horizons)
+    distinct, where = _distinct_sets(a, b, c)
+    a, b, c = a[distinct], b[distinct], c[distinct]
+    at = np.broadcast_to(where.reshape(np.broadcast(*(np.asarray(v) for v in args[:3])).shape), shape).ravel()
+    u = -np.broadcast_to(np.asarray(args[3], dtype=float), shape).ravel()
     second = (c - a > -1.0) & (b <= a)
-    log_sum, sign, settled = _series(np.where(second, c - a, a), np.where(second, b, c - b), c, u / (1.0 + u))
-    value = np.empty(a.shape)
-    value[settled] = (sign * np.exp(log_sum - np.where(second, b, a) * np.log1p(u)))[settled]
-    rest = ~settled
-    if rest.any():
-        value[rest] = _by_integral(a[rest], b[rest], c[rest], u[rest])
+    log_sum, sign, settled = _series(np.where(second, c - a, a), np.where(second, b, c - b), c, at, u / (1.0 + u))
+    value = np.empty(u.shape)
+    value[settled] = (sign * np.exp(log_sum - np.where(second, b, a)[at] * np.log1p(u)))[settled]
+    rest = np.flatnonzero(~settled)
+    if rest.size:
+        value[rest] = _by_integral(a[at[rest]], b[at[rest]], c[at[rest]], u[rest])
     return value.reshape(shape)
 
 
-def _series(p: np.ndarray, q: np.ndarray, c: np.ndarray,
+def _distinct_sets(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first row of each distinct row of ``columns`` and each row's distinct row, by one sort per column."""
+    key = np.zeros(columns[0].size, dtype=np.int64)
+    for column in columns:  # renumbered after each column: the key stays below the number of rows squared
+        values, inverse = np.unique(column, return_inverse=True)
+        key = key * values.size + inverse.ravel()
+        _, first, key = np.unique(key, return_index=True, return_inverse=True)
+        key = key.ravel()
+    return first, key
+
+
+def _series(p: np.ndarray, q: np.ndarray, c: np.ndarray, at: np.ndarray,
             w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """log |S|, the sign of S = sum_n (p)_n (q)_n / ((c)_n n!) w^n, and which sums settled in 1,000 terms.
+    """log |S|, the sign of S = sum_n (p)_n (q)_n / ((c)_n n!) w^n, and which sums settled in 1,000 terms,
+    for parameter sets p, q, c and values w, each with its set ``at``.
 
     The term ratio is w f(n) with f(n) = (n + p) (n + q) / ((n + 1) (n + c)), positive for n >= 1 (p, q,
-    c > -1), tending to 1. Each factor is monotone, which bounds f on [n, inf); after 64 terms, for the
-    values not settled yet, the bound is made tight: f' has a quadratic numerator, so f is at most the
-    largest of f(n), 1 and f at the critical points beyond n (:func:`_ratio_bound`). When that bound
-    rho = w max f < 1, the rest of the series after term n is below |term| rho / (1 - rho). The terms
-    are added eight at a time between checks; a sum beyond 1e150 is divided by itself (its logarithm
-    kept), so a sum of 1e400 stays finite.
+    c > -1), tending to 1, computed per parameter set then spread to the values. Each factor of f is
+    monotone, which bounds f on [n, inf); after 64 terms, for the values not settled yet, the bound is
+    made tight: f' has a quadratic numerator, so f is at most the largest of f(n), 1 and f at the
+    critical points beyond n (:func:`_ratio_bound`). When that bound rho = w max f < 1, the rest of the
+    series after term n is below |term| rho / (1 - rho). The terms are added eight at a time between
+    checks; a sum beyond 1e150 is divided by itself (its logarithm kept), so a sum of 1e400 stays finite.
     """
-    log_sum, sign = np.zeros(p.shape), np.ones(p.shape)
+    log_sum, sign = np.zeros(w.shape), np.ones(w.shape)
     settled = w == 0
     active = np.flatnonzero(~settled)
-    term, total, scale = np.ones(active.size), np.ones(active.size), np.zeros(active.size)
-    pn, qn, cn, ww = p[active], q[active], c[active], w[active]  # p + n, q + n, c + n, updated in place
-    ratio, critical, n = np.empty(active.size), None, 0
+    term, total, scale, ratio = np.ones(active.size), np.ones(active.size), np.zeros(active.size), np.empty(active.size)
+    ww = w[active]
+    kk, (p, q, c) = _in_use(at[active], p, q, c)
+    critical, n = None, 0
     while active.size and n < _MAX_TERMS:
         for _ in range(_BLOCK):
-            np.multiply(pn, qn, out=ratio)
-            ratio /= cn
+            np.take((n + p) * (n + q) / ((n + c) * (n + 1.0)), kk, out=ratio)
             ratio *= ww
-            ratio *= 1.0 / (n + 1.0)
             term *= ratio
             total += term
-            pn += 1.0
-            qn += 1.0
-            cn += 1.0
             n += 1
         if critical is None and n >= _TIGHT_FROM:  # the few values still there: a tighter bound
-            critical = _critical_values(pn - n, qn - n, cn - n)
-        rho = ww * _ratio_bound(n, pn, qn, cn, critical)
+            critical = _critical_values(p, q, c)
+        rho = ww * _ratio_bound(n, p, q, c, critical)[kk]
         with np.errstate(divide="ignore"):
             done = (rho < 1.0) & (np.abs(term) * rho / (1.0 - rho) <= 1e-16 * np.abs(total))
         large = np.abs(total) > 1e150
@@ -203,15 +216,27 @@ def _series(p: np.ndarray, q: np.ndarray, c: np.ndarray,
             scale[large] += np.log(size)
             term[large] /= size
             total[large] /= size
+        done &= ~settled[active]  # values settled earlier are kept (summed on) until a quarter of them is
         if done.any():
             log_sum[active[done]] = scale[done] + np.log(np.abs(total[done]))
             sign[active[done]] = np.sign(total[done])
             settled[active[done]] = True
-            keep = ~done
-            active, term, total, scale, ratio = active[keep], term[keep], total[keep], scale[keep], ratio[keep]
-            pn, qn, cn, ww = pn[keep], qn[keep], cn[keep], ww[keep]
-            critical = None if critical is None else (critical[0][:, keep], critical[1][:, keep])
+        keep = ~settled[active]
+        if 4 * (active.size - np.count_nonzero(keep)) >= active.size:  # dropped in one go: less copying
+            active, term, total, scale, ratio, ww = (v[keep] for v in (active, term, total, scale, ratio, ww))
+            kk, (p, q, c, *rest) = _in_use(kk[keep], p, q, c, *([] if critical is None else critical))
+            critical = None if critical is None else (rest[0], rest[1])
     return log_sum, sign, settled
+
+
+def _in_use(at: np.ndarray, *per_set: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The parameter sets some value still uses (the last axis of each of ``per_set``), renumbered."""
+    used = np.zeros(per_set[0].shape[-1], dtype=bool)
+    used[at] = True
+    if used.all():
+        return at, list(per_set)
+    number = np.cumsum(used) - 1
+    return number[at], [v[..., used] for v in per_set]
 
 
 def _critical_values(p: np.ndarray, q: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -230,17 +255,16 @@ def _critical_values(p: np.ndarray, q: np.ndarray, c: np.ndarray) -> tuple[np.nd
     return zeros, values
 
 
-def _ratio_bound(n: int, pn: np.ndarray, qn: np.ndarray, cn: np.ndarray,
+def _ratio_bound(n: int, p: np.ndarray, q: np.ndarray, c: np.ndarray,
                  critical: tuple[np.ndarray, np.ndarray] | None) -> np.ndarray:
-    """At least the largest f(m) = (m + p) (m + q) / ((m + 1) (m + c)) over m >= n >= 1, given p + n, q + n
-    and c + n: with the critical points, exactly (at n, at a critical point beyond n, or the limit 1 at
-    infinity); without, max(1, (n + p) / (n + 1)) max(1, (n + q) / (n + c)), as each factor is monotone
-    and tends to 1."""
+    """At least the largest f(m) = (m + p) (m + q) / ((m + 1) (m + c)) over m >= n >= 1: with the critical
+    points, exactly (at n, at a critical point beyond n, or the limit 1 at infinity); without,
+    max(1, (n + p) / (n + 1)) max(1, (n + q) / (n + c)), as each factor is monotone and tends to 1."""
     if critical is None:
-        return np.maximum(1.0, pn / (n + 1.0)) * np.maximum(1.0, qn / cn)
+        return np.maximum(1.0, (n + p) / (n + 1.0)) * np.maximum(1.0, (n + q) / (n + c))
     zeros, values = critical
     beyond = np.where(zeros >= n, values, 1.0).max(axis=0)
-    return np.maximum(np.maximum(pn * qn / ((n + 1.0) * cn), beyond), 1.0)
+    return np.maximum(np.maximum((n + p) * (n + q) / ((n + 1.0) * (n + c)), beyond), 1.0)
 
 
 def _by_integral(a: np.ndarray, b: np.ndarray, c: np.ndarray, u: np.ndarray) -> np.ndarray:
