@@ -192,7 +192,8 @@ def _series(p: np.ndarray, q: np.ndarray, c: np.ndarray, at: np.ndarray,
     checks; a sum beyond 1e150 is divided by itself (its logarithm kept), so a sum of 1e400 stays finite.
     """
     log_sum, sign = np.zeros(w.shape), np.ones(w.shape)
-    settled = w == 0
+    settled = (w == 0) | np.isnan(w)  # 2F1 at 0 is 1; a missing argument gives nan at once
+    log_sum[np.isnan(w)] = np.nan
     active = np.flatnonzero(~settled)
     term, total, scale, ratio = np.ones(active.size), np.ones(active.size), np.zeros(active.size), np.empty(active.size)
     ww = w[active]

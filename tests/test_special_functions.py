@@ -78,6 +78,7 @@ def test_hyp2f1_at_zero_shapes_and_empty_input():
     got = sf.hyp2f1(np.array([1.0, 2.0]), 0.5, 3.0, np.array([[-1.0], [-2.0], [-3.0]]))
     assert got.shape == (3, 2)
     assert sf.hyp2f1(np.array([]), 0.5, 3.0, np.array([])).shape == (0,)
+    assert np.isnan(sf.hyp2f1(1.0, 1.0, 2.0, [np.nan, -1.0])).tolist() == [True, False]  # no 1,000 terms on nan
     assert sf.digamma(np.array([])).shape == (0,)
     assert sf.gammaln(np.array([])).shape == (0,)
     assert sf.betaln(np.array([]), 1.0).shape == (0,)
