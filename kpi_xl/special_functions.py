@@ -6,7 +6,7 @@ gradients) and the Gaussian hypergeometric function ``hyp2f1`` (the BG/NBD's exp
 array-API layer imports ``numpy.f2py`` and parses docstrings) and, in xlwings Lite, loading all of
 scipy into the browser. Each function here covers the domain the models use, stated in its
 docstring, to about 1e-13 relative (tests/test_special_functions.py checks them against published
-values and against ``scipy.special`` on grids of that domain).
+values, and against ``scipy.special`` and mpmath on grids of that domain).
 
 References: DLMF, the NIST Digital Library of Mathematical Functions (dlmf.nist.gov), chapters 5
 (gamma function) and 15 (hypergeometric function); Abramowitz & Stegun, *Handbook of Mathematical
@@ -168,7 +168,7 @@ def hyp2f1(a: Any, b: Any, c: Any, z: Any) -> np.ndarray:
 
 
 def _distinct_sets(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The first row of each distinct row of ``columns`` and each row's distinct row, by one sort per column."""
+    """The first row of each distinct row of ``columns``, and each row's distinct row (np.unique per column)."""
     key = np.zeros(columns[0].size, dtype=np.int64)
     for column in columns:  # renumbered after each column: the key stays below the number of rows squared
         values, inverse = np.unique(column, return_inverse=True)
@@ -281,10 +281,12 @@ def _by_integral(a: np.ndarray, b: np.ndarray, c: np.ndarray, u: np.ndarray) -> 
                                int_0^1 p^(b-1) (1-p)^(d-1) (1 - (1+u p)^-a) dp
 
     (the same identity, as 1 - 2F1 = Gamma(c) / (Gamma(b) Gamma(d)) int p^(b-1) (1-p)^(d-1) (1 - (1+up)^-a),
-    whose integrand behaves as a u p^b at 0). The integral is split at p = 1/u, where (1+up)^-a turns from
-    flat to a power; each endpoint singularity p^e (e = b - 1, or b when 1 - (1+up)^-a ~ a u p) and
-    (1-p)^(d-1) is removed by the change of variable p = s^(1/(e+1)) (resp. 1 - p = s^(1/d)), and each
-    piece is integrated by tanh-sinh quadrature (:func:`_tanh_sinh`).
+    whose integrand behaves as a u p^b at 0). The integral is split at p = edge = min(1/u, 1/2), where
+    (1+up)^-a turns from flat to a power. An endpoint singularity p^e (e = b - 1, or b when
+    1 - (1+up)^-a ~ a u p) with e < 0 is removed by the change of variable p = edge s^(1/(e+1)), and
+    (1-p)^(d-1) with d < 1 by 1 - p = (1 - edge) s^(1/d); each piece is integrated by tanh-sinh
+    quadrature (:func:`_tanh_sinh`) on the logarithm of its integrand, so that nothing underflows where
+    the parameters are large.
     """
     euler = b > 0
     d = c - b
