@@ -158,13 +158,79 @@ def hyp2f1(a: Any, b: Any, c: Any, z: Any) -> np.ndarray:
     at = np.broadcast_to(where.reshape(np.broadcast(*(np.asarray(v) for v in args[:3])).shape), shape).ravel()
     u = -np.broadcast_to(np.asarray(args[3], dtype=float), shape).ravel()
     second = (c - a > -1.0) & (b <= a)
-    log_sum, sign, settled = _series(np.where(second, c - a, a), np.where(second, b, c - b), c, at, u / (1.0 + u))
+    p, q, w = np.where(second, c - a, a), np.where(second, b, c - b), u / (1.0 + u)
+    # the second form's values with w between 0.4 and 0.92: its Taylor series about the nearest centre
+    centre = np.searchsorted(_CENTRES[:, 1], w)  # the first centre reaching w
+    near = second[at] & (w > _TAYLOR_FROM) & (centre < len(_CENTRES))
+    if near.any():  # worth it only with many values per (parameter set, centre): 32 series at w0 for each
+        used = np.zeros(a.size * len(_CENTRES), dtype=bool)
+        used[at[near] * len(_CENTRES) + centre[near]] = True
+        near &= np.count_nonzero(near) >= _TAYLOR_VALUES * np.count_nonzero(used)
+    log_sum, sign, settled = _series(p, q, c, at, np.where(near, 0.0, w))
+    if near.any():
+        log_near, sign_near, settled_near = _recentred(p, q, c, at[near], w[near], centre[near])
+        log_sum[near], sign[near], settled[near] = log_near, sign_near, settled_near
     value = np.empty(u.shape)
     value[settled] = (sign * np.exp(log_sum - np.where(second, b, a)[at] * np.log1p(u)))[settled]
     rest = np.flatnonzero(~settled)
     if rest.size:
         value[rest] = _by_integral(a[at[rest]], b[at[rest]], c[at[rest]], u[rest])
     return value.reshape(shape)
+
+
+def _taylor_centres(start: float, end: float) -> np.ndarray:
+    """(centre, end of its range) of the Taylor series of 2F1 in w about w0, from ``start`` to ``end``: each
+    covers w0 +- (1 - w0) / 4, a quarter of the distance to the singularity at w = 1."""
+    found, low = [], start
+    while low < end:
+        centre = (low + 0.25) / 1.25  # centre - (1 - centre) / 4 = low
+        low = centre + (1.0 - centre) / 4
+        found.append((centre, low))
+    return np.array(found)
+
+
+#: Where the second form's values are summed about a centre (the series at 0 needs 60 to 350 terms there)
+_TAYLOR_FROM, _TAYLOR_TERMS = 0.4, 32
+#: ... when there are at least this many values per (parameter set, centre): the 32 series at the centre
+#: cost about what the sums at 0 of 100 values would
+_TAYLOR_VALUES = 100
+_CENTRES = _taylor_centres(_TAYLOR_FROM, 0.92)
+
+
+def _recentred(p: np.ndarray, q: np.ndarray, c: np.ndarray, at: np.ndarray, w: np.ndarray,
+               centre: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """log |S|, the sign of S = 2F1(p, q; c; w) and which settled, from the Taylor series about w0 (DLMF 15.5.1)::
+
+        S(w) = sum_m (p)_m (q)_m / ((c)_m m!) 2F1(p + m, q + m; c + m; w0) (w - w0)^m
+
+    whose coefficients are computed once per parameter set and centre (32 series at w0, by
+    :func:`_series`), then evaluated at each value by Horner's rule. With |w - w0| <= (1 - w0) / 4 the
+    terms shrink about fourfold each; a value whose last two terms are not below 1e-17 of the sum is left
+    unsettled (it is integrated instead).
+    """
+    pairs = at * len(_CENTRES) + centre  # (parameter set, centre), numbered among those in use
+    used = np.zeros(p.size * len(_CENTRES), dtype=bool)
+    used[pairs] = True
+    which = np.flatnonzero(used)
+    pair = (np.cumsum(used) - 1)[pairs]
+    k, j, m = which // len(_CENTRES), which % len(_CENTRES), np.arange(_TAYLOR_TERMS)
+    pm, qm, cm = (v[k][:, None] + m for v in (p, q, c))
+    log_sum, sign, settled = _series(pm.ravel(), qm.ravel(), cm.ravel(), np.arange(pm.size),
+                                     np.repeat(_CENTRES[j, 0], _TAYLOR_TERMS))
+    ratio = np.ones(pm.shape)  # (p)_m (q)_m / ((c)_m m!) as a running product, m = 0..31
+    ratio[:, 1:] = (pm * qm / (cm * (m + 1.0)))[:, :-1]
+    coefficient = np.cumprod(ratio, axis=1) * (sign * np.exp(log_sum)).reshape(pm.shape)
+    coefficient[~settled.reshape(pm.shape).all(axis=1)] = np.nan
+    by_term = np.ascontiguousarray(coefficient.T)  # one row per power: gathers from contiguous rows
+    step = w - _CENTRES[centre, 0]
+    total = by_term[-1].take(pair)
+    for n in range(_TAYLOR_TERMS - 2, -1, -1):
+        total *= step
+        total += by_term[n].take(pair)
+    last = (np.abs(by_term[-1].take(pair) * step ** (_TAYLOR_TERMS - 1))
+            + np.abs(by_term[-2].take(pair) * step ** (_TAYLOR_TERMS - 2)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(np.abs(total)), np.sign(total), last <= 1e-17 * np.abs(total)
 
 
 def _distinct_sets(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
