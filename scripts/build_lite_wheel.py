@@ -4,7 +4,8 @@ Run: python3 scripts/build_lite_wheel.py [OUT_DIR]     (default: dist/)
 
 The wheel holds the run-time code Lite needs (the core, kpi_xl/excel, kpi_xl/importers, kpi_xl/lite) and
 none of the build-time or desktop-only code (kpi_xl/template, the command line, the doctor, the renderer).
-It depends on numpy, pandas and scipy, which Pyodide brings, and on xlwings at least at the version
+It depends on numpy and pandas, which Pyodide brings (not on scipy: kpi_xl/special_functions.py has the
+special functions of the CLV models), and on xlwings at least at the version
 pyproject.toml pins (the one the tests drive), which xlwings Lite brings or installs. So the workbook's
 requirements.txt is one line, ``kpi-xl-lite`` (or the wheel's https address before it is on PyPI). The
 desktop package (``pip install .``) is unchanged.
@@ -21,9 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "kpi_xl_lite"
-#: numpy, pandas and scipy come from Pyodide; xlwings is xlwings Lite's own, at least the version whose
+#: numpy and pandas come from Pyodide; xlwings is xlwings Lite's own, at least the version whose
 #: Office.js code the tests drive: the desktop's pin in pyproject.toml (sheet buttons came with 0.33.14).
-REQUIRES = ("numpy", "pandas", "scipy")
+REQUIRES = ("numpy", "pandas")
 #: What Lite never runs: the builder, and the desktop's command line, doctor and renderer (subprocess).
 LEFT_OUT = ("kpi_xl/template/", "kpi_xl/cli.py", "kpi_xl/__main__.py", "kpi_xl/doctor.py", "kpi_xl/render.py")
 _TIME = (2024, 1, 1, 0, 0, 0)
@@ -34,7 +35,7 @@ def version() -> str:
 
 
 def requires() -> list[str]:
-    """Pyodide's numpy, pandas and scipy, and xlwings from the version pyproject.toml pins for the desktop."""
+    """Pyodide's numpy and pandas, and xlwings from the version pyproject.toml pins for the desktop."""
     pinned = re.search(r'"xlwings==([^"]+)"', (ROOT / "pyproject.toml").read_text()).group(1)
     return [*REQUIRES, f"xlwings>={pinned}"]
 

@@ -3,7 +3,7 @@
 //   PAYLOAD.json: what Excel sends for a Lite workbook holding the sample shop (tests/xlwings_remote_refresh.py's
 //   payload), for the Lite refresh once xlwings is installed.
 //   PYODIDE_DIR: a folder holding node_modules/pyodide (npm install pyodide), outside the repository or in
-//   the git-ignored .pyodide/. Pyodide's own packages (numpy, pandas, scipy) are fetched from its package
+//   the git-ignored .pyodide/. Pyodide's own packages (numpy, pandas) are fetched from its package
 //   index; where that cannot be reached the check says so ("skipped") after the steps it could run.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -32,18 +32,18 @@ json.dumps(found)`));
 out.steps.push("wheel imported as far as it goes without numpy");
 let failure = "";
 try {
-  await py.loadPackage(["numpy", "pandas", "scipy"], { messageCallback: () => {}, errorCallback: (m) => { failure += (failure ? " " : "") + m.trim(); } });
+  await py.loadPackage(["numpy", "pandas"], { messageCallback: () => {}, errorCallback: (m) => { failure += (failure ? " " : "") + m.trim(); } });
 } catch (error) {
   failure ||= String(error).split("\n")[0];
 }
-if (!py.runPython("import importlib.util; all(importlib.util.find_spec(m) for m in ('numpy', 'pandas', 'scipy'))")) {
+if (!py.runPython("import importlib.util; all(importlib.util.find_spec(m) for m in ('numpy', 'pandas'))")) {
   out.status = "skipped";
-  out.reason = "Pyodide's numpy, pandas and scipy wheels are not in the npm package and its package index " +
+  out.reason = "Pyodide's numpy and pandas wheels are not in the npm package and its package index " +
     "could not be reached: " + (failure || "not found");
   console.log(JSON.stringify(out));
   process.exit(0);
 }
-out.steps.push("numpy, pandas, scipy loaded");
+out.steps.push("numpy, pandas loaded");
 out.core = JSON.parse(py.runPython(`
 import json
 from kpi_xl.sample import sample_shop

@@ -91,14 +91,19 @@ def test_version_and_help_start_without_pandas():
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
 
 
-def test_the_formulas_and_the_refresh_import_scipy_only_to_fit_a_model():
-    # scipy (the CLV's models) costs 0.45 s and 38 MB to import: a refresh imports it after reading the
-    # inputs (so it does not add to the read's peak memory), the formulas only when a CLV one is called
+def test_the_formulas_and_a_demo_refresh_never_import_scipy(tmp_path):
+    # issue 18: importing scipy.special cost 0.2-0.5 s of CPU per refresh and all of scipy in xlwings Lite; the
+    # CLV models' special functions are kpi_xl.special_functions. The demo fits both models and predicts (its
+    # 12-month predictive value, 16,57 EUR, needs the hypergeometric function): scipy must still be absent.
     code = ("import sys\nimport kpi_xl.excel.refresh, kpi_xl.excel.udfs, kpi_xl.clv\n"
+            "from kpi_xl.cli import main\n"
+            f"main(['demo', {str(tmp_path / 'demo.xlsm')!r}])\n"
             "print('scipy' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           cwd=Path(__file__).resolve().parent.parent)
-    assert done.stdout.strip() == "False", done.stdout + done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert any("prédictive" in line and "16,57" in line for line in lines), done.stdout
+    assert lines[-1] == "False", done.stdout + done.stderr
 
 
 def test_template_never_replaces_a_workbook_holding_data(tmp_path, capsys):

@@ -29,9 +29,8 @@ class _Blocker(importlib.abc.MetaPathFinder):
 
 
 def blocked() -> None:
-    import numpy  # noqa: F401  (what Pyodide brings: numpy, pandas, scipy, and xlwings itself)
+    import numpy  # noqa: F401  (what Pyodide brings: numpy, pandas, and xlwings itself)
     import pandas  # noqa: F401
-    import scipy.special  # noqa: F401
     import xlwings  # noqa: F401
 
     for name in list(sys.modules):  # pandas imports subprocess for itself: our code must not need it
