@@ -212,7 +212,12 @@ def main(sizes: list[int], repeat: int = 1) -> None:
     print(f"{'rows':>10} {'what':>10} {'CPU s':>7} {'wall s':>7} {'peak MB':>8}")
     for n in sizes:
         path = cached_book(n)
-        rounds = [{kind: run(kind, path) for kind in KINDS} for _ in range(repeat)]
+        rounds = []
+        for number in range(1, repeat + 1):
+            rounds.append({kind: run(kind, path) for kind in KINDS})
+            if repeat > 1:
+                print(f"{n:>10,}   round {number}: " + ", ".join(f"{kind} {rounds[-1][kind]['cpu']:.2f}" for kind in KINDS),
+                      flush=True)
         best = {kind: min((r[kind] for r in rounds), key=lambda result: result["cpu"]) for kind in KINDS}
         for kind in KINDS:
             r = best[kind]
@@ -221,7 +226,8 @@ def main(sizes: list[int], repeat: int = 1) -> None:
         line = []
         for anchor in ("calamine", "fastexcel"):
             within = sorted(r["refresh"]["cpu"] / r[anchor]["cpu"] for r in rounds)
-            spread = f" (rounds {within[0]:.2f}-{within[-1]:.2f})" if repeat > 1 else ""
+            spread = (f" (rounds {within[0]:.2f}-{within[-1]:.2f}, median {within[len(within) // 2]:.2f})"
+                      if repeat > 1 else "")
             line.append(f"/ {anchor} read {best['refresh']['cpu'] / best[anchor]['cpu']:.2f}{spread}")
         print(f"{n:>10,} refresh CPU {', '.join(line)}"
               + (f"; best of {repeat} rounds" if repeat > 1 else ""), flush=True)
