@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import warnings
 from typing import Any, Callable
 
 import numpy as np
@@ -207,7 +208,7 @@ def check_dates(values: pd.Series, column: str, report: TableReport, today: pd.T
                 parsed.iloc[stamps] = [_naive(v) for v in chosen]
         if texts.size:
             typed = values.iloc[texts].str.strip()
-            found = pd.to_datetime(typed, errors="coerce", format="ISO8601").to_numpy()
+            found = _text_dates(typed)
             parsed.iloc[texts] = found
             far = np.flatnonzero(np.isnat(found))
             if far.size:  # pandas 2 holds dates of 1677-2262 only: a year 1024 or 2999 is still a date, said as such
@@ -275,6 +276,37 @@ def _date_and_text_positions(values: pd.Series) -> tuple[np.ndarray, np.ndarray]
     kinds = values.map(type)  # a column mixing kinds: look at each cell's type
     stamp_kinds = {k for k in set(kinds) if issubclass(k, (_dt.date, np.datetime64))}
     return np.flatnonzero(kinds.isin(stamp_kinds).to_numpy(bool)), np.flatnonzero(kinds.eq(str).to_numpy(bool))
+
+
+def _text_dates(texts: pd.Series) -> np.ndarray:
+    """ISO 8601 texts as naive datetime64[us], NaT where a text is not such a date.
+
+    A date typed with a time zone (``2024-01-06T23:30:00+02:00``, ``...Z``) keeps its own local time, as a
+    date cell does: the day the shop saw. Offsets that differ from one text to the next, which pandas
+    refuses in one call, are read text by text; nanoseconds are cut to microseconds.
+
+    >>> _text_dates(pd.Series(["2024-01-06T23:30:00+02:00", "2024-01-07T01:00:00-05:00", "x"])).astype(str).tolist()
+    ['2024-01-06T23:30:00.000000', '2024-01-07T01:00:00.000000', 'NaT']
+    """
+    try:
+        with warnings.catch_warnings():  # pandas 2 warns that mixed time zones will raise (pandas 3 raises)
+            warnings.simplefilter("ignore", FutureWarning)
+            found = pd.to_datetime(texts, errors="coerce", format="ISO8601")
+    except (TypeError, ValueError):
+        found = None
+    if found is None or not pd.api.types.is_datetime64_any_dtype(found.dtype):  # time zones differing between texts
+        found = pd.Series([_naive_text(text) for text in texts], index=texts.index, dtype="datetime64[us]")
+    if found.dt.tz is not None:
+        found = found.dt.tz_localize(None)
+    return found.to_numpy().astype("datetime64[us]")
+
+
+def _naive_text(text: str) -> Any:
+    """One ISO 8601 text as a naive timestamp in its own local time; NaT when it is not such a date."""
+    try:
+        return _naive(pd.to_datetime(text, format="ISO8601"))
+    except (TypeError, ValueError):
+        return pd.NaT
 
 
 def _naive(value: Any) -> pd.Timestamp:

@@ -171,3 +171,20 @@ def test_numeric_columns_of_numpy_types_are_fast_path():
     frame = table()
     frame["net_revenue"] = frame["net_revenue"].astype(np.float32)
     assert prepare_orders(frame).frame["net_revenue"].dtype == float
+
+
+def test_dates_typed_with_a_time_zone_or_nanoseconds_keep_their_own_day():
+    """Text dates from pasted exports: offsets (one for all, or differing), Z, nanoseconds. Each order keeps the
+    calendar day of its own local time, as a date cell with a time zone does; none stops the refresh."""
+    table = pd.DataFrame({
+        "order_date": ["2024-01-05", "2024-01-06T23:30:00+02:00", "2024-01-07T23:30:00-05:00",
+                       "2024-01-08T10:00:00.123456789", "2024-01-09T00:30:00Z", "5 janvier"],
+        "order_id": ["1", "2", "3", "4", "5", "6"], "customer_id": ["a", "b", "c", "d", "e", "f"],
+        "net_revenue": [1.0] * 6, "cost_of_goods_sold": [0.5] * 6})
+    valid = prepare_orders(table, skip_invalid=True)
+    # by hand: the local day of each text (in UTC the second would be 01-06 21:30, the third 01-08 04:30)
+    assert valid.frame["order_date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2024-01-05", "2024-01-06", "2024-01-07", "2024-01-08", "2024-01-09"]
+    assert [(p.row, p.message) for p in valid.problems] == [(5, "is not a date (use YYYY-MM-DD)")]  # its index
+    same_offset = table.iloc[1:2].assign(order_date="2024-01-06T23:30:00+02:00")
+    assert prepare_orders(same_offset).frame["order_date"].tolist() == [pd.Timestamp("2024-01-06")]
