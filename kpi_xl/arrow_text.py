@@ -1,8 +1,8 @@
 """pandas' Arrow-backed texts read through their Arrow buffers, without importing pyarrow (the core may not).
 
-The checks of :mod:`kpi_xl.table_checks` and :mod:`kpi_xl.order_table` and the analytics of
-:mod:`kpi_xl.orders` read a text column of a million ids as its offsets and bytes, in numpy:
-no Python text per cell. Without pyarrow (Pyodide), or for another Arrow layout, the helpers
+The checks of :mod:`kpi_xl.table_checks` and :mod:`kpi_xl.order_table`, the reader of the input
+tables and the analytics of :mod:`kpi_xl.orders` read a text column of a million ids as its offsets
+and bytes, in numpy: no Python text per cell. Without pyarrow (Pyodide), or for another Arrow layout, the helpers
 say so (None) and the callers take pandas' own path.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["arrow_texts", "offsets", "leading_word"]
+__all__ = ["arrow_texts", "offsets", "leading_word", "text_edges"]
 
 
 def arrow_texts(texts: pd.Series) -> Any:
@@ -52,3 +52,30 @@ def offsets(texts: Any) -> np.ndarray:
     """Where each text of an Arrow text array starts in its data buffer, then where the last one ends."""
     width = np.int64 if str(texts.type).startswith("large_") else np.int32  # large_string: 64-bit offsets
     return np.frombuffer(texts.buffers()[1], dtype=width)[texts.offset:texts.offset + len(texts) + 1]
+
+
+def text_edges(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Each text's length in UTF-8 bytes, first byte and last byte (0 for an empty or missing text), read
+    from the Arrow buffers behind a column of pandas' text dtype (no Python text per cell); None for any
+    other column (object, or texts not held as Arrow strings with offsets, as without pyarrow).
+
+    >>> [a.tolist() for a in text_edges(pd.Series(["ab", None, "", "é"], dtype="string[pyarrow]"))]
+    [[2, 0, 0, 2], [97, 0, 0, 195], [98, 0, 0, 169]]
+    """
+    if values.dtype == object or not pd.api.types.is_string_dtype(values.dtype):
+        return None
+    arrow = arrow_texts(values)
+    if arrow is None:
+        return None
+    bounds = offsets(arrow)
+    lengths = np.diff(bounds)
+    data = arrow.buffers()[2]
+    if data is None or data.size == 0:
+        return lengths, np.zeros(len(lengths), dtype=np.uint8), np.zeros(len(lengths), dtype=np.uint8)
+    content = np.frombuffer(data, dtype=np.uint8)
+    first = content.take(bounds[:-1], mode="clip")
+    last = content.take(bounds[1:] - 1, mode="clip")
+    empty = lengths == 0
+    if empty.any():
+        first[empty] = last[empty] = 0
+    return lengths, first, last

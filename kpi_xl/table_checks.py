@@ -16,7 +16,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from .arrow_text import arrow_texts, offsets
+from .arrow_text import text_edges
 from .errors import InputProblem
 from .number_text import parse_numbers
 
@@ -104,33 +104,6 @@ def stripped(texts: pd.Series) -> pd.Series:
     if not _LEADING_SPACE.search(joined) and not _LEADING_SPACE.search(joined[::-1]):
         return texts
     return texts.str.strip()
-
-
-def text_edges(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """Each text's length in UTF-8 bytes, first byte and last byte (0 for an empty or missing text), read
-    from the Arrow buffers behind a column of pandas' text dtype (no Python text per cell); None for any
-    other column (object, or texts not held as Arrow strings with offsets, as without pyarrow).
-
-    >>> [a.tolist() for a in text_edges(pd.Series(["ab", None, "", "é"], dtype="string[pyarrow]"))]
-    [[2, 0, 0, 2], [97, 0, 0, 195], [98, 0, 0, 169]]
-    """
-    if values.dtype == object or not pd.api.types.is_string_dtype(values.dtype):
-        return None
-    arrow = arrow_texts(values)
-    if arrow is None:
-        return None
-    bounds = offsets(arrow)
-    lengths = np.diff(bounds)
-    data = arrow.buffers()[2]
-    if data is None or data.size == 0:
-        return lengths, np.zeros(len(lengths), dtype=np.uint8), np.zeros(len(lengths), dtype=np.uint8)
-    content = np.frombuffer(data, dtype=np.uint8)
-    first = content.take(bounds[:-1], mode="clip")
-    last = content.take(bounds[1:] - 1, mode="clip")
-    empty = lengths == 0
-    if empty.any():
-        first[empty] = last[empty] = 0
-    return lengths, first, last
 
 
 def _edge_bytes(found: np.ndarray) -> np.ndarray:

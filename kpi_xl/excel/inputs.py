@@ -16,7 +16,8 @@ import pandas as pd
 
 from ..errors import InputProblem, KpiInputError
 from ..schema import IMPORT_ONLY_TABLES, INPUT_TABLES, InputTable
-from ..table_checks import blank_mask, text_edges
+from ..arrow_text import text_edges
+from ..table_checks import blank_mask
 from .cell_marks import EXCEL_ERRORS, below_problem
 from .cells import is_blank
 from .settings import Target, read_settings, read_targets
