@@ -91,6 +91,40 @@ def test_a_text_in_an_amount_column_falls_back_to_the_cells_and_keeps_its_row(fi
     assert typed_checks == cell_checks
 
 
+# Texts fastexcel counts as missing when it works out a column's type ("NA", "n/a", "null", "None", "#N/A",
+# "nan"...: its NULL_STRING_VALUES, fastexcel 0.21 src/types/dtype/mod.rs): in a number or date column its
+# plain read turns them into blanks without a word, and "nan" into a number that is not one. The cell path
+# says "is not a number / not a date"; so must the refresh when fastexcel reads the table.
+NULL_LIKE = [  # (sheet row, table column), the text, what the cell path says (hand-written from its messages)
+    ((7, 5), "n/a", "row 7, column 'Coût des marchandises': 'n/a' is not a number"),  # optional: else "not known"
+    ((8, 4), "NA", "row 8, column 'CA net': 'NA' is not a number"),  # required: else "is empty"
+    ((9, 1), "null", "row 9, column 'Date': 'null' is not a date"),
+    ((10, 6), "#N/A", "row 10, column 'Remise': '#N/A' is an Excel error"),  # the error's text typed in
+    ((11, 5), "nan", "row 11, column 'Coût des marchandises': 'nan' is not a number"),  # fastexcel: the float NaN
+    ((12, 4), "None", "row 12, column 'CA net': 'None' is not a number"),
+]
+
+
+@pytest.mark.parametrize(("cell", "text", "said"), NULL_LIKE, ids=[text for _cell, text, _said in NULL_LIKE])
+def test_texts_fastexcel_takes_for_missing_are_reported_as_the_cell_path_does(filled, tmp_path, monkeypatch,
+                                                                             cell, text, said):
+    path = spoiled(filled, tmp_path, "Commandes", {cell: text})
+    (typed, typed_checks), (cells, cell_checks) = both_paths(path, monkeypatch)
+    assert [str(p) for p in typed.problems] == [str(p) for p in cells.problems]
+    assert typed_checks == cell_checks
+    assert any(str(p).startswith("sheet 'Commandes', " + said) for p in typed.problems)
+
+
+def test_blanks_in_number_columns_keep_the_typed_path(filled, tmp_path):
+    # the check above must not send every table to the slow path: a blank cost or discount is no problem
+    path = spoiled(filled, tmp_path, "Commandes", {(7, 5): None, (8, 6): None, (9, 8): None})
+    found = typed_table(Package(path), "tblOrders")
+    assert found is not None
+    _sheet, _row, headers, columns = found
+    costs = columns[headers.index("Coût des marchandises")]
+    assert costs.isna().iloc[7 - 5] and not costs.isna().iloc[6 - 5]  # row 7 blank, row 6 not
+
+
 def test_a_renamed_header_cell_is_seen_by_the_typed_path(filled, tmp_path):
     # the table's definition still says 'CA net': the header cell is what counts, as in the cell path
     path = spoiled(filled, tmp_path, "Commandes", {(4, 4): "Chiffre"})
@@ -118,7 +152,8 @@ def test_header_cells_read_shared_strings(tmp_path):
 def test_a_table_read_as_its_sheet_area_is_the_table_read_by_name(filled):
     # the fast read takes the table's area of its sheet (lighter than fastexcel's load_table), and only
     # when the names it finds are the header cells; otherwise (a sheet whose first used cell is not A1
-    # shifts fastexcel's row and column numbers) it reads the table by name: the same columns either way
+    # shifts fastexcel's row and column numbers) the table is read cell by cell: fastexcel's read by name
+    # does not say which cells it could not convert (see test_texts_fastexcel_takes_for_missing...)
     import fastexcel
 
     from kpi_xl.excel.typed_columns import _load
@@ -134,6 +169,5 @@ def test_a_table_read_as_its_sheet_area_is_the_table_read_by_name(filled):
         assert [as_area.column(i).to_pylist() for i in range(as_area.num_columns)] == \
             [by_name.column(i).to_pylist() for i in range(by_name.num_columns)]
         shifted = ref.__class__(ref.name, ref.sheet, ref.part, ref.first_row + 1, ref.first_col, ref.last_row,
-                                ref.last_col)  # as if the sheet started a row lower: names differ, read by name
-        fallback = _load(reader, shifted, headers)
-        assert fallback.num_rows == by_name.num_rows and fallback.column(0).to_pylist() == by_name.column(0).to_pylist()
+                                ref.last_col)  # as if the sheet started a row lower: names differ
+        assert _load(reader, shifted, headers) is None

@@ -10,7 +10,11 @@ Python lists. It is used only when it gives exactly what the cell path would:
 * every column holds one kind of value (numbers, texts, dates or booleans, with
   blanks): fastexcel's strict type coercion refuses a column that mixes kinds, and
   then the whole table is read cell by cell, so that a text in an amount column is
-  still reported with its row, column and value.
+  still reported with its row, column and value;
+* fastexcel converted every cell to its column's type: it takes some texts (``NA``,
+  ``n/a``, ``null``, ``None``, ``#N/A``, ``nan``...) for missing values, and would turn
+  them into blanks in a column of numbers or dates; such a table is read cell by
+  cell too (see :func:`_load`).
 
 Anything unexpected (fastexcel or pyarrow not installed, a sheet written with an
 XML prefix, an unusual column type) also means: read the table cell by cell.
@@ -62,7 +66,7 @@ def typed_table(package: Package, table: str) -> tuple[str, int, list[Any], list
             batch = _load(package.fast_reader(fastexcel), ref, headers)
     except Exception:  # noqa: BLE001 - a column mixing kinds (UnsupportedColumnTypeCombinationError) or any other
         return None
-    if batch.num_columns != len(headers) or batch.num_rows > ref.last_row - ref.first_row:
+    if batch is None or batch.num_columns != len(headers) or batch.num_rows > ref.last_row - ref.first_row:
         return None
     columns = [_series(batch.column(i)) for i in range(batch.num_columns)]
     if any(column is None for column in columns):
@@ -71,26 +75,42 @@ def typed_table(package: Package, table: str) -> tuple[str, int, list[Any], list
 
 
 def _load(reader: Any, ref: Any, headers: list[Any]) -> Any:
-    """The table's columns as Arrow arrays (strict types over every row).
+    """The table's columns as Arrow arrays (strict types over every row), or None when fastexcel could not
+    convert every cell to its column's type.
 
     Read as an area of its sheet (header row, rows and columns of the table): at 1,048,572 rows
     that costs 4.2 s and 770 MB at most, where fastexcel's ``load_table`` takes 4.7 s and 870 MB.
     The area is taken only when its column names are the header cells (fastexcel counts rows and
-    columns from the first used cell of the sheet); otherwise the table is read by its name.
+    columns from the first used cell of the sheet); otherwise None: the table is read cell by cell.
+
+    fastexcel leaves out of a column's type the texts it takes for missing values (``NA``, ``n/a``,
+    ``null``, ``None``, ``#N/A``, ``nan``..., its ``NULL_STRING_VALUES``) and the errors ``#N/A``,
+    ``#VALUE!``, ``#REF!``, ``#NULL!``, ``#NUM!``: such a cell in a column of numbers or dates would be
+    read as a blank without a word (and ``nan`` as a number that is not one). ``to_arrow_with_errors``
+    lists the cells it could not convert: any, or a NaN in a number column, and the table is read cell by
+    cell, where each is reported with its address as before.
     """
     import fastexcel
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     try:
-        batch = reader.load_sheet(ref.sheet, header_row=ref.first_row - 1, n_rows=ref.last_row - ref.first_row,
+        sheet = reader.load_sheet(ref.sheet, header_row=ref.first_row - 1, n_rows=ref.last_row - ref.first_row,
                                   use_columns=list(range(ref.first_col - 1, ref.last_col)), dtype_coercion="strict",
-                                  schema_sample_rows=None, eager=True)
+                                  schema_sample_rows=None)
     except fastexcel.UnsupportedColumnTypeCombinationError:
         raise  # a column mixing kinds: the table is read cell by cell (see typed_table)
     except Exception:  # noqa: BLE001 - the area is not where it was looked for (a column not found...)
-        batch = None
-    if batch is not None and batch.schema.names == headers:
-        return batch
-    return reader.load_table(ref.name, dtype_coercion="strict", schema_sample_rows=None).to_arrow()
+        return None
+    if [column.name for column in sheet.selected_columns] != headers:
+        return None  # fastexcel counted from another first cell: its area is not the table's
+    batch, errors = sheet.to_arrow_with_errors()
+    if errors is not None and len(errors.errors):
+        return None
+    for column in batch.columns:
+        if pa.types.is_floating(column.type) and pc.any(pc.is_nan(column)).as_py():
+            return None
+    return batch
 
 
 @contextlib.contextmanager
