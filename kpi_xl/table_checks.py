@@ -51,8 +51,14 @@ class TableReport:
 
 
 def _as_read(value: Any) -> Any:
-    """A value as a cell reader shows it: a timestamp at midnight is a date (as calamine reads a date cell)."""
-    if isinstance(value, pd.Timestamp) and value.tzinfo is None and value == value.normalize():
+    """A value as a cell reader shows it: a date and time at midnight is a date (as calamine reads a date
+    cell; it reads an ISO date cell, ``t="d"``, as a datetime, and xlwings a date cell too).
+
+    >>> _as_read(_dt.datetime(2099, 1, 1)), _as_read(pd.Timestamp("2099-01-01 10:30")), _as_read(pd.NaT)
+    (datetime.date(2099, 1, 1), Timestamp('2099-01-01 10:30:00'), NaT)
+    """
+    if isinstance(value, _dt.datetime) and not pd.isna(value) and value.tzinfo is None \
+            and value.time() == _dt.time(0):
         return value.date()
     return value
 

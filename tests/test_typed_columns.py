@@ -7,12 +7,14 @@ problems (sheet, row, column, value, message) and the dashboard must be identica
 """
 
 import datetime as dt
+import re
 import shutil
 
 import openpyxl
 import pytest
 
 from kpi_xl.excel import books
+from kpi_xl.excel.addresses import get_column_letter
 from kpi_xl.excel.package import Package
 from kpi_xl.excel.refresh import refresh_file
 from kpi_xl.excel.typed_columns import header_cells, typed_table
@@ -113,6 +115,65 @@ def test_texts_fastexcel_takes_for_missing_are_reported_as_the_cell_path_does(fi
     assert [str(p) for p in typed.problems] == [str(p) for p in cells.problems]
     assert typed_checks == cell_checks
     assert any(str(p).startswith("sheet 'Commandes', " + said) for p in typed.problems)
+
+
+def with_raw_cells(filled, folder, sheet, cells):
+    """A copy of the book where each (row, column) holds a number in the date style of the cell it replaces:
+    XML that ``Package.write_cells`` does not write (it writes a time as a time)."""
+    path = folder / "raw.xlsm"
+    shutil.copy(filled, path)
+    package = Package(path)
+    part = package.sheets[sheet]
+    xml = package.parts[part].decode("utf-8")
+    for (row, col), number in cells.items():
+        ref = f"{get_column_letter(col)}{row}"
+        old = re.search(r'<c r="%s"( s="\d+")?[^>]*?(/>|>.*?</c>)' % ref, xml)
+        xml = xml[:old.start()] + f'<c r="{ref}"{old.group(1) or ""}><v>{number!r}</v></c>' + xml[old.end():]
+    package.parts[part] = xml.encode("utf-8")
+    package.save()
+    return path
+
+
+# Date cells that are no dates to the cell reader (python-calamine), found by an attack on the typed read: a
+# serial number under 1 is a time of day, "not a date" (fastexcel: 1899-12-31 12:00, "before 1900"); just
+# under 1 fastexcel rounds to the millisecond and gets 1900-01-01 00:00, a valid date: the order was counted;
+# from 2958466 (the year 10000) the cell reader gives the number, "not a date" (the typed read stopped the
+# refresh with a traceback). Messages as the cell path words them (hand-written from its checks).
+NOT_DATES = [
+    ((7, 1), 0.5, "Commandes", "row 7, column 'Date': 12:00:00 is not a date"),
+    ((7, 1), 0.999999999, "Commandes", "row 7, column 'Date': 00:00:00 is not a date"),
+    ((7, 1), 2958466.0, "Commandes", "row 7, column 'Date': 2958466.0 is not a date"),
+    ((6, 1), 0.999999999, "Trafic", "row 6, column 'Mois': 00:00:00 is not a date"),
+]
+
+
+@pytest.mark.parametrize(("cell", "number", "sheet", "said"), NOT_DATES,
+                         ids=[f"{sheet}-{number}" for _cell, number, sheet, _said in NOT_DATES])
+def test_date_cells_holding_a_time_or_past_9999_are_reported_as_the_cell_path_does(filled, tmp_path, monkeypatch,
+                                                                                    cell, number, sheet, said):
+    path = with_raw_cells(filled, tmp_path, sheet, {cell: number})
+    (typed, typed_checks), (cells, cell_checks) = both_paths(path, monkeypatch)
+    assert [str(p) for p in typed.problems] == [str(p) for p in cells.problems]
+    assert typed_checks == cell_checks
+    assert any(str(p).startswith(f"sheet '{sheet}', {said}") for p in typed.problems)
+
+
+def test_an_iso_date_cell_at_midnight_is_shown_as_a_date(filled, tmp_path, monkeypatch):
+    # calamine reads an ISO date cell (t="d") as a date and time; at midnight it is shown as the date, as a
+    # date cell and the typed read show it (found by the same attack: "2099-01-01 00:00:00 is in the future")
+    path = tmp_path / "iso.xlsm"
+    shutil.copy(filled, path)
+    package = Package(path)
+    part = package.sheets["Commandes"]
+    xml = package.parts[part].decode("utf-8")
+    old = re.search(r'<c r="A7"[^>]*?(/>|>.*?</c>)', xml)
+    xml = xml[:old.start()] + '<c r="A7" t="d"><v>2099-01-01T00:00:00</v></c>' + xml[old.end():]
+    package.parts[part] = xml.encode("utf-8")
+    package.save()
+    (typed, _), (cells, _) = both_paths(path, monkeypatch)
+    assert [str(p) for p in typed.problems] == [str(p) for p in cells.problems]
+    assert any(str(p).startswith("sheet 'Commandes', row 7, column 'Date': 2099-01-01 is in the future")
+               for p in cells.problems)
 
 
 def test_blanks_in_number_columns_keep_the_typed_path(filled, tmp_path):

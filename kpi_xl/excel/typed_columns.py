@@ -28,6 +28,7 @@ import re
 import zipfile
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 from lxml import etree
 
@@ -133,12 +134,33 @@ def _series(array: Any) -> pd.Series | None:
     if pa.types.is_floating(kind) or pa.types.is_integer(kind):
         return pd.Series(array.cast(pa.float64()).to_numpy(zero_copy_only=False))
     if pa.types.is_timestamp(kind) and kind.tz is None:
+        if not _plain_dates(array):
+            return None
         return pd.Series(array.to_numpy(zero_copy_only=False).astype("datetime64[us]"))
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):  # pandas' text dtype: no Python str per cell
         return pd.Series(array, dtype="str")
     if pa.types.is_boolean(kind) or pa.types.is_null(kind):
         return pd.Series(array.to_numpy(zero_copy_only=False).astype(object, copy=False), dtype=object)
     return None
+
+
+def _plain_dates(array: Any) -> bool:
+    """True when every date of a timestamp column lies from 1900-01-02 to 9999-12-31, where the two readers agree.
+
+    Before, a date cell may hold a time of day (a serial number under 1, such as 0.5 for noon): calamine's
+    cell reader gives a time, reported as "not a date", where fastexcel gives 1899-12-31 12:00 or, for a
+    time just before midnight rounded to the millisecond, 1900-01-01 00:00, a date like any other. From
+    the year 10000 on Python has no date: the cell reader gives the serial number. Such a column is read
+    cell by cell (a real date of 1900-01-01 with it: slower, the same result).
+    """
+    import pyarrow.compute as pc
+
+    if array.null_count == len(array):
+        return True
+    bounds = pc.min_max(array)
+    unit = array.type.unit
+    return (int(np.datetime64("1900-01-02", unit).astype(np.int64)) <= bounds["min"].value
+            and bounds["max"].value < int(np.datetime64("10000-01-01", unit).astype(np.int64)))
 
 
 def header_cells(package: Package, sheet: str, row: int, first_col: int, last_col: int) -> list[Any] | None:
