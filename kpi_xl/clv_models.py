@@ -106,17 +106,34 @@ def _dot(u: np.ndarray, v: np.ndarray) -> float:
 
 
 class _Customers:
-    """Summary arrays of the customers a model is fitted on, with their distinct frequencies."""
+    """Summary arrays of the customers a model is fitted on, with their distinct frequencies; what does not
+    depend on the parameters is computed once per table (:meth:`once`), not at every evaluation."""
 
     def __init__(self, x: np.ndarray, *others: np.ndarray):
         self.x, self.others = x, others
         self.distinct, self.where = _by_distinct(x)
         self.repeat = self.distinct > 0
         self.rows = np.flatnonzero(x > 0).astype(np.intp)  # customers with a repeat purchase
+        self._once: dict[str, Any] = {}
 
     def every(self, k: int) -> _Customers:
         """Every k-th customer (a systematic sample)."""
         return _Customers(self.x[::k], *(other[::k] for other in self.others))
+
+    def once(self, key: str, make: Any) -> Any:
+        """``make()``, computed on the first call for this key only."""
+        if key not in self._once:
+            self._once[key] = make()
+        return self._once[key]
+
+
+def _log_by_distinct(data: _Customers, key: str, values: Any, shift: float) -> np.ndarray:
+    """log(shift + values), the logarithm taken once per distinct value: customers' ages and recencies
+    in days take about 1,100 values for 360,000 customers of three years, and numpy's log costs some 50
+    instructions a value (10 % fewer instructions in a BG/NBD fit at a million orders). ``values`` is
+    an array or, to be computed once too, a function giving it."""
+    distinct, where = data.once(key, lambda: _by_distinct(values() if callable(values) else values))
+    return np.log(shift + distinct)[where]
 
 
 def _bgnbd_terms(params: BgNbd, data: _Customers, *, gradient: bool) -> tuple[np.ndarray, np.ndarray | None]:
@@ -133,10 +150,10 @@ def _bgnbd_terms(params: BgNbd, data: _Customers, *, gradient: bool) -> tuple[np
     r, alpha, a, b = params.r, params.alpha, params.a, params.b
     x, (t_x, T), d, at, rows = data.x, data.others, data.distinct, data.where, data.rows
     d_safe = np.where(data.repeat, d, 1.0)  # b + x - 1 only where x > 0
-    log_stay_age = np.log(alpha + T)
+    log_stay_age = _log_by_distinct(data, "T", T, alpha)
     common = (special.gammaln(r + d) - special.gammaln(r) + r * np.log(alpha))[at]
     stay = (special.betaln(a, b + d) - special.betaln(a, b))[at] - (r + x) * log_stay_age
-    x_rep, log_last = x[rows], np.log(alpha + t_x[rows])
+    x_rep, log_last = x[rows], _log_by_distinct(data, "repeat t_x", lambda: t_x[rows], alpha)
     drop = (special.betaln(a + 1, b + d_safe - 1) - special.betaln(a, b))[at[rows]] - (r + x_rep) * log_last
     both = stay.copy()
     both[rows] = np.logaddexp(stay[rows], drop)
@@ -346,7 +363,9 @@ def _gamma_gamma_terms(params: GammaGamma, data: _Customers, *,
     p, q, g = params.p, params.q, params.gamma
     x, (m,), d, at = data.x, data.others, data.distinct, data.where
     px, pd_ = p * x, p * d
-    log_x, log_m, log_total = np.log(x), np.log(m), np.log(g + x * m)
+    log_x, log_m = data.once("log x", lambda: np.log(x)), data.once("log m", lambda: np.log(m))
+    spent = data.once("x m", lambda: x * m)  # each customer's repeat spend in all
+    log_total = np.log(g + spent)
     values = ((special.gammaln(pd_ + q) - special.gammaln(pd_))[at] - special.gammaln(q) + q * np.log(g)
               + px * log_x + (px - 1) * log_m - (px + q) * log_total)
     if not gradient:
@@ -356,7 +375,7 @@ def _gamma_gamma_terms(params: GammaGamma, data: _Customers, *,
     n_x = np.bincount(as_index(at), minlength=d.size)
     dp = _dot(n_x * d, psi_pdq - psi_pd) + _dot(x, log_x + log_m - log_total)
     dq = _dot(n_x, psi_pdq) - x.size * psi_q + x.size * np.log(g) - log_total.sum()
-    dg = x.size * q / g - ((px + q) / (g + x * m)).sum()
+    dg = x.size * q / g - ((px + q) / (g + spent)).sum()
     return values, np.array([dp * p, dq * q, dg * g])
 
 
