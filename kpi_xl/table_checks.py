@@ -311,6 +311,8 @@ def ids_as_text(values: pd.Series) -> pd.Series:
 
     >>> ids_as_text(pd.Series([1001.0, None, 7.5])).tolist()
     ['1001', None, '7.5']
+    >>> ids_as_text(pd.Series([1e19, 1e20, -2.0 ** 63])).tolist()  # past int64: Python's int, as for one cell
+    ['10000000000000000000', '100000000000000000000', '-9223372036854775808']
     >>> ids_as_text(pd.Series([" a@b.fr ", "", None], dtype=object)).tolist()
     ['a@b.fr', None, None]
     >>> ids_as_text(pd.Series([" a@b.fr ", "", None], dtype="str")).isna().tolist()
@@ -321,7 +323,9 @@ def ids_as_text(values: pd.Series) -> pd.Series:
         out = np.full(len(arr), None, dtype=object)
         finite = np.isfinite(arr)
         whole = finite & (arr == np.floor(np.where(finite, arr, 0)))
-        out[whole] = arr[whole].astype(np.int64).astype(str)
+        huge = whole & (np.abs(arr) >= 2.0 ** 63)  # int64 would overflow (a warning and a wrong id)
+        out[whole & ~huge] = arr[whole & ~huge].astype(np.int64).astype(str)
+        out[huge] = [str(int(value)) for value in arr[huge]]
         out[finite & ~whole] = arr[finite & ~whole].astype(str)
         return pd.Series(out, index=values.index, dtype=object)
     if pd.api.types.is_integer_dtype(values.dtype):  # pandas' text dtype (Arrow's cast in C) under pandas 3
