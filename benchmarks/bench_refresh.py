@@ -12,9 +12,10 @@ process so that peak memory is its own, measured in the same run:
   * refresh:  `refresh_file` (read, check, compute, write the dashboard, save); the CPU time of its
               own read (fastexcel's calls) is taken too, and the refresh's CPU over it printed: a
               ratio within one process, which moves less than one between two processes.
-Each line gives CPU seconds (this process's user + system time: other work on the
-machine barely changes it), wall seconds and peak resident memory (VmHWM), and the
-refresh's CPU time divided by each anchor's. Excel's last row is 1,048,576; the
+Each line gives CPU seconds (this process's user + system time: it moves less than wall
+time when other work shares the machine, but still by 10 to 40 % from one process to the
+next there; `bench_instructions.py` counts instructions, which do not move), wall seconds
+and peak resident memory (VmHWM), and the refresh's CPU time divided by each anchor's. Excel's last row is 1,048,576; the
 header is on row 4, so 1,048,572 orders fill the sheet.
 """
 
