@@ -62,8 +62,6 @@ def text_edges(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] |
     >>> [a.tolist() for a in text_edges(pd.Series(["ab", None, "", "é"], dtype="string[pyarrow]"))]
     [[2, 0, 0, 2], [97, 0, 0, 195], [98, 0, 0, 169]]
     """
-    if values.dtype == object or not pd.api.types.is_string_dtype(values.dtype):
-        return None
     arrow = arrow_texts(values)
     if arrow is None:
         return None

@@ -237,7 +237,7 @@ def _distinct_words(ids: pd.Series) -> bool:
     >>> _distinct_words(pd.Series(["customer-1", "customer-2"], dtype="string[pyarrow]"))  # the same first eight bytes
     False
     """
-    arrow = arrow_texts(ids) if ids.dtype != object else None
+    arrow = arrow_texts(ids)
     if arrow is None:
         return False
     words = leading_word(arrow)

@@ -21,7 +21,7 @@ from .errors import InputProblem
 from .number_text import parse_numbers
 
 __all__ = ["TableReport", "check_dates", "check_amounts", "check_ids", "check_duplicates", "key_codes", "is_blank",
-           "require_columns", "ids_as_text", "blank_mask", "text_edges", "maybe_padded"]
+           "require_columns", "ids_as_text", "blank_mask", "maybe_padded"]
 
 
 class TableReport:

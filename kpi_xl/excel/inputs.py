@@ -122,7 +122,7 @@ def _has_blank_text(column: pd.Series, blank: np.ndarray) -> bool:
 
 def _excel_errors(column: pd.Series, edges: tuple[np.ndarray, np.ndarray, np.ndarray] | None) -> np.ndarray:
     """Where a text column holds an Excel error's text (``#N/A``...). In a column of pandas' text dtype held
-    by Arrow (``edges``: its :func:`~kpi_xl.table_checks.text_edges`), only the texts whose length, first
+    by Arrow (``edges``: its :func:`~kpi_xl.arrow_text.text_edges`), only the texts whose length, first
     and last bytes are those of an error are compared."""
     if edges is None:
         return column.isin(EXCEL_ERRORS).to_numpy(dtype=bool)

@@ -88,12 +88,10 @@ def _load(reader: Any, ref: Any, headers: list[Any]) -> Any:
     ``null``, ``None``, ``#N/A``, ``nan``..., its ``NULL_STRING_VALUES``) and the errors ``#N/A``,
     ``#VALUE!``, ``#REF!``, ``#NULL!``, ``#NUM!``: such a cell in a column of numbers or dates would be
     read as a blank without a word (and ``nan`` as a number that is not one). ``to_arrow_with_errors``
-    lists the cells it could not convert: any, or a NaN in a number column, and the table is read cell by
-    cell, where each is reported with its address as before.
+    lists the cells it could not convert: any, and the table is read cell by cell, where each is reported
+    with its address as before (a NaN in a number column too: see :func:`_series`).
     """
     import fastexcel
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
     try:
         sheet = reader.load_sheet(ref.sheet, header_row=ref.first_row - 1, n_rows=ref.last_row - ref.first_row,
@@ -106,12 +104,7 @@ def _load(reader: Any, ref: Any, headers: list[Any]) -> Any:
     if [column.name for column in sheet.selected_columns] != headers:
         return None  # fastexcel counted from another first cell: its area is not the table's
     batch, errors = sheet.to_arrow_with_errors()
-    if errors is not None and len(errors.errors):
-        return None
-    for column in batch.columns:
-        if pa.types.is_floating(column.type) and pc.any(pc.is_nan(column)).as_py():
-            return None
-    return batch
+    return None if errors is not None and len(errors.errors) else batch
 
 
 @contextlib.contextmanager
@@ -127,10 +120,16 @@ def _quiet(logger: str):
 
 
 def _series(array: Any) -> pd.Series | None:
-    """A numpy-backed Series holding what the cell path would hold, or None for a type it does not know."""
+    """A numpy-backed Series holding what the cell path would hold, or None for a type it does not know or
+    values the two readers read differently: a NaN in a number column (fastexcel parses the text ``nan``,
+    which it takes for a missing value, as the float NaN, without an error), dates outside
+    :func:`_plain_dates`' range."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     kind = array.type
+    if pa.types.is_floating(kind) and pc.any(pc.is_nan(array)).as_py():
+        return None
     if pa.types.is_floating(kind) or pa.types.is_integer(kind):
         return pd.Series(array.cast(pa.float64()).to_numpy(zero_copy_only=False))
     if pa.types.is_timestamp(kind) and kind.tz is None:
