@@ -5,10 +5,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kpi_xl.arrow_text import text_edges
 from kpi_xl.excel.inputs import _excel_errors, _has_blank_text, _read_table
 from kpi_xl.order_table import _distinct_words, prepare_orders
 from kpi_xl.schema import INPUT_TABLES
-from kpi_xl.table_checks import _at_midnight, blank_mask, ids_as_text, maybe_padded, text_edges
+from kpi_xl.table_checks import _at_midnight, blank_mask, ids_as_text, maybe_padded
 
 
 #: pandas' Arrow-backed text dtype: the refresh's texts ("str" from pandas 3 on; in pandas 2, where "str"

@@ -49,6 +49,16 @@ def both_paths(path, monkeypatch):
     return (typed, _checks(path)), (cells, _checks(cell_copy))
 
 
+def agreeing_problems(path, monkeypatch):
+    """The problems of a refresh (as shown), after checking that both paths list the same ones and the same
+    checks list."""
+    (typed, typed_checks), (cells, cell_checks) = both_paths(path, monkeypatch)
+    shown = [str(p) for p in typed.problems]
+    assert shown == [str(p) for p in cells.problems]
+    assert typed_checks == cell_checks
+    return shown
+
+
 def _checks(path):
     package = Package(path)
     sheet, (r1, c1, r2, c2) = package.name_target(NAMES["checks"])
@@ -87,10 +97,8 @@ def test_a_text_in_an_amount_column_falls_back_to_the_cells_and_keeps_its_row(fi
     path = spoiled(filled, tmp_path, "Commandes", {(7, 4): "douze", (8, 5): -12.5})
     assert typed_table(Package(path), "tblOrders") is None  # a column mixing kinds: cell by cell
     assert typed_table(Package(path), "tblTraffic") is not None  # the other tables stay typed
-    (typed, typed_checks), (cells, cell_checks) = both_paths(path, monkeypatch)
-    assert [str(p) for p in typed.problems] == [str(p) for p in cells.problems]
-    assert "sheet 'Commandes', row 7, column 'CA net': 'douze' is not a number" in [str(p) for p in typed.problems]
-    assert typed_checks == cell_checks
+    shown = agreeing_problems(path, monkeypatch)
+    assert "sheet 'Commandes', row 7, column 'CA net': 'douze' is not a number" in shown
 
 
 # Texts fastexcel counts as missing when it works out a column's type ("NA", "n/a", "null", "None", "#N/A",
@@ -110,25 +118,23 @@ NULL_LIKE = [  # (sheet row, table column), the text, what the cell path says (h
 @pytest.mark.parametrize(("cell", "text", "said"), NULL_LIKE, ids=[text for _cell, text, _said in NULL_LIKE])
 def test_texts_fastexcel_takes_for_missing_are_reported_as_the_cell_path_does(filled, tmp_path, monkeypatch,
                                                                              cell, text, said):
-    path = spoiled(filled, tmp_path, "Commandes", {cell: text})
-    (typed, typed_checks), (cells, cell_checks) = both_paths(path, monkeypatch)
-    assert [str(p) for p in typed.problems] == [str(p) for p in cells.problems]
-    assert typed_checks == cell_checks
-    assert any(str(p).startswith("sheet 'Commandes', " + said) for p in typed.problems)
+    shown = agreeing_problems(spoiled(filled, tmp_path, "Commandes", {cell: text}), monkeypatch)
+    assert any(p.startswith("sheet 'Commandes', " + said) for p in shown)
 
 
 def with_raw_cells(filled, folder, sheet, cells):
-    """A copy of the book where each (row, column) holds a number in the date style of the cell it replaces:
-    XML that ``Package.write_cells`` does not write (it writes a time as a time)."""
+    """A copy of the book where each (row, column) holds the cell XML given, ``{ref}`` its address and
+    ``{style}`` the style attribute of the cell it replaces: XML that ``Package.write_cells`` does not
+    write (it writes a time as a time, a date as a number)."""
     path = folder / "raw.xlsm"
     shutil.copy(filled, path)
     package = Package(path)
     part = package.sheets[sheet]
     xml = package.parts[part].decode("utf-8")
-    for (row, col), number in cells.items():
+    for (row, col), cell in cells.items():
         ref = f"{get_column_letter(col)}{row}"
         old = re.search(r'<c r="%s"( s="\d+")?[^>]*?(/>|>.*?</c>)' % ref, xml)
-        xml = xml[:old.start()] + f'<c r="{ref}"{old.group(1) or ""}><v>{number!r}</v></c>' + xml[old.end():]
+        xml = xml[:old.start()] + cell.format(ref=ref, style=old.group(1) or "") + xml[old.end():]
     package.parts[part] = xml.encode("utf-8")
     package.save()
     return path
@@ -151,29 +157,17 @@ NOT_DATES = [
                          ids=[f"{sheet}-{number}" for _cell, number, sheet, _said in NOT_DATES])
 def test_date_cells_holding_a_time_or_past_9999_are_reported_as_the_cell_path_does(filled, tmp_path, monkeypatch,
                                                                                     cell, number, sheet, said):
-    path = with_raw_cells(filled, tmp_path, sheet, {cell: number})
-    (typed, typed_checks), (cells, cell_checks) = both_paths(path, monkeypatch)
-    assert [str(p) for p in typed.problems] == [str(p) for p in cells.problems]
-    assert typed_checks == cell_checks
-    assert any(str(p).startswith(f"sheet '{sheet}', {said}") for p in typed.problems)
+    path = with_raw_cells(filled, tmp_path, sheet, {cell: f'<c r="{{ref}}"{{style}}><v>{number!r}</v></c>'})
+    shown = agreeing_problems(path, monkeypatch)
+    assert any(p.startswith(f"sheet '{sheet}', {said}") for p in shown)
 
 
 def test_an_iso_date_cell_at_midnight_is_shown_as_a_date(filled, tmp_path, monkeypatch):
     # calamine reads an ISO date cell (t="d") as a date and time; at midnight it is shown as the date, as a
     # date cell and the typed read show it (found by the same attack: "2099-01-01 00:00:00 is in the future")
-    path = tmp_path / "iso.xlsm"
-    shutil.copy(filled, path)
-    package = Package(path)
-    part = package.sheets["Commandes"]
-    xml = package.parts[part].decode("utf-8")
-    old = re.search(r'<c r="A7"[^>]*?(/>|>.*?</c>)', xml)
-    xml = xml[:old.start()] + '<c r="A7" t="d"><v>2099-01-01T00:00:00</v></c>' + xml[old.end():]
-    package.parts[part] = xml.encode("utf-8")
-    package.save()
-    (typed, _), (cells, _) = both_paths(path, monkeypatch)
-    assert [str(p) for p in typed.problems] == [str(p) for p in cells.problems]
-    assert any(str(p).startswith("sheet 'Commandes', row 7, column 'Date': 2099-01-01 is in the future")
-               for p in cells.problems)
+    path = with_raw_cells(filled, tmp_path, "Commandes", {(7, 1): '<c r="{ref}" t="d"><v>2099-01-01T00:00:00</v></c>'})
+    shown = agreeing_problems(path, monkeypatch)
+    assert any(p.startswith("sheet 'Commandes', row 7, column 'Date': 2099-01-01 is in the future") for p in shown)
 
 
 def test_blanks_in_number_columns_keep_the_typed_path(filled, tmp_path):
