@@ -13,6 +13,7 @@ both stand on these adapters, never on each other.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -47,9 +48,9 @@ class FileBook:
         if table not in self.package.tables:
             raise KpiInputError(f"{self.package.path.name} has no table {table!r}: was its sheet deleted or the "
                                 "table converted to a range? Take a fresh copy of the template.")
-        ref = self.package.tables[table]
+        ref = self.package.tables[table]  # the header and the data: a total row is the table's, not data
         return ref.sheet, ref.first_row, self._marked_area(table, ref.sheet, ref.first_row, ref.first_col,
-                                                           ref.last_row, ref.last_col, uncalculated="")
+                                                           ref.body_last_row, ref.last_col, uncalculated="")
 
     def _marked_area(self, name: str, sheet: str, r1: int, c1: int, r2: int, c2: int, *, uncalculated: str) -> Any:
         """An area's values with each error cell holding its error (``#N/A``), as Excel and the live book show
@@ -73,9 +74,14 @@ class FileBook:
         """Error cells and formulas without a saved value of a table's body (see :mod:`.cell_marks`)."""
         return file_marks(self.package, self.package.tables[table])
 
-    def rows_below(self, table: str) -> list[int]:
-        """Rows holding values just below a table, outside it (see :mod:`.cell_marks`)."""
-        return rows_below(self.package, self.package.tables[table])
+    def rows_below(self, table: str, within: int | None = None) -> list[int]:
+        """Rows holding values below a table, outside it (see :mod:`.cell_marks`); with ``within``, only among
+        that many rows right below it, read from the sheet's cells themselves (before an import writes there)."""
+        ref = self.package.tables[table]
+        if within is None:
+            return rows_below(self.package, ref)
+        return self.package.rows_holding_values(ref.sheet, range(ref.last_row + 1, ref.last_row + 1 + within),
+                                                ref.first_col, ref.last_col)
 
     def name_values(self, name: str) -> list[list[Any]]:
         """The values of a name's area; an error cell holds its error (``#N/A``), as Excel shows it, and a formula
@@ -99,35 +105,38 @@ class FileBook:
     def write_table(self, table: str, rows: list[list[Any]]) -> None:
         """Replace an input table's data rows (the sample shop, an import)."""
         ref = self.package.tables[table]
-        old_last = ref.last_row
+        last = ref.first_row + max(len(rows), 1)
+        if last > ref.body_last_row:  # first: a total row moves out of the new rows' way
+            self.package.set_table_area(table, last)
         cells = {}
         for i, row in enumerate(rows, start=ref.first_row + 1):
             for j, value in enumerate(row, start=ref.first_col):
                 cells[(i, j)] = value
-        for i in range(ref.first_row + 1 + len(rows), old_last + 1):
+        for i in range(ref.first_row + 1 + len(rows), ref.body_last_row + 1):
             for j in range(ref.first_col, ref.last_col + 1):
                 cells[(i, j)] = None
         self.package.write_cells(ref.sheet, cells)
-        self.package.set_table_area(table, ref.first_row + max(len(rows), 1))
+        if last <= ref.body_last_row:  # then: a total row moves up to the data
+            self.package.set_table_area(table, last)
 
     def write_table_cells(self, table: str, cells: dict[tuple[int, int], Any], *, last_offset: int) -> None:
         """Write cells of a table by (row below the header, column of the table); the table grows to
-        ``last_offset`` rows below its header when that is more."""
+        ``last_offset`` rows below its header when that is more (its total row, if any, moving down first)."""
         ref = self.package.tables[table]
+        if ref.first_row + last_offset > ref.body_last_row:
+            self.package.set_table_area(table, ref.first_row + last_offset)
         self.package.write_cells(ref.sheet, {(ref.first_row + r, ref.first_col + c): value
                                              for (r, c), value in cells.items()})
-        if ref.first_row + last_offset > ref.last_row:
-            self.package.set_table_area(table, ref.first_row + last_offset)
 
     def append_table_rows(self, table: str, first_offset: int, rows: list[list[Any]]) -> None:
         """Write whole rows of a table from ``first_offset`` rows below its header (each row: one value per
-        table column, None for no value); the table grows to hold them. An import's new rows: written as
-        one block, with no dictionary per cell."""
+        table column, None for no value); the table grows to hold them, its total row, if any, moving down
+        below them. An import's new rows: written as one block, with no dictionary per cell."""
         ref = self.package.tables[table]
-        self.package.append_rows(ref.sheet, ref.first_row + first_offset, ref.first_col, rows)
         last_offset = first_offset + len(rows) - 1
-        if ref.first_row + last_offset > ref.last_row:
+        if ref.first_row + last_offset > ref.body_last_row:
             self.package.set_table_area(table, ref.first_row + last_offset)
+        self.package.append_rows(ref.sheet, ref.first_row + first_offset, ref.first_col, rows)
 
     def status(self, message: str) -> None:
         """Nothing to show without Excel."""
@@ -152,10 +161,12 @@ class LiveBook:
     def table_values(self, table: str) -> tuple[str, int, list[list[Any]]]:
         sheet, found = self._table(table)
         area = found.range
-        return sheet.name, area.row, area.options(ndim=2, err_to_str=True).value  # #N/A as such, not as empty
+        values = area.options(ndim=2, err_to_str=True).value  # #N/A as such, not as empty
+        return sheet.name, area.row, values[:len(values) - _totals(found)]  # a total row is not data
 
-    def rows_below(self, table: str) -> list[int]:
-        """Rows holding values just below a table, outside it, up to the end of the sheet's used range."""
+    def rows_below(self, table: str, within: int | None = None) -> list[int]:
+        """Rows holding values just below a table, outside it, up to the end of the sheet's used range (or among
+        ``within`` rows right below it)."""
         sheet, found = self._table(table)
         area = found.range
         last = area.row + area.rows.count - 1
@@ -164,6 +175,8 @@ class LiveBook:
             end = used.row + used.rows.count - 1
         except Exception:  # noqa: BLE001 - an engine without a used range (or one not loaded): nothing to say
             return []
+        if within is not None:
+            end = min(end, last + within)
         if end <= last:
             return []
         below = sheet.range((last + 1, area.column), (end, area.column + area.columns.count - 1))
@@ -208,29 +221,31 @@ class LiveBook:
 
     def write_table(self, table: str, rows: list[list[Any]]) -> None:
         _sheet, found = self._table(table)
-        body = found.data_body_range
-        if body is not None:
-            body.clear_contents()
-        if rows:
-            found.resize(found.range[0, 0].resize(len(rows) + 1, found.range.columns.count))
-            found.range[1, 0].value = [[_live(value) for value in row] for row in rows]
+        top, width = found.range[0, 0], found.range.columns.count
+        with _totals_off(found, bool(rows)):
+            body = found.data_body_range
+            if body is not None:
+                body.clear_contents()
+            if rows:
+                found.resize(top.resize(len(rows) + 1, width))
+                top.offset(1, 0).value = [[_live(value) for value in row] for row in rows]
 
     def write_table_cells(self, table: str, cells: dict[tuple[int, int], Any], *, last_offset: int) -> None:
         """As :meth:`FileBook.write_table_cells`: new rows below the table go in one block, then the table grows."""
         _sheet, found = self._table(table)
-        top = found.range[0, 0]
-        body_rows = found.range.rows.count - 1
+        top, width = found.range[0, 0], found.range.columns.count
+        body_rows = found.range.rows.count - 1 - _totals(found)
         new = {k: v for k, v in cells.items() if k[0] > body_rows}
         for (r, c), value in cells.items():
             if r <= body_rows:
                 top.offset(r, c).value = _live(value)
-        if new:
-            first, last = min(r for r, _ in new), max(r for r, _ in new)
-            width = found.range.columns.count
-            block = [[_live(new.get((r, c))) for c in range(width)] for r in range(first, last + 1)]
-            top.offset(first, 0).resize(len(block), width).value = block
-        if last_offset > body_rows:
-            found.resize(top.resize(last_offset + 1, found.range.columns.count))
+        with _totals_off(found, last_offset > body_rows):  # new rows go where the total row is
+            if new:
+                first, last = min(r for r, _ in new), max(r for r, _ in new)
+                block = [[_live(new.get((r, c))) for c in range(width)] for r in range(first, last + 1)]
+                top.offset(first, 0).resize(len(block), width).value = block
+            if last_offset > body_rows:
+                found.resize(top.resize(last_offset + 1, width))
 
     def append_table_rows(self, table: str, first_offset: int, rows: list[list[Any]]) -> None:
         """As :meth:`FileBook.append_table_rows` (through :meth:`write_table_cells`' block of new rows)."""
@@ -246,6 +261,26 @@ class LiveBook:
 
     def save(self, path: Any = None) -> None:
         """Excel saves when the user does."""
+
+
+def _totals(found: Any) -> int:
+    """1 when an xlwings table shows its total row (Table Design > Total Row), else 0."""
+    return 1 if found.show_totals else 0
+
+
+@contextlib.contextmanager
+def _totals_off(found: Any, growing: bool):
+    """Around rows written below a table's data: its total row switched off, then on again once the table holds
+    them. Excel keeps each column's total (its function, label or formula) while the row is off, and puts the row
+    back below the last row of data, as it does when rows are added by hand."""
+    shown = growing and found.show_totals
+    if shown:
+        found.show_totals = False
+    try:
+        yield
+    finally:
+        if shown:
+            found.show_totals = True
 
 
 #: Text that Excel would turn into something else when it is set as a cell's value: a formula or a DDE

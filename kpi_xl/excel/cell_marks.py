@@ -68,7 +68,7 @@ def file_marks(package: Package, ref: TableRef) -> dict[tuple[int, int], str]:
             continue  # the usual piece: no formula, no error (a validation's <formula1> is not a cell's)
         for match in _ODD_CELL.finditer(data):
             row, col = int(match.group(2)), column_index_from_string(match.group(1).decode())
-            if not (ref.first_row < row <= ref.last_row and ref.first_col <= col <= ref.last_col):
+            if not (ref.first_row < row <= ref.body_last_row and ref.first_col <= col <= ref.last_col):
                 continue
             end = data.find(b"</c>", match.end())
             value = _VALUE.search(data, match.start(), end if end != -1 else len(data))

@@ -11,6 +11,7 @@ file replaced over the original only once complete.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import datetime as _dt
 import math
@@ -21,7 +22,7 @@ import struct
 import tempfile
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from collections.abc import MutableMapping
 from typing import Any, BinaryIO, Iterator
@@ -49,7 +50,8 @@ _EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
 
 @dataclass(frozen=True)
 class TableRef:
-    """An Excel table (ListObject): its name, sheet, part and area (1-based, inclusive)."""
+    """An Excel table (ListObject): its name, sheet, part and area (1-based, inclusive, its header row and any
+    total row included), and how many total rows end it (Table Design > Total Row: ``totalsRowCount``)."""
 
     name: str
     sheet: str
@@ -58,6 +60,12 @@ class TableRef:
     first_col: int
     last_row: int
     last_col: int
+    totals: int = 0
+
+    @property
+    def body_last_row(self) -> int:
+        """The last row of the table's data: above its total row, if it shows one."""
+        return self.last_row - self.totals
 
 
 #: Excel's grid: 1,048,576 rows and 16,384 columns (XFD).
@@ -130,8 +138,13 @@ class Package:
                     raise KpiInputError(f"{self.path.name}: the table {table.get('displayName')!r} has the area "
                                         f"{table.get('ref')!r}, which Excel cannot hold: take a fresh copy of the "
                                         "template") from None
+                totals = table.get("totalsRowCount") or "0"
+                if not totals.isdigit() or r1 + int(totals) > r2:  # the header and the total rows must fit
+                    raise KpiInputError(f"{self.path.name}: the table {table.get('displayName')!r} ({table.get('ref')}) "
+                                        f"says it ends with {totals} total row(s), which it cannot hold: switch its "
+                                        "Total Row off and on in Excel (Table Design), save, then try again")
                 self.tables[table.get("displayName")] = TableRef(table.get("displayName"), title, target,
-                                                                 r1, c1, r2, c2)
+                                                                 r1, c1, r2, c2, int(totals))
 
     def _xml(self, part: str) -> etree._Element:
         """A part's XML; a damaged part, or one that declares a DTD or entities, is refused by name."""
@@ -196,6 +209,20 @@ class Package:
             self._values[sheet] = self._calamine.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         return self._values[sheet]
 
+    def rows_holding_values(self, sheet: str, rows: range, first_col: int, last_col: int) -> list[int]:
+        """The rows among ``rows`` with a cell holding a value (not a style only) in columns ``first_col`` to
+        ``last_col``, from the sheet's XML itself, not its used area (``<dimension>``), which a tool may have
+        left short: the cells new rows would land on."""
+        found = []
+        for row in self._tree(self.sheets[sheet]).getroot().find("m:sheetData", NS).iterfind("m:row", NS):
+            number = int(row.get("r"))
+            if number >= rows.stop:
+                break  # rows are in order, as Excel requires
+            if number >= rows.start and any(len(cell) and first_col <= _col(cell.get("r")) <= last_col
+                                             for cell in row.iterfind("m:c", NS)):
+                found.append(number)
+        return found
+
     def fast_reader(self, fastexcel: Any) -> Any:
         """The file opened with fastexcel (the module passed in, imported by the caller only when used)."""
         if self._fast_reader is None:
@@ -230,8 +257,9 @@ class Package:
         data = root.find("m:sheetData", NS)
         column_styles = _column_styles(root)  # a new cell takes its column's style (number format, fill), as in Excel
         rows = {int(row.get("r")): row for row in data.iterfind("m:row", NS)}
+        numbers = sorted(rows)  # to find the row a new one follows (rows below a table and an import's rows)
         row_cells: dict[int, dict[int, etree._Element]] = {}  # the touched rows' cells by column, built once
-        last = max(rows, default=0)
+        last = numbers[-1] if numbers else 0
         below, cells = _rows_below(cells, last)  # written last, as one block of XML text: fast
         for (r, c), value in sorted(cells.items()):
             row = rows.get(r)
@@ -240,12 +268,14 @@ class Package:
                 if r > last:  # the common case: rows added below the data
                     data.append(row)
                     last = r
+                    numbers.append(r)
                 else:
-                    before = [n for n in rows if n < r]
-                    if before:
-                        rows[max(before)].addnext(row)
+                    at = bisect.bisect_left(numbers, r)
+                    if at:
+                        rows[numbers[at - 1]].addnext(row)
                     else:
                         data.insert(0, row)
+                    numbers.insert(at, r)
                 rows[r] = row
             known = row_cells.get(r)
             if known is None:
@@ -280,8 +310,14 @@ class Package:
         part = self.sheets[sheet]
         root = self._tree(part).getroot()
         data = root.find("m:sheetData", NS)
-        last = max((int(row.get("r")) for row in data.iterfind("m:row", NS)), default=0)
-        cut = min(max(0, last - first_row + 1), len(rows))
+        end, landed, after = first_row + len(rows) - 1, 0, None
+        for row in data.iterfind("m:row", NS):  # in order, as Excel requires
+            number = int(row.get("r"))
+            if number > end:
+                after = row  # the block goes before it (a table's total row, moved down first)
+                break
+            landed = max(landed, number)
+        cut = max(0, landed - first_row + 1)
         if cut:
             self.write_cells(sheet, {(first_row + i, first_col + j): value for i, row in enumerate(rows[:cut])
                                      for j, value in enumerate(row) if value is not None})
@@ -297,7 +333,7 @@ class Package:
                        for j, values in enumerate(zip(*padded, strict=True))]
             row_cells = map("".join, zip(*columns, strict=True))
             block = [f'<row r="{r}">{cells}</row>' for r, cells in zip(numbers, row_cells, strict=True) if cells]
-            self._splice(part, "".join(block).encode("utf-8"), parse=False)
+            self._splice(part, "".join(block).encode("utf-8"), parse=False, before=after)
         self._values.pop(sheet, None)
         self._fast_reader = None
 
@@ -313,15 +349,21 @@ class Package:
             rows.append(f'<row r="{r}">{cells}</row>')
         self._splice(part, "".join(rows).encode("utf-8"))
 
-    def _splice(self, part: str, block: bytes, *, parse: bool = True) -> None:
-        """Put rows' XML text at the end of a sheet's data and parse the sheet once.
+    def _splice(self, part: str, block: bytes, *, parse: bool = True, before: etree._Element | None = None) -> None:
+        """Put rows' XML text at the end of a sheet's data (or ``before`` a row of it) and parse the sheet once.
 
         Without ``parse`` the sheet is kept as that text (parsed again only if it is written to
         once more): for a block made by :func:`_column_xml`, whose texts were checked for the
         characters XML refuses (the sheet is parsed then, and refused as before).
         """
+        marker = etree.Comment(" kpi_xl: rows go here ")  # no sheet Excel writes holds a comment
+        if before is not None:
+            before.addprevious(marker)
         text = etree.tostring(self._tree(part), xml_declaration=True, encoding="UTF-8", standalone=True)
-        if b"<sheetData/>" in text:
+        if before is not None:
+            before.getparent().remove(marker)
+            text = text.replace(etree.tostring(marker), block, 1)
+        elif b"<sheetData/>" in text:
             text = text.replace(b"<sheetData/>", b"<sheetData>" + block + b"</sheetData>", 1)
         elif b"</sheetData>" in text:
             text = text.replace(b"</sheetData>", block + b"</sheetData>", 1)
@@ -340,17 +382,86 @@ class Package:
             self._cell_formats = CellFormats(self._tree("xl/styles.xml").getroot())
         return self._cell_formats
 
-    def set_table_area(self, table: str, last_row: int) -> None:
-        """Move a table's last row (its data grew or shrank); the autofilter follows."""
+    def set_table_area(self, table: str, last_body_row: int) -> None:
+        """Make a table's data end on ``last_body_row`` (it grew or shrank). A total row moves to just below,
+        its cells in the table's columns with it, as Excel moves it when rows are added; the autofilter
+        covers the header and the data, without the total row, as Excel writes it."""
         ref = self.tables[table]
-        tree = self._tree(ref.part)
-        new = f"{get_column_letter(ref.first_col)}{ref.first_row}:{get_column_letter(ref.last_col)}{last_row}"
-        tree.getroot().set("ref", new)
-        auto = tree.getroot().find("m:autoFilter", NS)
+        if ref.totals and last_body_row != ref.body_last_row:
+            self._move_cells(ref, range(ref.body_last_row + 1, ref.last_row + 1), last_body_row - ref.body_last_row)
+        root = self._tree(ref.part).getroot()
+        columns = f"{get_column_letter(ref.first_col)}{ref.first_row}:{get_column_letter(ref.last_col)}"
+        root.set("ref", f"{columns}{last_body_row + ref.totals}")
+        auto = root.find("m:autoFilter", NS)
         if auto is not None:
-            auto.set("ref", new)
-        self.tables[table] = TableRef(ref.name, ref.sheet, ref.part, ref.first_row, ref.first_col, last_row,
-                                      ref.last_col)
+            auto.set("ref", f"{columns}{last_body_row}")
+        self.tables[table] = replace(ref, last_row=last_body_row + ref.totals)
+
+    def _move_cells(self, ref: TableRef, rows: range, shift: int) -> None:
+        """Move the cells of ``rows`` in a table's columns ``shift`` rows down (up when negative), each with its
+        style, value and formula; cells beside the table stay. A cell where one lands may be empty or hold a
+        style, never a value (the import checks the rows below the table first)."""
+        root = self._tree(self.sheets[ref.sheet]).getroot()
+        data = root.find("m:sheetData", NS)
+        elements = {int(row.get("r")): row for row in data.iterfind("m:row", NS)}
+        moved: list[tuple[int, int, etree._Element]] = []
+        for number in rows:
+            row = elements.get(number)
+            for cell in [] if row is None else list(row.iterfind("m:c", NS)):
+                column = _col(cell.get("r"))
+                if ref.first_col <= column <= ref.last_col:
+                    formula = cell.find("m:f", NS)
+                    if formula is not None and (formula.get("t") in ("shared", "array") or formula.get("ref")):
+                        raise KpiInputError(f"sheet {ref.sheet!r}, cell {cell.get('r')}: the total row of the table "
+                                            f"{ref.name} holds a shared or array formula, which cannot be moved "
+                                            "below new rows: switch the Total Row off (Table Design), import, then "
+                                            "switch it on again")
+                    row.remove(cell)
+                    moved.append((number + shift, column, cell))
+            if row is not None and not len(row) and set(row.attrib) <= {"r", "spans"}:
+                data.remove(row)  # nothing left: no empty row element in the way of the rows written next
+                del elements[number]
+        renamed = {}
+        for number, column, cell in moved:
+            row = elements.get(number)
+            if row is None:
+                row = elements[number] = etree.Element(_M + "row", r=str(number))
+                later = min((n for n in elements if n > number), default=None)  # a row or two: one pass each
+                if later is not None:
+                    elements[later].addprevious(row)
+                else:
+                    data.append(row)
+            old = next((c for c in row.iterfind("m:c", NS) if _col(c.get("r")) == column), None)
+            if old is not None and len(old):
+                raise KpiInputError(f"sheet {ref.sheet!r}, cell {old.get('r')} holds a value where the total row "
+                                    f"of the table {ref.name} must move: nothing was written")
+            if old is not None:
+                row.remove(old)  # a style only: the moved cell brings its own
+            address = f"{get_column_letter(column)}{number}"
+            renamed[cell.get("r")] = address
+            cell.set("r", address)
+            after = [c for c in row.iterfind("m:c", NS) if _col(c.get("r")) > column]
+            if after:
+                after[0].addprevious(cell)
+            else:
+                row.append(cell)
+        if any(cell.find("m:f", NS) is not None for _n, _c, cell in moved):
+            self._rename_in_calc_chain(ref.sheet, renamed)
+        self._values.pop(ref.sheet, None)
+        self._fast_reader = None
+
+    def _rename_in_calc_chain(self, sheet: str, renamed: dict[str, str]) -> None:
+        """Follow moved formula cells in ``xl/calcChain.xml``, Excel's list of formula cells in calculation
+        order: an entry naming a cell without a formula makes Excel repair the file on open."""
+        target = next((t for t in self._rels("xl/workbook.xml", kind="/calcChain").values()), None)
+        if target is None or target not in self.parts:
+            return
+        ids = {s.get("name"): s.get("sheetId") for s in self._xml("xl/workbook.xml").iterfind("m:sheets/m:sheet", NS)}
+        current = None
+        for entry in self._tree(target).getroot().iterfind("m:c", NS):
+            current = entry.get("i", current)  # an entry without i is on the previous entry's sheet
+            if current == ids.get(sheet) and entry.get("r") in renamed:
+                entry.set("r", renamed[entry.get("r")])
 
     def save(self, path: str | os.PathLike | None = None, *, recalculate: bool = True) -> Path:
         """Write the package (to ``path`` or over the original) through a temporary file.
@@ -421,6 +532,8 @@ class Package:
         sheets = sorted((name for name in self.parts if name.startswith("xl/worksheets/")),
                         key=lambda name: (self.parts.held(name) is None, sizes.get(name, 0)))
         formulas = any(_reads_cells(self.part_chunks(name)) for name in sheets)
+        if formulas == (re.search(r'fullCalcOnLoad="(?:1|true)"', text) is not None):
+            return  # as it should be: the part is left as it is (an import touches its sheet and table only)
         text = re.sub(r'\s*fullCalcOnLoad="[^"]*"', "", text)
         if formulas and "<calcPr" in text:
             text = re.sub(r"<calcPr\b", '<calcPr fullCalcOnLoad="1"', text, count=1)

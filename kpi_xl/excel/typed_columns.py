@@ -67,7 +67,7 @@ def typed_table(package: Package, table: str) -> tuple[str, int, list[Any], list
             batch = _load(package.fast_reader(fastexcel), ref, headers)
     except Exception:  # noqa: BLE001 - a column mixing kinds (UnsupportedColumnTypeCombinationError) or any other
         return None
-    if batch is None or batch.num_columns != len(headers) or batch.num_rows > ref.last_row - ref.first_row:
+    if batch is None or batch.num_columns != len(headers) or batch.num_rows > ref.body_last_row - ref.first_row:
         return None
     columns = [_series(batch.column(i)) for i in range(batch.num_columns)]
     if any(column is None for column in columns):
@@ -94,7 +94,7 @@ def _load(reader: Any, ref: Any, headers: list[Any]) -> Any:
     import fastexcel
 
     try:
-        sheet = reader.load_sheet(ref.sheet, header_row=ref.first_row - 1, n_rows=ref.last_row - ref.first_row,
+        sheet = reader.load_sheet(ref.sheet, header_row=ref.first_row - 1, n_rows=ref.body_last_row - ref.first_row,
                                   use_columns=list(range(ref.first_col - 1, ref.last_col)), dtype_coercion="strict",
                                   schema_sample_rows=None)
     except fastexcel.UnsupportedColumnTypeCombinationError:

@@ -121,5 +121,5 @@ def import_file(source: str, path: str | Path, book_path: str | Path, options: O
     book = FileBook(book_path)
     report = import_into(book, source, path, options)
     if report.imported or report.merged:
-        book.save(recalculate=False)
+        book.save()  # Excel recalculates on open if a formula may read the new rows (a total row, the user's own)
     return report

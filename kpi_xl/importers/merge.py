@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import KpiInputError
+from ..excel.cell_marks import row_ranges
 from ..schema import IMPORT_LOG, INPUT_TABLES, status_label
 from .imported import Imported
 
@@ -71,7 +72,8 @@ class _Table:
 
     def __init__(self, book: Any, key: str):
         self.spec = INPUT_TABLES[key]
-        _sheet, _row, values = book.table_values(self.spec.table)
+        self.sheet, _row, values = book.table_values(self.spec.table)
+        self.body_rows = len(values) - 1  # a total row left out
         headers = [str(h).strip() for h in values[0]]
         self.positions = {c.key: headers.index(label) for c in self.spec.columns for label in (c.fr, c.en)
                           if label in headers}
@@ -106,6 +108,17 @@ class _Table:
         self.new_rows.append(row)
         self.records[self.last] = values
         return self.last
+
+    def check_room(self, book: Any) -> None:
+        """Refuse new rows that would land on cells holding values below the table: checked before anything is
+        written, since a live workbook changes at each write."""
+        grow = self.first_new + len(self.new_rows) - 1 - self.body_rows
+        taken = book.rows_below(self.spec.table, grow) if self.new_rows and grow > 0 else []
+        if taken:
+            raise KpiInputError(f"sheet {self.sheet!r}, row(s) {row_ranges(taken)}: cells below the table "
+                                f"{self.spec.table} hold values where the import's {len(self.new_rows)} new row(s) "
+                                "must go; nothing was imported. Move those cells away (or, if they are rows of "
+                                "data, drag the table's corner over them), then import again.")
 
     def write(self, book: Any) -> None:
         if self.cells:
@@ -255,6 +268,9 @@ def merge_rows(book: Any, found: Imported, *, currency: str, lang: str, file: st
                         "first_day": found.period[0], "last_day": found.period[1], "figures": figures_text(totals)})
     else:
         _merge_monthly(table, log, found, file, merged, today)
+    for changed in (table, log):
+        if changed is not None:
+            changed.check_room(book)
     table.write(book)
     if log is not None:
         log.write(book)

@@ -1,0 +1,278 @@
+"""Excel tables with their Total Row switched on (Table Design > Total Row), and cells below a table: the total
+row is not data, an import puts its rows above it and moves it down as Excel does, and never writes over a cell
+below a table."""
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+from lxml import etree
+
+from kpi_xl.errors import KpiInputError
+from kpi_xl.excel import books
+from kpi_xl.excel.books import FileBook
+from kpi_xl.excel.package import NS, Package
+from kpi_xl.excel.refresh import refresh_file
+from kpi_xl.importers import import_file
+from kpi_xl.render import soffice
+from kpi_xl.schema import NAMES
+from test_importers import SHOPIFY_2025, shopify_rows, write_csv
+from xlwings_paths import remote_refresh_actions
+from dashboard_writes import written
+
+import test_refresh  # noqa: E402 - tests/ is on the path (pytest's rootdir import mode)
+
+filled = test_refresh.filled  # the template filled with the sample shop (test_refresh's module fixture)
+
+NOW = dt.datetime(2026, 1, 15, 9, 30)
+CALC_CHAIN_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.calcChain+xml"
+CALC_CHAIN_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
+#: The orders Shopify's rows above hold (test_importers.shopify_rows: #1001 to #1005).
+IMPORTED = ["#1001", "#1002", "#1003", "#1004", "#1005"]
+#: A LibreOffice profile setting: recalculate every formula of an .xlsx/.xlsm on load (by default it shows the
+#: values the file saved, as Excel does with a file that does not ask for a recalculation).
+ALWAYS_RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">
+<value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def with_total_row(source, target, table="tblOrders", summed="CA net"):
+    """A copy of ``source`` whose ``table`` shows a total row as Excel 365 writes one: ``totalsRowCount``, the
+    area one row longer, the autofilter without it, the label "Total" in the first column, and in ``summed``
+    ``=SUBTOTAL(109,table[summed])`` with its saved value, listed in ``xl/calcChain.xml``. Returns the total
+    row's number and the saved sum."""
+    package = Package(source)
+    ref = package.tables[table]
+    sheet_part = package.sheets[ref.sheet]
+    values = FileBook(source).table_values(table)[2].tolist()
+    column = values[0].index(summed)
+    total = sum(row[column] for row in values[1:] if isinstance(row[column], float))
+    row = ref.last_row + 1
+    letters = [chr(ord("A") + ref.first_col - 1 + i) for i in range(ref.last_col - ref.first_col + 1)]
+    with zipfile.ZipFile(source) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    root = etree.fromstring(parts[ref.part])
+    root.set("ref", f"{letters[0]}{ref.first_row}:{letters[-1]}{row}")
+    root.set("totalsRowCount", "1")
+    columns = root.findall("m:tableColumns/m:tableColumn", NS)
+    columns[0].set("totalsRowLabel", "Total")
+    columns[column].set("totalsRowFunction", "sum")
+    parts[ref.part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    cells = (f'<c r="{letters[0]}{row}" t="inlineStr"><is><t>Total</t></is></c>'
+             f'<c r="{letters[column]}{row}" s="3"><f>SUBTOTAL(109,{table}[{summed}])</f><v>{total!r}</v></c>')
+    sheet = parts[sheet_part].decode("utf-8")
+    assert f'<row r="{row}"' not in sheet  # nothing below the table
+    parts[sheet_part] = sheet.replace("</sheetData>", f'<row r="{row}">{cells}</row></sheetData>', 1).encode("utf-8")
+    sheet_id = re.search(rf'name="{ref.sheet}" sheetId="(\d+)"', parts["xl/workbook.xml"].decode("utf-8")).group(1)
+    parts["xl/calcChain.xml"] = (f'<calcChain xmlns="{NS["m"]}"><c r="{letters[column]}{row}" i="{sheet_id}"/>'
+                                 "</calcChain>").encode("utf-8")
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", f'<Override PartName="/xl/calcChain.xml" ContentType="{CALC_CHAIN_TYPE}"/></Types>'.encode())
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        f'<Relationship Id="rIdCalcChain" Type="{CALC_CHAIN_REL}" Target="calcChain.xml"/></Relationships>'.encode())
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return row, total
+
+
+def dashboard(path):
+    """Every cell of the dashboard sheet, as saved."""
+    package = Package(path)
+    sheet, _area = package.name_target(NAMES["checks"])
+    return package.values(sheet)
+
+
+def raw_row(path, sheet, row):
+    """The XML of one row of a sheet, as saved."""
+    package = Package(path)
+    text = package.parts[package.sheets[sheet]].decode("utf-8")
+    found = re.search(rf'<row r="{row}"[^>]*>.*?</row>', text)
+    return found.group(0) if found else None
+
+
+def test_the_table_area_counts_its_total_row(filled, tmp_path):
+    row, _total = with_total_row(filled, tmp_path / "totals.xlsm")
+    ref = Package(tmp_path / "totals.xlsm").tables["tblOrders"]
+    assert (ref.last_row, ref.totals, ref.body_last_row) == (row, 1, row - 1)
+    assert Package(filled).tables["tblOrders"].totals == 0
+
+
+@pytest.mark.parametrize("path", ["typed", "cells"])
+def test_a_total_row_is_not_data_and_changes_no_figure(filled, tmp_path, monkeypatch, path):
+    """Before the fix each refresh listed "row N, column 'Date': 'Total' is not a date". The reference is the
+    same book without the total row: every dashboard cell must be the same."""
+    if path == "cells":
+        monkeypatch.setattr(books.FileBook, "table_columns", lambda self, table: None)
+    plain, totals = tmp_path / "plain.xlsm", tmp_path / "totals.xlsm"
+    shutil.copy(filled, plain)
+    with_total_row(filled, totals)
+    plain_fill = refresh_file(plain, now=NOW)
+    totals_fill = refresh_file(totals, now=NOW)
+    assert [str(p) for p in totals_fill.problems] == [str(p) for p in plain_fill.problems] == []
+    assert dashboard(totals) == dashboard(plain)
+    assert FileBook(totals).table_values("tblOrders")[2].tolist() == FileBook(plain).table_values("tblOrders")[2].tolist()
+
+
+def test_an_error_in_the_total_row_is_not_reported_as_bad_data(filled, tmp_path):
+    """A total row's formula showing an error (#DIV/0! of an AVERAGE over a filtered-out column) is the user's
+    own business, not a bad order."""
+    path = tmp_path / "totals.xlsm"
+    row, _total = with_total_row(filled, path)
+    package = Package(path)
+    part = package.sheets["Commandes"]
+    text = package.parts[part].decode("utf-8")
+    text = re.sub(rf'(<c r="D{row}" s="3")><f>(.*?)</f><v>[^<]*</v>', r'\1 t="e"><f>\2</f><v>#DIV/0!</v>', text)
+    package.parts[part] = text.encode("utf-8")
+    package.save(recalculate=False)
+    assert refresh_file(path, now=NOW).problems == []
+
+
+def test_an_import_goes_above_the_total_row_which_moves_down(filled, tmp_path):
+    path = tmp_path / "totals.xlsm"
+    row, total = with_total_row(filled, path)
+    export = write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows())
+    report = import_file("auto", export, path)
+    assert report.imported == 5
+    package = Package(path)
+    ref = package.tables["tblOrders"]
+    assert (ref.body_last_row, ref.last_row, ref.totals) == (row + 4, row + 5, 1)
+    table = etree.fromstring(package.parts[ref.part])
+    assert table.get("ref") == f"A4:I{row + 5}" and table.get("totalsRowCount") == "1"
+    assert table.find("m:autoFilter", NS).get("ref") == f"A4:I{row + 4}"  # as Excel writes it: no total row
+    # the imported orders in the rows the total row held and below it, the last data row holding #1005
+    values = FileBook(path).table_values("tblOrders")[2].tolist()
+    assert [r[1] for r in values[-5:]] == IMPORTED and "Total" not in [r[0] for r in values]
+    # the total row's cells, moved whole: label, formula, its style and saved value
+    moved = raw_row(path, "Commandes", row + 5)
+    assert '<c r="A%d" t="inlineStr"><is><t>Total</t></is></c>' % (row + 5) in moved
+    assert f'<c r="D{row + 5}" s="3"><f>SUBTOTAL(109,tblOrders[CA net])</f><v>{total!r}</v></c>' in moved
+    assert "Total" not in raw_row(path, "Commandes", row) and "SUBTOTAL" not in raw_row(path, "Commandes", row)
+    # Excel's list of formula cells follows the formula; Excel recalculates it on open
+    chain = package.parts["xl/calcChain.xml"].decode("utf-8")
+    assert f'r="D{row + 5}"' in chain and f'r="D{row}"' not in chain
+    assert 'fullCalcOnLoad="1"' in package.parts["xl/workbook.xml"].decode("utf-8")
+    # a refresh reads every order, the total row none (the imported orders have no cost of goods: said once)
+    problems = refresh_file(path, now=NOW).problems
+    assert [p.column for p in problems] == ["Coût des marchandises"] and problems[0].row is None
+
+
+@pytest.mark.soffice
+def test_libreoffice_sums_the_imported_orders_in_the_moved_total_row(filled, tmp_path):
+    """An independent reader of the result: LibreOffice recalculates the moved total row's SUBTOTAL over the
+    table's data (the import asks for a recalculation on open), which must now take in the imported orders."""
+    path = tmp_path / "totals.xlsm"
+    row, total = with_total_row(filled, path)
+    export = write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows())
+    import_file("auto", export, path)
+    imported = [r[3] for r in FileBook(path).table_values("tblOrders")[2][-5:]]
+    assert all(isinstance(v, float) for v in imported)
+    out, profile = tmp_path / "csv", tmp_path / "profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(ALWAYS_RECALCULATE, encoding="utf-8")
+    sheet = list(Package(path).sheets).index("Commandes") + 1
+    run = subprocess.run([soffice(), f"-env:UserInstallation=file://{profile}", "--headless",
+                          "--convert-to", f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,"
+                          f"false,{sheet}", "--outdir", str(out), str(path)], capture_output=True, timeout=180)
+    assert run.returncode == 0, run.stderr
+    line = (out / "totals-Commandes.csv").read_text(encoding="utf-8").splitlines()[row + 5 - 1].split(",")
+    assert line[0] == "Total"
+    assert float(line[3]) == pytest.approx(total + sum(imported), abs=0.005)  # the saved sum + the new orders
+
+
+def test_filling_a_shorter_table_moves_its_total_row_up(filled, tmp_path):
+    path = tmp_path / "totals.xlsm"
+    row, _total = with_total_row(filled, path)
+    two = FileBook(filled).table_values("tblOrders")[2][1:3].tolist()
+    book = FileBook(path)
+    book.write_table("tblOrders", two)
+    book.save()
+    ref = Package(path).tables["tblOrders"]
+    assert (ref.first_row, ref.body_last_row, ref.last_row) == (4, 6, 7)
+    assert "SUBTOTAL" in raw_row(path, "Commandes", 7)
+    values = Package(path).values("Commandes")
+    assert values[7 - 1][0] == "Total" and [r[1] for r in FileBook(path).table_values("tblOrders")[2][1:]] == \
+        [r[1] for r in two]
+    assert all(v in ("", None) for r in values[7:] for v in r)  # nothing left below, the old total row included
+
+
+@pytest.mark.parametrize("totals", [False, True], ids=["plain", "total-row"])
+def test_an_import_never_writes_over_cells_below_a_table(filled, tmp_path, totals):
+    """A note typed two rows below the table (or below its total row): the import is refused before anything is
+    written, naming the sheet and the row; the file is left byte for byte."""
+    path = tmp_path / "book.xlsm"
+    if totals:
+        with_total_row(filled, path)
+    else:
+        shutil.copy(filled, path)
+    ref = Package(path).tables["tblOrders"]
+    package = Package(path)
+    package.write_cells("Commandes", {(ref.last_row + 2, 3): "vérifié par Anne"})
+    package.save()
+    before = path.read_bytes()
+    export = write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows())
+    with pytest.raises(KpiInputError) as refused:
+        import_file("auto", export, path)
+    assert f"sheet 'Commandes', row(s) {ref.last_row + 2}: cells below the table tblOrders" in str(refused.value)
+    assert "nothing was imported" in str(refused.value)
+    assert path.read_bytes() == before
+
+
+def test_cells_far_below_a_table_are_kept_and_the_rows_go_in_order(filled, tmp_path):
+    """A note 20 rows below the table leaves room for 5 orders: they go in above it, in row order (Excel requires
+    it), written as one block of XML before the note's row."""
+    path = tmp_path / "book.xlsm"
+    shutil.copy(filled, path)
+    last = Package(path).tables["tblOrders"].last_row
+    package = Package(path)
+    package.write_cells("Commandes", {(last + 20, 11): "note", (last + 20, 3): "vu"})
+    package.save()
+    export = write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows())
+    import_file("auto", export, path)
+    text = Package(path).parts[Package(path).sheets["Commandes"]].decode("utf-8")
+    numbers = [int(n) for n in re.findall(r'<row r="(\d+)"', text)]
+    assert numbers == sorted(numbers) and len(numbers) == len(set(numbers))
+    values = Package(path).values("Commandes")
+    assert [values[last + i][1] for i in range(5)] == IMPORTED
+    assert values[last + 20 - 1][2] == "vu" and values[last + 20 - 1][10] == "note"
+
+
+def test_a_total_row_count_the_table_cannot_hold_is_refused_by_name(filled, tmp_path):
+    path = tmp_path / "bad.xlsm"
+    with zipfile.ZipFile(filled) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    part = Package(filled).tables["tblTraffic"].part
+    parts[part] = parts[part].replace(b'headerRowCount="1"', b'headerRowCount="1" totalsRowCount="500"', 1)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    with pytest.raises(KpiInputError, match="the table 'tblTraffic' .* says it ends with 500 total row"):
+        Package(path)
+
+
+def test_excel_path_reads_above_the_total_row_and_imports_with_it_switched_off(filled, tmp_path):
+    """Through xlwings' remote engine (the Office.js path of Lite): the refresh reads no total row, and the
+    import switches the total row off, writes the rows where it was, grows the table, and switches it on again,
+    in that order (Excel then puts it back below the data, with each column's total kept)."""
+    path = tmp_path / "totals.xlsm"
+    row, _total = with_total_row(filled, path)
+    actions = remote_refresh_actions(path)
+    shown = [v for v in written(actions).values() if isinstance(v, str)]
+    assert not any("'Total'" in v or "not a date" in v for v in shown)
+    export = write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows())
+    orders = list(Package(path).sheets).index("Commandes")
+    steps = [a for a in remote_refresh_actions(path, export) if a["sheet_position"] == orders]
+    funcs = [a["func"] for a in steps]
+    assert funcs[0] == "showTotalsTable" and steps[0]["args"][1] is False
+    assert funcs[-1] == "showTotalsTable" and steps[-1]["args"][1] is True
+    resize, = [a for a in steps if a["func"] == "resizeTable"]
+    assert resize["args"][1] == f"$A$4:$I${row + 4}"  # header and data: the total row comes back below
+    cells = written(steps)
+    assert [cells[(orders, row + i, 2)] for i in range(5)] == IMPORTED  # from the total row's old place down
