@@ -280,3 +280,53 @@ def test_excel_path_reads_above_the_total_row_and_imports_with_it_switched_off(f
     assert resize["args"][1] == f"$A$4:$I${row + 4}"  # header and data: the total row comes back below
     cells = written(steps)
     assert [cells[(orders, row + i, 2)] for i in range(5)] == IMPORTED  # from the total row's old place down
+
+
+def test_a_total_cell_holding_an_array_formula_of_its_own_moves_with_its_area(filled, tmp_path):
+    """Excel 365 writes some formulas as an array formula over their own cell (``t="array" ref="D29"``): the
+    import moves it, its area with it (a shared formula, or an array over several cells, is refused by name)."""
+    path = tmp_path / "totals.xlsm"
+    row, total = with_total_row(filled, path)
+    package = Package(path)
+    part = package.sheets["Commandes"]
+    package.parts[part] = package.parts[part].replace(
+        f'<c r="D{row}" s="3"><f>'.encode(), f'<c r="D{row}" s="3"><f t="array" ref="D{row}">'.encode())
+    package.save(recalculate=False)
+    import_file("auto", write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows()), path)
+    assert f'<c r="D{row + 5}" s="3"><f t="array" ref="D{row + 5}">SUBTOTAL' in raw_row(path, "Commandes", row + 5)
+
+
+def test_an_empty_text_below_a_table_is_no_value_to_keep(filled, tmp_path):
+    """A cell below the table holding an empty text (kpi_xl's own writer leaves ``<is><t></t></is>`` for "")
+    reads as empty everywhere (calamine, LibreOffice): the import goes on."""
+    path = tmp_path / "book.xlsm"
+    shutil.copy(filled, path)
+    last = Package(path).tables["tblOrders"].last_row
+    package = Package(path)
+    part = package.sheets["Commandes"]
+    package.parts[part] = package.parts[part].replace(
+        b"</sheetData>", f'<row r="{last + 1}"><c r="C{last + 1}" t="inlineStr"><is><t></t></is></c></row>'
+                         "</sheetData>".encode())
+    package.save(recalculate=False)
+    report = import_file("auto", write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows()), path)
+    assert report.imported == 5 and Package(path).values("Commandes")[last][1] == "#1001"
+
+
+def test_rows_go_in_as_elements_of_a_sheet_written_with_a_namespace_prefix(filled, tmp_path):
+    """Tools built on the Open XML SDK write ``<x:worksheet xmlns:x=...>``: rows put in before a later row must be
+    in that namespace too (as plain ``<row>`` they are in none, and LibreOffice and Excel do not see them)."""
+    path = tmp_path / "book.xlsm"
+    shutil.copy(filled, path)
+    last = Package(path).tables["tblOrders"].last_row
+    package = Package(path)
+    part = package.sheets["Commandes"]
+    text = package.parts[part].decode("utf-8").replace(
+        "</sheetData>", f'<row r="{last + 20}"><c r="K{last + 20}" t="inlineStr"><is><t>note</t></is></c></row>'
+                        "</sheetData>")
+    text = re.sub(r"<(/?)(?!\?)([a-zA-Z]+)([ >/])", r"<\1x:\2\3", text.replace(' xmlns="', ' xmlns:x="', 1))
+    package.parts[part] = text.encode("utf-8")
+    package.save(recalculate=False)
+    import_file("auto", write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows()), path)
+    saved = Package(path).parts[part].decode("utf-8")
+    assert "<row " not in saved and f'<x:row r="{last + 1}">' in saved
+    assert [Package(path).values("Commandes")[last + i][1] for i in range(5)] == IMPORTED

@@ -218,7 +218,7 @@ class Package:
             number = int(row.get("r"))
             if number >= rows.stop:
                 break  # rows are in order, as Excel requires
-            if number >= rows.start and any(len(cell) and first_col <= _col(cell.get("r")) <= last_col
+            if number >= rows.start and any(first_col <= _col(cell.get("r")) <= last_col and _holds_value(cell)
                                              for cell in row.iterfind("m:c", NS)):
                 found.append(number)
         return found
@@ -318,6 +318,8 @@ class Package:
                 break
             landed = max(landed, number)
         cut = max(0, landed - first_row + 1)
+        if after is not None and data.prefix:  # a sheet written with a namespace prefix: rows as elements
+            cut = len(rows)
         if cut:
             self.write_cells(sheet, {(first_row + i, first_col + j): value for i, row in enumerate(rows[:cut])
                                      for j, value in enumerate(row) if value is not None})
@@ -411,7 +413,8 @@ class Package:
                 column = _col(cell.get("r"))
                 if ref.first_col <= column <= ref.last_col:
                     formula = cell.find("m:f", NS)
-                    if formula is not None and (formula.get("t") in ("shared", "array") or formula.get("ref")):
+                    if formula is not None and (formula.get("t") == "shared" or
+                                                formula.get("ref") not in (None, cell.get("r"))):
                         raise KpiInputError(f"sheet {ref.sheet!r}, cell {cell.get('r')}: the total row of the table "
                                             f"{ref.name} holds a shared or array formula, which cannot be moved "
                                             "below new rows: switch the Total Row off (Table Design), import, then "
@@ -432,7 +435,7 @@ class Package:
                 else:
                     data.append(row)
             old = next((c for c in row.iterfind("m:c", NS) if _col(c.get("r")) == column), None)
-            if old is not None and len(old):
+            if old is not None and _holds_value(old):
                 raise KpiInputError(f"sheet {ref.sheet!r}, cell {old.get('r')} holds a value where the total row "
                                     f"of the table {ref.name} must move: nothing was written")
             if old is not None:
@@ -440,6 +443,9 @@ class Package:
             address = f"{get_column_letter(column)}{number}"
             renamed[cell.get("r")] = address
             cell.set("r", address)
+            formula = cell.find("m:f", NS)
+            if formula is not None and formula.get("ref"):  # an array formula of this one cell (Excel 365's)
+                formula.set("ref", address)
             after = [c for c in row.iterfind("m:c", NS) if _col(c.get("r")) > column]
             if after:
                 after[0].addprevious(cell)
@@ -709,6 +715,16 @@ def _column_styles(root: etree._Element) -> dict[int, str]:
             for index in range(int(col.get("min")), int(col.get("max")) + 1):
                 styles[index] = col.get("style")
     return styles
+
+
+def _holds_value(cell: etree._Element) -> bool:
+    """Whether a cell holds a formula or a value (not only a style, nor an empty or blank text), as
+    :func:`.cell_marks.rows_below` and calamine read it."""
+    for child in cell:
+        kind = etree.QName(child).localname
+        if kind == "f" or (kind == "v" and (child.text or "").strip()) or (kind == "is" and "".join(child.itertext()).strip()):
+            return True
+    return False
 
 
 def _col(ref: str) -> int:
