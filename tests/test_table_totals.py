@@ -330,3 +330,24 @@ def test_rows_go_in_as_elements_of_a_sheet_written_with_a_namespace_prefix(fille
     saved = Package(path).parts[part].decode("utf-8")
     assert "<row " not in saved and f'<x:row r="{last + 1}">' in saved
     assert [Package(path).values("Commandes")[last + i][1] for i in range(5)] == IMPORTED
+
+
+def test_loading_the_sample_never_writes_over_cells_below_a_table(empty_book):
+    """The sample shop's 2,000-odd orders go into a fresh template's orders table: a note typed under the table
+    is where they would go, so nothing is written and the message names the row."""
+    from kpi_xl.excel.books import fill_sample
+    from kpi_xl.sample import sample_shop
+
+    ref = Package(empty_book).tables["tblOrders"]
+    package = Package(empty_book)
+    package.write_cells("Commandes", {(ref.last_row + 3, 2): "à garder"})
+    package.save()
+    before = {title: Package(empty_book).values(title) for title in ("Commandes", "Trafic", "Marketing")}
+    shop = sample_shop()
+    book = FileBook(empty_book)
+    with pytest.raises(KpiInputError, match=rf"sheet 'Commandes', row\(s\) {ref.last_row + 3}: cells below the "
+                                            "table tblOrders hold values where the sample's rows must go"):
+        fill_sample(book, {"orders": shop.orders, "traffic": shop.traffic, "marketing": shop.marketing})
+    book.save()  # what the book held in memory after the refusal: no table written, the orders' one included
+    assert {title: Package(empty_book).values(title) for title in before} == before
+    assert Package(empty_book).tables["tblOrders"] == ref

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..errors import KpiInputError
 from ..schema import INPUT_TABLES, SETTINGS, choice_label
-from .cell_marks import file_marks, rows_below
+from .cell_marks import file_marks, row_ranges, rows_below
 from .values import Formatted, Formula
 
 __all__ = ["FileBook", "LiveBook", "fill_inputs", "fill_sample", "filled_sheet"]
@@ -303,7 +303,9 @@ def _live(value: Any) -> Any:
 
 
 def fill_inputs(book: FileBook | LiveBook, tables: dict[str, Any], lang: str = "fr") -> None:
-    """Replace the input tables' rows with DataFrames holding the schema's columns (the sample shop)."""
+    """Replace the input tables' rows with DataFrames holding the schema's columns (the sample shop); refused,
+    before anything is written, when rows would land on cells holding values below a table."""
+    filled = {}
     for key, frame in tables.items():
         spec = INPUT_TABLES[key]
         rows = []
@@ -319,7 +321,15 @@ def fill_inputs(book: FileBook | LiveBook, tables: dict[str, Any], lang: str = "
                     value = value.to_pydatetime()
                 row.append(value.item() if hasattr(value, "item") else value)
             rows.append(row)
-        book.write_table(spec.table, rows)
+        sheet, _row, values = book.table_values(spec.table)
+        taken = book.rows_below(spec.table, len(rows) - (len(values) - 1)) if len(rows) >= len(values) else []
+        if taken:
+            raise KpiInputError(f"sheet {sheet!r}, row(s) {row_ranges(taken)}: cells below the table {spec.table} "
+                                "hold values where the sample's rows must go; nothing was written. Move those "
+                                "cells away, then load the sample again.")
+        filled[spec.table] = rows
+    for table, rows in filled.items():
+        book.write_table(table, rows)
 
 
 def filled_sheet(book: FileBook | LiveBook, table: str) -> str | None:
