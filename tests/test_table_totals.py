@@ -16,6 +16,7 @@ from kpi_xl.excel import books
 from kpi_xl.excel.books import FileBook
 from kpi_xl.excel.package import NS, Package
 from kpi_xl.excel.refresh import refresh_file
+from kpi_xl.excel.values import Formula
 from kpi_xl.importers import import_file
 from kpi_xl.render import soffice
 from kpi_xl.schema import NAMES
@@ -351,3 +352,23 @@ def test_loading_the_sample_never_writes_over_cells_below_a_table(empty_book):
     book.save()  # what the book held in memory after the refusal: no table written, the orders' one included
     assert {title: Package(empty_book).values(title) for title in before} == before
     assert Package(empty_book).tables["tblOrders"] == ref
+
+
+def test_formulas_reading_the_total_row_by_its_address_follow_it(filled, tmp_path):
+    """A cell of another sheet reading the total by its address, a defined name of it, and a total formula of its
+    own reading the total by address: each follows the moved total row, as Excel's references do when rows go in
+    above it. Structured references (``tblOrders[[#Totals],[CA net]]``) need nothing."""
+    path = tmp_path / "totals.xlsm"
+    row, total = with_total_row(filled, path)
+    package = Package(path)
+    package.write_cells("Accueil", {(40, 8): Formula(f"Commandes!D{row}*2")})
+    package.write_cells("Commandes", {(row, 6): Formula(f"D{row}/2")})
+    package.parts["xl/workbook.xml"] = package.parts["xl/workbook.xml"].replace(
+        b"</definedNames>", f"<definedName name=\"TotalCA\">Commandes!$D${row}</definedName></definedNames>".encode())
+    package.save(recalculate=False)
+    import_file("auto", write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows()), path)
+    moved = Package(path)
+    assert f"<f>Commandes!D{row + 5}*2</f>" in raw_row(path, "Accueil", 40)
+    assert f'<c r="F{row + 5}" s="20"><f>D{row + 5}/2</f>' in raw_row(path, "Commandes", row + 5)
+    assert moved.names["TotalCA"] == f"Commandes!$D${row + 5}"
+    assert "SUBTOTAL(109,tblOrders[CA net])" in raw_row(path, "Commandes", row + 5)

@@ -12,6 +12,7 @@ file replaced over the original only once complete.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import copy
 import datetime as _dt
 import math
@@ -34,6 +35,7 @@ from python_calamine import CalamineWorkbook
 from ..errors import KpiInputError
 from .addresses import column_index_from_string, get_column_letter
 from .file_safety import fingerprint, save_guard, temp_prefix
+from .references import shift_references
 from .styles import CellFormats
 from .values import Formatted, Formula
 
@@ -453,8 +455,38 @@ class Package:
                 row.append(cell)
         if any(cell.find("m:f", NS) is not None for _n, _c, cell in moved):
             self._rename_in_calc_chain(ref.sheet, renamed)
+        self._follow_moved_cells(ref, rows, shift)
         self._values.pop(ref.sheet, None)
         self._fast_reader = None
+
+    def _follow_moved_cells(self, ref: TableRef, rows: range, shift: int) -> None:
+        """Formulas reading a moved cell by its address follow it, as Excel's do: in the cells of the table's
+        sheet, of any sheet that names it, and in the defined names (see :mod:`.references`)."""
+        area = (rows.start, ref.first_col, rows.stop - 1, ref.last_col)
+        named = ref.sheet.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "''")
+        for title, part in self.sheets.items():
+            if title != ref.sheet and not _mentions(self.part_chunks(part), named.encode("utf-8")):
+                continue  # most sheets: streamed, never parsed (a quoted name doubles its apostrophes)
+            held = title == ref.sheet or part in self._trees
+            formulas = (self._tree(part) if held else etree.ElementTree(self._xml(part))).getroot().iter(_M + "f")
+            moved = {i: text for i, formula in enumerate(formulas) if formula.text and (text := shift_references(
+                formula.text, title, ref.sheet, area, shift)) != formula.text}
+            if moved:  # else a sheet that only names the table's sheet is left as it is
+                for i, formula in enumerate(self._tree(part).getroot().iter(_M + "f")):
+                    if i in moved:
+                        formula.text = moved[i]
+        changed = {}
+        for defined in self._xml("xl/workbook.xml").iterfind("m:definedNames/m:definedName", NS):
+            text = shift_references(defined.text or "", None, ref.sheet, area, shift)
+            if text != (defined.text or ""):
+                changed[(defined.get("name"), defined.get("localSheetId"))] = text
+        if changed:  # else workbook.xml is left as it is
+            for defined in self._tree("xl/workbook.xml").getroot().iterfind("m:definedNames/m:definedName", NS):
+                key = (defined.get("name"), defined.get("localSheetId"))
+                if key in changed:
+                    defined.text = changed[key]
+                    if key[1] is None:
+                        self.names[key[0]] = changed[key]
 
     def _rename_in_calc_chain(self, sheet: str, renamed: dict[str, str]) -> None:
         """Follow moved formula cells in ``xl/calcChain.xml``, Excel's list of formula cells in calculation
@@ -715,6 +747,20 @@ def _column_styles(root: etree._Element) -> dict[int, str]:
             for index in range(int(col.get("min")), int(col.get("max")) + 1):
                 styles[index] = col.get("style")
     return styles
+
+
+def _mentions(chunks: Iterator[bytes], text: bytes) -> bool:
+    """Whether a part's bytes, a piece at a time, hold ``text`` (also across two pieces), or ``text`` with its
+    doubled apostrophes single (a sheet name as a quoted reference writes it, and as it is elsewhere)."""
+    texts = {text, text.replace(b"''", b"'")}
+    width = max(map(len, texts))
+    tail = b""
+    with contextlib.closing(chunks):
+        for chunk in chunks:
+            if any(t in tail + chunk[:width] or t in chunk for t in texts):
+                return True
+            tail = chunk[-width:]
+    return False
 
 
 def _holds_value(cell: etree._Element) -> bool:

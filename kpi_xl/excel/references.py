@@ -1,0 +1,64 @@
+"""A1 references in formula text, and moving those that point at cells that moved.
+
+When an import moves a table's total row below its new rows, a formula that reads a total by its address
+(``=Commandes!D2286``, a defined name ``Commandes!$D$2286``, a total formula ``=D2286/2``) must follow it, as
+Excel's references follow cells when it inserts table rows above them. Structured references
+(``tblOrders[[#Totals],[CA net]]``), texts in quotes and references to other workbooks are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .addresses import column_index_from_string
+
+__all__ = ["shift_references"]
+
+#: A text in quotes, or a structured reference's brackets (two levels: ``tbl[[#Totals],[CA net]]``): left as they
+#: are; or an A1 reference, a cell or a range, with its sheet. Not a reference: the end of a name or number
+#: before it (``Sales2024``), a function after it (``LOG10(``), a workbook before its sheet (``[1]Sheet!A1``).
+_TOKEN = re.compile(r"""
+    (?P<skip>"(?:[^"]|"")*"|\[(?:[^\[\]]|\[[^\]]*\])*\])
+  | (?<![\w.$'\]!:])
+    (?:(?P<sheet>'(?:[^']|'')+'|[^\W\d][\w.]*)!)?
+    (?P<c1>\$?[A-Za-z]{1,3})(?P<d1>\$?)(?P<r1>\d{1,7})
+    (?::(?P<c2>\$?[A-Za-z]{1,3})(?P<d2>\$?)(?P<r2>\d{1,7}))?
+    (?![\w(!.:\[])
+""", re.VERBOSE)
+
+
+def shift_references(formula: str, own_sheet: str | None, sheet: str, area: tuple[int, int, int, int],
+                     shift: int) -> str:
+    """``formula`` with each reference to a cell of ``area`` (first row, first column, last row, last column) on
+    ``sheet`` moved ``shift`` rows down, a range's corners each (``D5:D29`` whose D29 moved 2 rows takes the new
+    rows in: ``D5:D31``, as Excel's range does when rows go in above its last cell). ``own_sheet``: the sheet of
+    the cell holding the formula, which its references without a sheet name are on (None for a defined name).
+
+    >>> shift_references("SUM(Trafic!C29,C29,'Réseaux sociaux'!C29)", "Accueil", "Trafic", (29, 1, 29, 6), 2)
+    "SUM(Trafic!C31,C29,'Réseaux sociaux'!C29)"
+    >>> shift_references('D29/2&"D29"&tbl[[#Totals],[D29]]&LOG10(5)', "Trafic", "Trafic", (29, 1, 29, 6), 2)
+    'D31/2&"D29"&tbl[[#Totals],[D29]]&LOG10(5)'
+    >>> shift_references("SUM($D$5:$D$29)+[1]Trafic!D29", "Trafic", "Trafic", (29, 1, 29, 6), 3)
+    'SUM($D$5:$D$32)+[1]Trafic!D29'
+    """
+    first_row, first_col, last_row, last_col = area
+
+    def moved(column: str, row: str) -> bool:
+        return first_row <= int(row) <= last_row and first_col <= column_index_from_string(
+            column.lstrip("$").upper()) <= last_col
+
+    def follow(match: re.Match) -> str:
+        if match.group("skip"):
+            return match.group(0)
+        named = match.group("sheet")
+        on = own_sheet if named is None else named[1:-1].replace("''", "'") if named.startswith("'") else named
+        if on != sheet:
+            return match.group(0)
+        corners = [("c1", "d1", "r1"), ("c2", "d2", "r2")] if match.group("c2") else [("c1", "d1", "r1")]
+        parts = []
+        for column, dollar, row in corners:
+            number = int(match.group(row)) + (shift if moved(match.group(column), match.group(row)) else 0)
+            parts.append(f"{match.group(column)}{match.group(dollar)}{number}")
+        return ("" if named is None else named + "!") + ":".join(parts)
+
+    return _TOKEN.sub(follow, formula)
