@@ -17,7 +17,7 @@ from kpi_xl.excel.books import FileBook
 from kpi_xl.excel.package import NS, Package
 from kpi_xl.excel.refresh import refresh_file
 from kpi_xl.excel.values import Formula
-from kpi_xl.importers import import_file
+from kpi_xl.importers import import_file, import_into
 from kpi_xl.render import soffice
 from kpi_xl.schema import NAMES
 from test_importers import SHOPIFY_2025, shopify_rows, write_csv
@@ -366,7 +366,10 @@ def test_formulas_reading_the_total_row_by_its_address_follow_it(filled, tmp_pat
     package.parts["xl/workbook.xml"] = package.parts["xl/workbook.xml"].replace(
         b"</definedNames>", f"<definedName name=\"TotalCA\">Commandes!$D${row}</definedName></definedNames>".encode())
     package.save(recalculate=False)
-    import_file("auto", write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows()), path)
+    book = FileBook(path)
+    import_into(book, "auto", write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows()))
+    assert book.name_cell("TotalCA") == ("Commandes", row + 5, 4)  # the open book knows it at once
+    book.save()
     moved = Package(path)
     assert f"<f>Commandes!D{row + 5}*2</f>" in raw_row(path, "Accueil", 40)
     assert f'<c r="F{row + 5}" s="20"><f>D{row + 5}/2</f>' in raw_row(path, "Commandes", row + 5)
