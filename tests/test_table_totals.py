@@ -375,3 +375,23 @@ def test_formulas_reading_the_total_row_by_its_address_follow_it(filled, tmp_pat
     assert f'<c r="F{row + 5}" s="20"><f>D{row + 5}/2</f>' in raw_row(path, "Commandes", row + 5)
     assert moved.names["TotalCA"] == f"Commandes!$D${row + 5}"
     assert "SUBTOTAL(109,tblOrders[CA net])" in raw_row(path, "Commandes", row + 5)
+
+
+def test_an_import_past_excels_last_row_is_refused_before_anything_is_written(empty_book, tmp_path):
+    """An orders table whose four empty rows reach row 1,048,576, Excel's last: 5 orders do not fit. Before, the
+    rows went past the grid and the saved workbook was one Excel (and kpi_xl) refuses to open."""
+    ref = Package(empty_book).tables["tblOrders"]
+    header = FileBook(empty_book).table_values("tblOrders")[2][0].tolist()
+    top = 1_048_572
+    package = Package(empty_book)
+    package.write_cells("Commandes", {(top, ref.first_col + i): label for i, label in enumerate(header)})
+    root = etree.fromstring(package.parts[ref.part])
+    root.set("ref", f"A{top}:I{top + 4}")
+    root.find("m:autoFilter", NS).set("ref", f"A{top}:I{top + 4}")
+    package.parts[ref.part] = etree.tostring(root)
+    package.save(recalculate=False)
+    before = empty_book.read_bytes()
+    with pytest.raises(KpiInputError, match=r"sheet 'Commandes': with the import's 5 new row\(s\) the table "
+                                            r"tblOrders would end on row 1048577, past Excel's last row \(1048576\)"):
+        import_file("auto", write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows()), empty_book)
+    assert empty_book.read_bytes() == before

@@ -6,7 +6,10 @@ workbook in xlwings Lite must not load lxml or calamine to get them.
 
 from __future__ import annotations
 
-__all__ = ["column_index_from_string", "get_column_letter"]
+__all__ = ["MAX_ROW", "MAX_COL", "column_index_from_string", "get_column_letter"]
+
+#: Excel's grid: 1,048,576 rows and 16,384 columns (XFD).
+MAX_ROW, MAX_COL = 1_048_576, 16_384
 
 
 def column_index_from_string(letters: str) -> int:

@@ -74,6 +74,10 @@ class FileBook:
         """Error cells and formulas without a saved value of a table's body (see :mod:`.cell_marks`)."""
         return file_marks(self.package, self.package.tables[table])
 
+    def total_rows(self, table: str) -> int:
+        """How many total rows end a table (Table Design > Total Row): 0 or 1."""
+        return self.package.tables[table].totals
+
     def rows_below(self, table: str, within: int | None = None) -> list[int]:
         """Rows holding values below a table, outside it (see :mod:`.cell_marks`); with ``within``, only among
         that many rows right below it, read from the sheet's cells themselves (before an import writes there)."""
@@ -163,6 +167,9 @@ class LiveBook:
         area = found.range
         values = area.options(ndim=2, err_to_str=True).value  # #N/A as such, not as empty
         return sheet.name, area.row, values[:len(values) - _totals(found)]  # a total row is not data
+
+    def total_rows(self, table: str) -> int:
+        return _totals(self._table(table)[1])
 
     def rows_below(self, table: str, within: int | None = None) -> list[int]:
         """Rows holding values just below a table, outside it, up to the end of the sheet's used range (or among

@@ -33,7 +33,7 @@ from lxml import etree
 from python_calamine import CalamineWorkbook
 
 from ..errors import KpiInputError
-from .addresses import column_index_from_string, get_column_letter
+from .addresses import MAX_COL, MAX_ROW, column_index_from_string, get_column_letter
 from .file_safety import fingerprint, save_guard, temp_prefix
 from .references import shift_references
 from .styles import CellFormats
@@ -68,10 +68,6 @@ class TableRef:
     def body_last_row(self) -> int:
         """The last row of the table's data: above its total row, if it shows one."""
         return self.last_row - self.totals
-
-
-#: Excel's grid: 1,048,576 rows and 16,384 columns (XFD).
-MAX_ROW, MAX_COL = 1_048_576, 16_384
 
 
 def parse_ref(ref: str) -> tuple[int, int, int, int]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import KpiInputError
+from ..excel.addresses import MAX_ROW
 from ..excel.cell_marks import row_ranges
 from ..schema import IMPORT_LOG, INPUT_TABLES, status_label
 from .imported import Imported
@@ -72,7 +73,7 @@ class _Table:
 
     def __init__(self, book: Any, key: str):
         self.spec = INPUT_TABLES[key]
-        self.sheet, _row, values = book.table_values(self.spec.table)
+        self.sheet, self.header_row, values = book.table_values(self.spec.table)
         self.body_rows = len(values) - 1  # a total row left out
         headers = [str(h).strip() for h in values[0]]
         self.positions = {c.key: headers.index(label) for c in self.spec.columns for label in (c.fr, c.en)
@@ -113,6 +114,13 @@ class _Table:
         """Refuse new rows that would land on cells holding values below the table: checked before anything is
         written, since a live workbook changes at each write."""
         grow = self.first_new + len(self.new_rows) - 1 - self.body_rows
+        if grow > 0 and self.new_rows:
+            last = self.header_row + self.body_rows + grow + book.total_rows(self.spec.table)
+            if last > MAX_ROW:
+                raise KpiInputError(f"sheet {self.sheet!r}: with the import's {len(self.new_rows)} new row(s) the "
+                                    f"table {self.spec.table} would end on row {last}, past Excel's last row "
+                                    f"({MAX_ROW}); nothing was imported. Move older rows to another workbook, "
+                                    "then import again.")
         taken = book.rows_below(self.spec.table, grow) if self.new_rows and grow > 0 else []
         if taken:
             raise KpiInputError(f"sheet {self.sheet!r}, row(s) {row_ranges(taken)}: cells below the table "
