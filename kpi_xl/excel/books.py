@@ -187,8 +187,11 @@ class LiveBook:
         if end <= last:
             return []
         below = sheet.range((last + 1, area.column), (end, area.column + area.columns.count - 1))
-        return [last + 1 + i for i, row in enumerate(below.options(ndim=2).value)
-                if any(v is not None and not (isinstance(v, str) and not v.strip()) for v in row)]
+        values = below.options(ndim=2).value
+        formulas = _formulas(below, len(values)) if within is not None else None  # what an import must not overwrite
+        return [last + 1 + i for i, row in enumerate(values)
+                if any(v is not None and not (isinstance(v, str) and not v.strip()) for v in row)
+                or (formulas is not None and any(str(f).startswith("=") for f in formulas[i]))]
 
     def _name(self, name: str):
         try:
@@ -268,6 +271,20 @@ class LiveBook:
 
     def save(self, path: Any = None) -> None:
         """Excel saves when the user does."""
+
+
+def _formulas(area: Any, rows: int) -> list[list[Any]] | None:
+    """The formulas of an area, a list per row (a formula showing an empty text is no empty cell), or None on an
+    engine that cannot read them at once (xlwings Lite: its values only)."""
+    try:
+        formulas = area.formula
+    except NotImplementedError:
+        return None
+    if not isinstance(formulas, (list, tuple)):
+        return [[formulas]]
+    if rows == 1 and formulas and not isinstance(formulas[0], (list, tuple)):
+        return [list(formulas)]
+    return [list(row) if isinstance(row, (list, tuple)) else [row] for row in formulas]
 
 
 def _totals(found: Any) -> int:

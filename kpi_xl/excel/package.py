@@ -12,7 +12,6 @@ file replaced over the original only once complete.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import copy
 import datetime as _dt
 import math
@@ -35,16 +34,13 @@ from python_calamine import CalamineWorkbook
 from ..errors import KpiInputError
 from .addresses import MAX_COL, MAX_ROW, column_index_from_string, get_column_letter
 from .file_safety import fingerprint, save_guard, temp_prefix
-from .references import shift_references
+from .moved_cells import MovedCells
+from .sheet_xml import M as _M, NS, column_of as _col, holds_value as _holds_value
 from .styles import CellFormats
 from .values import Formatted, Formula
 
 __all__ = ["Package", "TableRef", "Formula", "parse_ref"]
 
-NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-      "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
-_M = "{%s}" % NS["m"]
 #: No DTD loaded, no entity expanded, no network: a workbook's parts need none of them.
 _SAFE_XML = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=True)
 _EXCEL_EPOCH = _dt.datetime(1899, 12, 30)
@@ -93,7 +89,7 @@ def parse_ref(ref: str) -> tuple[int, int, int, int]:
     return r1, c1, r2, c2
 
 
-class Package:
+class Package(MovedCells):
     """The parts of one workbook file, with its sheets, tables and defined names."""
 
     def __init__(self, path: str | os.PathLike):
@@ -301,9 +297,11 @@ class Package:
     def append_rows(self, sheet: str, first_row: int, first_col: int, rows: list[list[Any]]) -> None:
         """Write rows of plain values from ``first_row``, column ``first_col`` on (None: no cell).
 
-        The rows below the sheet's data (an import's new orders) are written as one block of XML
-        text, built a column position at a time with no dictionary per cell; any row that lands on
-        an existing row goes through :meth:`write_cells`. The XML is what :meth:`write_cells` writes.
+        The rows after the last existing row they land on (an import's new orders) are written as
+        one block of XML text, built a column position at a time with no dictionary per cell, at the
+        end of the sheet's data or before its next row (a note below the table, a moved total row);
+        the rows up to that last existing one go through :meth:`write_cells`. The XML is what
+        :meth:`write_cells` writes.
         """
         part = self.sheets[sheet]
         root = self._tree(part).getroot()
@@ -316,8 +314,6 @@ class Package:
                 break
             landed = max(landed, number)
         cut = max(0, landed - first_row + 1)
-        if after is not None and data.prefix:  # a sheet written with a namespace prefix: rows as elements
-            cut = len(rows)
         if cut:
             self.write_cells(sheet, {(first_row + i, first_col + j): value for i, row in enumerate(rows[:cut])
                                      for j, value in enumerate(row) if value is not None})
@@ -356,20 +352,17 @@ class Package:
         once more): for a block made by :func:`_column_xml`, whose texts were checked for the
         characters XML refuses (the sheet is parsed then, and refused as before).
         """
+        data = self._tree(part).getroot().find("m:sheetData", NS)
+        if data is None:
+            raise KpiInputError(f"{self.path.name}: the sheet {part} has no cell data (<sheetData>); open and save "
+                                "the workbook in Excel, then try again")
+        if data.prefix:  # Open XML SDK tools write <x:row>: the rows declare the main namespace as their own
+            block = block.replace(b"<row ", f'<row xmlns="{NS["m"]}" '.encode())
         marker = etree.Comment(" kpi_xl: rows go here ")  # no sheet Excel writes holds a comment
-        if before is not None:
-            before.addprevious(marker)
+        (before.addprevious if before is not None else data.append)(marker)
         text = etree.tostring(self._tree(part), xml_declaration=True, encoding="UTF-8", standalone=True)
-        if before is not None:
-            before.getparent().remove(marker)
-            text = text.replace(etree.tostring(marker), block, 1)
-        elif b"<sheetData/>" in text:
-            text = text.replace(b"<sheetData/>", b"<sheetData>" + block + b"</sheetData>", 1)
-        elif b"</sheetData>" in text:
-            text = text.replace(b"</sheetData>", block + b"</sheetData>", 1)
-        else:  # a prefixed namespace: never written by Excel, openpyxl or LibreOffice
-            raise KpiInputError(f"{self.path.name}: the sheet {part} is written in an unusual way (no plain "
-                                "<sheetData>); open and save the workbook in Excel, then import again")
+        data.remove(marker)
+        text = text.replace(etree.tostring(marker), block, 1)
         if parse or _not_xml(block):
             self._trees[part] = etree.ElementTree(etree.fromstring(text))
         else:
@@ -396,106 +389,6 @@ class Package:
         if auto is not None:
             auto.set("ref", f"{columns}{last_body_row}")
         self.tables[table] = replace(ref, last_row=last_body_row + ref.totals)
-
-    def _move_cells(self, ref: TableRef, rows: range, shift: int) -> None:
-        """Move the cells of ``rows`` in a table's columns ``shift`` rows down (up when negative), each with its
-        style, value and formula; cells beside the table stay. A cell where one lands may be empty or hold a
-        style, never a value (the import checks the rows below the table first)."""
-        root = self._tree(self.sheets[ref.sheet]).getroot()
-        data = root.find("m:sheetData", NS)
-        elements = {int(row.get("r")): row for row in data.iterfind("m:row", NS)}
-        moved: list[tuple[int, int, etree._Element]] = []
-        for number in rows:
-            row = elements.get(number)
-            for cell in [] if row is None else list(row.iterfind("m:c", NS)):
-                column = _col(cell.get("r"))
-                if ref.first_col <= column <= ref.last_col:
-                    formula = cell.find("m:f", NS)
-                    if formula is not None and (formula.get("t") == "shared" or
-                                                formula.get("ref") not in (None, cell.get("r"))):
-                        raise KpiInputError(f"sheet {ref.sheet!r}, cell {cell.get('r')}: the total row of the table "
-                                            f"{ref.name} holds a shared or array formula, which cannot be moved "
-                                            "below new rows: switch the Total Row off (Table Design), import, then "
-                                            "switch it on again")
-                    row.remove(cell)
-                    moved.append((number + shift, column, cell))
-            if row is not None and not len(row) and set(row.attrib) <= {"r", "spans"}:
-                data.remove(row)  # nothing left: no empty row element in the way of the rows written next
-                del elements[number]
-        renamed = {}
-        for number, column, cell in moved:
-            row = elements.get(number)
-            if row is None:
-                row = elements[number] = etree.Element(_M + "row", r=str(number))
-                later = min((n for n in elements if n > number), default=None)  # a row or two: one pass each
-                if later is not None:
-                    elements[later].addprevious(row)
-                else:
-                    data.append(row)
-            old = next((c for c in row.iterfind("m:c", NS) if _col(c.get("r")) == column), None)
-            if old is not None and _holds_value(old):
-                raise KpiInputError(f"sheet {ref.sheet!r}, cell {old.get('r')} holds a value where the total row "
-                                    f"of the table {ref.name} must move: nothing was written")
-            if old is not None:
-                row.remove(old)  # a style only: the moved cell brings its own
-            address = f"{get_column_letter(column)}{number}"
-            renamed[cell.get("r")] = address
-            cell.set("r", address)
-            formula = cell.find("m:f", NS)
-            if formula is not None and formula.get("ref"):  # an array formula of this one cell (Excel 365's)
-                formula.set("ref", address)
-            after = [c for c in row.iterfind("m:c", NS) if _col(c.get("r")) > column]
-            if after:
-                after[0].addprevious(cell)
-            else:
-                row.append(cell)
-        if any(cell.find("m:f", NS) is not None for _n, _c, cell in moved):
-            self._rename_in_calc_chain(ref.sheet, renamed)
-        self._follow_moved_cells(ref, rows, shift)
-        self._values.pop(ref.sheet, None)
-        self._fast_reader = None
-
-    def _follow_moved_cells(self, ref: TableRef, rows: range, shift: int) -> None:
-        """Formulas reading a moved cell by its address follow it, as Excel's do: in the cells of the table's
-        sheet, of any sheet that names it, and in the defined names (see :mod:`.references`)."""
-        area = (rows.start, ref.first_col, rows.stop - 1, ref.last_col)
-        named = ref.sheet.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "''")
-        for title, part in self.sheets.items():
-            if title != ref.sheet and not _mentions(self.part_chunks(part), named.encode("utf-8")):
-                continue  # most sheets: streamed, never parsed (a quoted name doubles its apostrophes)
-            held = title == ref.sheet or part in self._trees
-            formulas = (self._tree(part) if held else etree.ElementTree(self._xml(part))).getroot().iter(_M + "f")
-            moved = {i: text for i, formula in enumerate(formulas) if formula.text and (text := shift_references(
-                formula.text, title, ref.sheet, area, shift)) != formula.text}
-            if moved:  # else a sheet that only names the table's sheet is left as it is
-                for i, formula in enumerate(self._tree(part).getroot().iter(_M + "f")):
-                    if i in moved:
-                        formula.text = moved[i]
-        changed = {}
-        for defined in self._xml("xl/workbook.xml").iterfind("m:definedNames/m:definedName", NS):
-            text = shift_references(defined.text or "", None, ref.sheet, area, shift)
-            if text != (defined.text or ""):
-                changed[(defined.get("name"), defined.get("localSheetId"))] = text
-        if changed:  # else workbook.xml is left as it is
-            for defined in self._tree("xl/workbook.xml").getroot().iterfind("m:definedNames/m:definedName", NS):
-                key = (defined.get("name"), defined.get("localSheetId"))
-                if key in changed:
-                    defined.text = changed[key]
-                    if key[1] is None:
-                        self.names[key[0]] = changed[key]
-
-    def _rename_in_calc_chain(self, sheet: str, renamed: dict[str, str]) -> None:
-        """Follow moved formula cells in ``xl/calcChain.xml``, Excel's list of formula cells in calculation
-        order: an entry naming a cell without a formula makes Excel repair the file on open."""
-        target = next((t for t in self._rels("xl/workbook.xml", kind="/calcChain").values()), None)
-        if target is None or target not in self.parts:
-            return
-        ids = {s.get("name"): s.get("sheetId") for s in self._xml("xl/workbook.xml").iterfind("m:sheets/m:sheet", NS)}
-        current = None
-        for entry in self._tree(target).getroot().iterfind("m:c", NS):
-            current = entry.get("i", current)  # an entry without i is on the previous entry's sheet
-            if current == ids.get(sheet) and entry.get("r") in renamed:
-                entry.set("r", renamed[entry.get("r")])
 
     def save(self, path: str | os.PathLike | None = None, *, recalculate: bool = True) -> Path:
         """Write the package (to ``path`` or over the original) through a temporary file.
@@ -732,9 +625,6 @@ def _copy_member(source: BinaryIO, info: zipfile.ZipInfo, archive: zipfile.ZipFi
     archive._didModify = True  # noqa: SLF001 - the central directory must list the copied members
 
 
-_LETTERS = re.compile(r"[A-Z]+")
-
-
 def _column_styles(root: etree._Element) -> dict[int, str]:
     """The style of each column that has one (1-based column number), from the sheet's <cols>."""
     styles = {}
@@ -743,34 +633,6 @@ def _column_styles(root: etree._Element) -> dict[int, str]:
             for index in range(int(col.get("min")), int(col.get("max")) + 1):
                 styles[index] = col.get("style")
     return styles
-
-
-def _mentions(chunks: Iterator[bytes], text: bytes) -> bool:
-    """Whether a part's bytes, a piece at a time, hold ``text`` (also across two pieces), or ``text`` with its
-    doubled apostrophes single (a sheet name as a quoted reference writes it, and as it is elsewhere)."""
-    texts = {text, text.replace(b"''", b"'")}
-    width = max(map(len, texts))
-    tail = b""
-    with contextlib.closing(chunks):
-        for chunk in chunks:
-            if any(t in tail + chunk[:width] or t in chunk for t in texts):
-                return True
-            tail = chunk[-width:]
-    return False
-
-
-def _holds_value(cell: etree._Element) -> bool:
-    """Whether a cell holds a formula or a value (not only a style, nor an empty or blank text), as
-    :func:`.cell_marks.rows_below` and calamine read it."""
-    for child in cell:
-        kind = etree.QName(child).localname
-        if kind == "f" or (kind == "v" and (child.text or "").strip()) or (kind == "is" and "".join(child.itertext()).strip()):
-            return True
-    return False
-
-
-def _col(ref: str) -> int:
-    return column_index_from_string(_LETTERS.match(ref).group(0))
 
 
 def _rows_below(cells: dict[tuple[int, int], Any], last: int) -> tuple[dict[int, list[tuple[int, Any]]],

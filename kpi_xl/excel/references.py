@@ -15,8 +15,9 @@ from .addresses import column_index_from_string
 __all__ = ["shift_references"]
 
 #: A text in quotes, or a structured reference's brackets (two levels: ``tbl[[#Totals],[CA net]]``): left as they
-#: are; or an A1 reference, a cell or a range, with its sheet. Not a reference: the end of a name or number
-#: before it (``Sales2024``), a function after it (``LOG10(``), a workbook before its sheet (``[1]Sheet!A1``).
+#: are; or an A1 reference, a cell or a range, with its sheet; or a quoted sheet name before something else
+#: (``'Sheet C29'!A:A``), left as it is. Not a reference: the end of a name or number before it (``Sales2024``),
+#: a function after it (``LOG10(``), a workbook before its sheet (``[1]Sheet!A1``).
 _TOKEN = re.compile(r"""
     (?P<skip>"(?:[^"]|"")*"|\[(?:[^\[\]]|\[[^\]]*\])*\])
   | (?<![\w.$'\]!:])
@@ -24,15 +25,18 @@ _TOKEN = re.compile(r"""
     (?P<c1>\$?[A-Za-z]{1,3})(?P<d1>\$?)(?P<r1>\d{1,7})
     (?::(?P<c2>\$?[A-Za-z]{1,3})(?P<d2>\$?)(?P<r2>\d{1,7}))?
     (?![\w(!.:\[])
+  | (?P<quoted>'(?:[^']|'')+')
 """, re.VERBOSE)
 
 
 def shift_references(formula: str, own_sheet: str | None, sheet: str, area: tuple[int, int, int, int],
                      shift: int) -> str:
     """``formula`` with each reference to a cell of ``area`` (first row, first column, last row, last column) on
-    ``sheet`` moved ``shift`` rows down, a range's corners each (``D5:D29`` whose D29 moved 2 rows takes the new
-    rows in: ``D5:D31``, as Excel's range does when rows go in above its last cell). ``own_sheet``: the sheet of
-    the cell holding the formula, which its references without a sheet name are on (None for a defined name).
+    ``sheet`` moved ``shift`` rows down. A range whose last cell moved takes the new rows in (``D5:D29`` whose
+    D29 moved 2 rows: ``D5:D31``, as Excel's range does when rows go in above its last cell); a range whose
+    first cell moved but not its last, or that would turn upside down, is left as it is. ``own_sheet``: the
+    sheet of the cell holding the formula, which its references without a sheet name are on (None for a
+    defined name).
 
     >>> shift_references("SUM(Trafic!C29,C29,'Réseaux sociaux'!C29)", "Accueil", "Trafic", (29, 1, 29, 6), 2)
     "SUM(Trafic!C31,C29,'Réseaux sociaux'!C29)"
@@ -48,17 +52,22 @@ def shift_references(formula: str, own_sheet: str | None, sheet: str, area: tupl
             column.lstrip("$").upper()) <= last_col
 
     def follow(match: re.Match) -> str:
-        if match.group("skip"):
+        if match.group("c1") is None:  # a text, brackets, a quoted sheet name before no reference
             return match.group(0)
         named = match.group("sheet")
         on = own_sheet if named is None else named[1:-1].replace("''", "'") if named.startswith("'") else named
         if on != sheet:
             return match.group(0)
         corners = [("c1", "d1", "r1"), ("c2", "d2", "r2")] if match.group("c2") else [("c1", "d1", "r1")]
-        parts = []
-        for column, dollar, row in corners:
-            number = int(match.group(row)) + (shift if moved(match.group(column), match.group(row)) else 0)
-            parts.append(f"{match.group(column)}{match.group(dollar)}{number}")
-        return ("" if named is None else named + "!") + ":".join(parts)
+        follows = [moved(match.group(column), match.group(row)) for column, _dollar, row in corners]
+        if not follows[-1]:  # the last cell stays: so does the range
+            return match.group(0)
+        numbers = [int(match.group(row)) + (shift if follow else 0)
+                   for (_column, _dollar, row), follow in zip(corners, follows, strict=True)]
+        if numbers != sorted(numbers):
+            return match.group(0)
+        return ("" if named is None else named + "!") + ":".join(
+            f"{match.group(column)}{match.group(dollar)}{number}"
+            for (column, dollar, _row), number in zip(corners, numbers, strict=True))
 
     return _TOKEN.sub(follow, formula)
