@@ -102,8 +102,8 @@ def raw_row(path, sheet, row):
 def test_the_table_area_counts_its_total_row(filled, tmp_path):
     row, _total = with_total_row(filled, tmp_path / "totals.xlsm")
     ref = Package(tmp_path / "totals.xlsm").tables["tblOrders"]
-    assert (ref.last_row, ref.totals, ref.body_last_row) == (row, 1, row - 1)
-    assert Package(filled).tables["tblOrders"].totals == 0
+    assert (ref.last_row, ref.total_rows, ref.body_last_row) == (row, 1, row - 1)
+    assert Package(filled).tables["tblOrders"].total_rows == 0
 
 
 @pytest.mark.parametrize("path", ["typed", "cells"])
@@ -148,7 +148,7 @@ def test_an_import_goes_above_the_total_row_which_moves_down(filled, tmp_path):
     assert report.imported == 5
     package = Package(path)
     ref = package.tables["tblOrders"]
-    assert (ref.body_last_row, ref.last_row, ref.totals) == (row + 4, row + 5, 1)
+    assert (ref.body_last_row, ref.last_row, ref.total_rows) == (row + 4, row + 5, 1)
     table = etree.fromstring(package.parts[ref.part])
     assert table.get("ref") == f"A4:I{row + 5}" and table.get("totalsRowCount") == "1"
     assert table.find("m:autoFilter", NS).get("ref") == f"A4:I{row + 4}"  # as Excel writes it: no total row
@@ -226,7 +226,7 @@ def test_an_import_never_writes_over_cells_below_a_table(filled, tmp_path, total
     with pytest.raises(KpiInputError) as refused:
         import_file("auto", export, path)
     assert f"sheet 'Commandes', row(s) {ref.last_row + 2}: cells below the table tblOrders" in str(refused.value)
-    assert "nothing was imported" in str(refused.value)
+    assert "nothing was written" in str(refused.value)
     assert path.read_bytes() == before
 
 
@@ -349,7 +349,7 @@ def test_loading_the_sample_never_writes_over_cells_below_a_table(empty_book):
     shop = sample_shop()
     book = FileBook(empty_book)
     with pytest.raises(KpiInputError, match=rf"sheet 'Commandes', row\(s\) {ref.last_row + 3}: cells below the "
-                                            "table tblOrders hold values where the sample's rows must go"):
+                                            r"table tblOrders hold values where the sample's \d+ rows must go"):
         fill_sample(book, {"orders": shop.orders, "traffic": shop.traffic, "marketing": shop.marketing})
     book.save()  # what the book held in memory after the refusal: no table written, the orders' one included
     assert {title: Package(empty_book).values(title) for title in before} == before
@@ -367,6 +367,11 @@ def test_formulas_reading_the_total_row_by_its_address_follow_it(filled, tmp_pat
     package.write_cells("Commandes", {(row, 6): Formula(f"D{row}/2")})
     package.parts["xl/workbook.xml"] = package.parts["xl/workbook.xml"].replace(
         b"</definedNames>", f"<definedName name=\"TotalCA\">Commandes!$D${row}</definedName></definedNames>".encode())
+    table = package.tables["tblOrders"].part  # as Excel keeps a custom total: the cell's formula, and a copy
+    package.parts[table] = package.parts[table].replace(
+        b'<tableColumn id="6" name="Remise"/>', b'<tableColumn id="6" name="Remise" totalsRowFunction="custom">'
+        + f"<totalsRowFormula>D{row}/2</totalsRowFormula></tableColumn>".encode())
+    assert b"totalsRowFormula" in package.parts[table]
     package.save(recalculate=False)
     book = FileBook(path)
     import_into(book, "auto", write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows()))
@@ -376,24 +381,141 @@ def test_formulas_reading_the_total_row_by_its_address_follow_it(filled, tmp_pat
     assert f"<f>Commandes!D{row + 5}*2</f>" in raw_row(path, "Accueil", 40)
     assert f'<c r="F{row + 5}" s="20"><f>D{row + 5}/2</f>' in raw_row(path, "Commandes", row + 5)
     assert moved.names["TotalCA"] == f"Commandes!$D${row + 5}"
+    assert f"<totalsRowFormula>D{row + 5}/2</totalsRowFormula>".encode() in moved.parts[moved.tables["tblOrders"].part]
     assert "SUBTOTAL(109,tblOrders[CA net])" in raw_row(path, "Commandes", row + 5)
 
 
-def test_an_import_past_excels_last_row_is_refused_before_anything_is_written(empty_book, tmp_path):
-    """An orders table whose four empty rows reach row 1,048,576, Excel's last: 5 orders do not fit. Before, the
-    rows went past the grid and the saved workbook was one Excel (and kpi_xl) refuses to open."""
+@pytest.mark.parametrize("total_row", [False, True], ids=["plain", "total-row"])
+def test_an_import_past_excels_last_row_is_refused_before_anything_is_written(empty_book, tmp_path, total_row):
+    """An orders table whose four empty rows end on row 1,048,575, then row 1,048,576 empty (or its total row):
+    5 orders need one row more, 1,048,576 (the total row then 1,048,577, past the grid). Before, the rows went
+    past the grid and the saved workbook was one Excel (and kpi_xl) refuses to open."""
     ref = Package(empty_book).tables["tblOrders"]
     header = FileBook(empty_book).table_values("tblOrders")[2][0].tolist()
-    top = 1_048_572
+    top = 1_048_571
     package = Package(empty_book)
-    package.write_cells("Commandes", {(top, ref.first_col + i): label for i, label in enumerate(header)})
+    cells = {(top, ref.first_col + i): label for i, label in enumerate(header)}
+    if total_row:
+        cells[(top + 5, ref.first_col)] = "Total"
+    package.write_cells("Commandes", cells)
     root = etree.fromstring(package.parts[ref.part])
-    root.set("ref", f"A{top}:I{top + 4}")
+    root.set("ref", f"A{top}:I{top + 4 + total_row}")
     root.find("m:autoFilter", NS).set("ref", f"A{top}:I{top + 4}")
+    if total_row:
+        root.set("totalsRowCount", "1")
     package.parts[ref.part] = etree.tostring(root)
     package.save(recalculate=False)
     before = empty_book.read_bytes()
+    export = write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows())
+    if not total_row:  # the fifth order takes Excel's last row: it fits
+        assert import_file("auto", export, empty_book).imported == 5
+        assert Package(empty_book).tables["tblOrders"].last_row == 1_048_576
+        return
     with pytest.raises(KpiInputError, match=r"sheet 'Commandes': with the import's 5 new row\(s\) the table "
                                             r"tblOrders would end on row 1048577, past Excel's last row \(1048576\)"):
-        import_file("auto", write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows()), empty_book)
+        import_file("auto", export, empty_book)
     assert empty_book.read_bytes() == before
+
+
+@pytest.mark.parametrize("total_row", [False, True], ids=["plain", "total-row"])
+@pytest.mark.parametrize("below", [5, 6])
+def test_the_rows_an_import_takes_below_a_table_end_exactly_where_it_says(filled, tmp_path, total_row, below):
+    """5 new orders take the 5 rows right below the table (below its total row, which moves down by 5): a note
+    on the 5th is in the way, one on the 6th is not, and is kept."""
+    path = tmp_path / "book.xlsm"
+    if total_row:
+        with_total_row(filled, path)
+    else:
+        shutil.copy(filled, path)
+    end = Package(path).tables["tblOrders"].last_row
+    package = Package(path)
+    package.write_cells("Commandes", {(end + below, 9): "note"})
+    package.save()
+    export = write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows())
+    if below == 5:
+        with pytest.raises(KpiInputError, match=rf"row\(s\) {end + 5}: cells below the table tblOrders"):
+            import_file("auto", export, path)
+        return
+    import_file("auto", export, path)
+    values = Package(path).values("Commandes")
+    assert values[end + 6 - 1][8] == "note" and Package(path).tables["tblOrders"].last_row == end + 5
+
+
+def test_a_calc_chain_entry_on_the_sheet_of_the_entry_before_it_follows_too(filled, tmp_path):
+    """Excel writes the sheet (``i``) on the first entry of a run only; the others are on the same sheet."""
+    path = tmp_path / "totals.xlsm"
+    row, _total = with_total_row(filled, path)
+    package = Package(path)
+    package.write_cells("Commandes", {(1, 11): Formula("1+1")})
+    chain = package.parts["xl/calcChain.xml"].decode("utf-8")
+    package.parts["xl/calcChain.xml"] = re.sub(r'<c r="D(\d+)" i="(\d+)"/>', r'<c r="K1" i="\2"/><c r="D\1"/>',
+                                               chain).encode("utf-8")
+    package.save(recalculate=False)
+    import_file("auto", write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows()), path)
+    chain = Package(path).parts["xl/calcChain.xml"].decode("utf-8")
+    assert re.search(rf'<c r="K1" i="\d+"/><c r="D{row + 5}"/>', chain)
+
+
+def test_a_total_row_that_cannot_move_leaves_the_sheet_as_it_was(filled, tmp_path):
+    """A shared formula in the total row is refused, and the sheet in memory is as it was: nothing half moved."""
+    path = tmp_path / "totals.xlsm"
+    row, _total = with_total_row(filled, path)
+    package = Package(path)
+    part = package.sheets["Commandes"]
+    package.parts[part] = package.parts[part].replace(
+        f'<c r="D{row}" s="3"><f>'.encode(), f'<c r="D{row}" s="3"><f t="shared" ref="D{row}:E{row}" si="0">'.encode())
+    package.save(recalculate=False)
+    package = Package(path)
+    before = etree.tostring(package._tree(part))
+    with pytest.raises(KpiInputError, match=rf"cell D{row}: the total row of the table tblOrders holds a shared"):
+        package.set_table_area("tblOrders", row + 4)
+    assert etree.tostring(package._tree(part)) == before
+
+
+def test_a_sheet_name_is_found_across_two_pieces_of_a_streamed_part():
+    from kpi_xl.excel.moved_cells import _mentions
+
+    def pieces(*chunks):  # as Package.part_chunks streams a part
+        yield from chunks
+
+    assert _mentions(pieces(b"<f>Tra", b"fic!C29</f>"), b"Trafic")
+    assert _mentions(pieces(b"<f>'O''Bri", b"en'!C29</f>"), b"O''Brien")
+    assert not _mentions(pieces(b"<f>Trafi", b"x!C29</f>"), b"Trafic")
+
+
+def test_a_live_books_formulas_come_as_rows_whatever_shape_xlwings_gives():
+    from kpi_xl.excel.books import _formulas
+
+    class Area:
+        def __init__(self, formula):
+            self._formula = formula
+
+        @property
+        def formula(self):
+            if self._formula is None:
+                raise NotImplementedError("xlwings Lite reads formulas with await")
+            return self._formula
+
+    assert _formulas(Area("=A1"), 1) == [["=A1"]]
+    assert _formulas(Area(("=A1", "")), 1) == [["=A1", ""]]
+    assert _formulas(Area((("=A1", ""), ("", "x"))), 2) == [["=A1", ""], ["", "x"]]
+    assert _formulas(Area(("=A1", "")), 2) == [["=A1"], [""]]  # one column of two rows
+    assert _formulas(Area(None), 3) is None
+
+
+def test_a_name_reading_two_moved_total_rows_follows_both(filled, tmp_path):
+    """Two tables' total rows moved in one session (an import moves the log's too): a defined name reading both
+    keeps the first move when the second is made."""
+    first, second = tmp_path / "one.xlsm", tmp_path / "two.xlsm"
+    orders_row, _ = with_total_row(filled, first)
+    traffic_row, _ = with_total_row(first, second, table="tblTraffic", summed="Sessions")
+    package = Package(second)
+    package.parts["xl/workbook.xml"] = package.parts["xl/workbook.xml"].replace(
+        b"</definedNames>", f"<definedName name=\"Both\">Commandes!$D${orders_row}+Trafic!$B${traffic_row}"
+                            "</definedName></definedNames>".encode())
+    package.save(recalculate=False)
+    package = Package(second)
+    package.set_table_area("tblOrders", orders_row + 2)  # 3 rows more: the total row 3 rows down
+    package.set_table_area("tblTraffic", traffic_row)     # 1 row more
+    package.save()
+    assert Package(second).names["Both"] == f"Commandes!$D${orders_row + 3}+Trafic!$B${traffic_row + 1}"

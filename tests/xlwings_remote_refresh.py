@@ -37,8 +37,8 @@ def payload(path):
                    "header_row_range_address": _address(t.first_row, t.first_col, t.first_row, t.last_col),
                    "data_body_range_address": _address(t.first_row + 1, t.first_col, t.body_last_row, t.last_col),
                    "total_row_range_address": _address(t.last_row, t.first_col, t.last_row, t.last_col)
-                   if t.totals else None,  # as xlwings' Remote.bas sends them (TotalsRowRange, ShowTotals)
-                   "show_headers": True, "show_totals": bool(t.totals),
+                   if t.total_rows else None,  # as xlwings' Remote.bas sends them (TotalsRowRange, ShowTotals)
+                   "show_headers": True, "show_totals": bool(t.total_rows),
                    "table_style": "TableStyleMedium2", "show_autofilter": True}
                   for t in package.tables.values() if t.sheet == title]
         sheets.append({"name": title, "values": values, "pictures": [], "tables": tables, "pivot_tables": [],

@@ -23,10 +23,11 @@ import pandas as pd
 
 from ..errors import KpiInputError
 from ..schema import INPUT_TABLES, SETTINGS, choice_label
+from .addresses import MAX_ROW
 from .cell_marks import file_marks, row_ranges, rows_below
 from .values import Formatted, Formula
 
-__all__ = ["FileBook", "LiveBook", "fill_inputs", "fill_sample", "filled_sheet"]
+__all__ = ["FileBook", "LiveBook", "check_room", "fill_inputs", "fill_sample", "filled_sheet"]
 
 
 #: What a named cell (a setting) holding a formula without a saved value reads as: a text the Settings checks
@@ -76,7 +77,7 @@ class FileBook:
 
     def total_rows(self, table: str) -> int:
         """How many total rows end a table (Table Design > Total Row): 0 or 1."""
-        return self.package.tables[table].totals
+        return self.package.tables[table].total_rows
 
     def rows_below(self, table: str, within: int | None = None) -> list[int]:
         """Rows holding values below a table, outside it (see :mod:`.cell_marks`); with ``within``, only among
@@ -166,10 +167,10 @@ class LiveBook:
         sheet, found = self._table(table)
         area = found.range
         values = area.options(ndim=2, err_to_str=True).value  # #N/A as such, not as empty
-        return sheet.name, area.row, values[:len(values) - _totals(found)]  # a total row is not data
+        return sheet.name, area.row, values[:len(values) - _total_rows(found)]  # a total row is not data
 
     def total_rows(self, table: str) -> int:
-        return _totals(self._table(table)[1])
+        return _total_rows(self._table(table)[1])
 
     def rows_below(self, table: str, within: int | None = None) -> list[int]:
         """Rows holding values just below a table, outside it, up to the end of the sheet's used range (or among
@@ -244,7 +245,7 @@ class LiveBook:
         """As :meth:`FileBook.write_table_cells`: new rows below the table go in one block, then the table grows."""
         _sheet, found = self._table(table)
         top, width = found.range[0, 0], found.range.columns.count
-        body_rows = found.range.rows.count - 1 - _totals(found)
+        body_rows = found.range.rows.count - 1 - _total_rows(found)
         new = {k: v for k, v in cells.items() if k[0] > body_rows}
         for (r, c), value in cells.items():
             if r <= body_rows:
@@ -287,7 +288,7 @@ def _formulas(area: Any, rows: int) -> list[list[Any]] | None:
     return [list(row) if isinstance(row, (list, tuple)) else [row] for row in formulas]
 
 
-def _totals(found: Any) -> int:
+def _total_rows(found: Any) -> int:
     """1 when an xlwings table shows its total row (Table Design > Total Row), else 0."""
     return 1 if found.show_totals else 0
 
@@ -345,15 +346,31 @@ def fill_inputs(book: FileBook | LiveBook, tables: dict[str, Any], lang: str = "
                     value = value.to_pydatetime()
                 row.append(value.item() if hasattr(value, "item") else value)
             rows.append(row)
-        sheet, _row, values = book.table_values(spec.table)
-        taken = book.rows_below(spec.table, len(rows) - (len(values) - 1)) if len(rows) >= len(values) else []
-        if taken:
-            raise KpiInputError(f"sheet {sheet!r}, row(s) {row_ranges(taken)}: cells below the table {spec.table} "
-                                "hold values where the sample's rows must go; nothing was written. Move those "
-                                "cells away, then load the sample again.")
+        sheet, header, values = book.table_values(spec.table)
+        check_room(book, spec.table, sheet, header + len(values) - 1, len(rows) - (len(values) - 1),
+                   f"the sample's {len(rows)} rows")
         filled[spec.table] = rows
     for table, rows in filled.items():
         book.write_table(table, rows)
+
+
+def check_room(book: FileBook | LiveBook, table: str, sheet: str, body_end: int, grow: int, what: str) -> None:
+    """Refuse ``grow`` more rows at the end of a table's data (whose last row is ``body_end``) when they would
+    go past Excel's last row or land on cells holding values below the table (a note, a formula). Called before
+    anything is written: a live workbook changes at each write. ``what`` names the rows ("the import's 5 new
+    row(s)")."""
+    if grow <= 0:
+        return
+    last = body_end + grow + book.total_rows(table)
+    if last > MAX_ROW:
+        raise KpiInputError(f"sheet {sheet!r}: with {what} the table {table} would end on row {last}, past Excel's "
+                            f"last row ({MAX_ROW}); nothing was written. Move older rows to another workbook, then "
+                            "try again.")
+    taken = book.rows_below(table, grow)
+    if taken:
+        raise KpiInputError(f"sheet {sheet!r}, row(s) {row_ranges(taken)}: cells below the table {table} hold "
+                            f"values where {what} must go; nothing was written. Move those cells away (or, if they "
+                            "are rows of data, drag the table's corner over them), then try again.")
 
 
 def filled_sheet(book: FileBook | LiveBook, table: str) -> str | None:

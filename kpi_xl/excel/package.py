@@ -58,12 +58,12 @@ class TableRef:
     first_col: int
     last_row: int
     last_col: int
-    totals: int = 0
+    total_rows: int = 0
 
     @property
     def body_last_row(self) -> int:
         """The last row of the table's data: above its total row, if it shows one."""
-        return self.last_row - self.totals
+        return self.last_row - self.total_rows
 
 
 def parse_ref(ref: str) -> tuple[int, int, int, int]:
@@ -380,15 +380,15 @@ class Package(MovedCells):
         its cells in the table's columns with it, as Excel moves it when rows are added; the autofilter
         covers the header and the data, without the total row, as Excel writes it."""
         ref = self.tables[table]
-        if ref.totals and last_body_row != ref.body_last_row:
+        if ref.total_rows and last_body_row != ref.body_last_row:
             self._move_cells(ref, range(ref.body_last_row + 1, ref.last_row + 1), last_body_row - ref.body_last_row)
         root = self._tree(ref.part).getroot()
         columns = f"{get_column_letter(ref.first_col)}{ref.first_row}:{get_column_letter(ref.last_col)}"
-        root.set("ref", f"{columns}{last_body_row + ref.totals}")
+        root.set("ref", f"{columns}{last_body_row + ref.total_rows}")
         auto = root.find("m:autoFilter", NS)
         if auto is not None:
             auto.set("ref", f"{columns}{last_body_row}")
-        self.tables[table] = replace(ref, last_row=last_body_row + ref.totals)
+        self.tables[table] = replace(ref, last_row=last_body_row + ref.total_rows)
 
     def save(self, path: str | os.PathLike | None = None, *, recalculate: bool = True) -> Path:
         """Write the package (to ``path`` or over the original) through a temporary file.

@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import KpiInputError
-from ..excel.addresses import MAX_ROW
-from ..excel.cell_marks import row_ranges
+from ..excel.books import check_room
 from ..schema import IMPORT_LOG, INPUT_TABLES, status_label
 from .imported import Imported
 
@@ -111,22 +110,11 @@ class _Table:
         return self.last
 
     def check_room(self, book: Any) -> None:
-        """Refuse new rows that would land on cells holding values below the table: checked before anything is
-        written, since a live workbook changes at each write."""
-        grow = self.first_new + len(self.new_rows) - 1 - self.body_rows
-        if grow > 0 and self.new_rows:
-            last = self.header_row + self.body_rows + grow + book.total_rows(self.spec.table)
-            if last > MAX_ROW:
-                raise KpiInputError(f"sheet {self.sheet!r}: with the import's {len(self.new_rows)} new row(s) the "
-                                    f"table {self.spec.table} would end on row {last}, past Excel's last row "
-                                    f"({MAX_ROW}); nothing was imported. Move older rows to another workbook, "
-                                    "then import again.")
-        taken = book.rows_below(self.spec.table, grow) if self.new_rows and grow > 0 else []
-        if taken:
-            raise KpiInputError(f"sheet {self.sheet!r}, row(s) {row_ranges(taken)}: cells below the table "
-                                f"{self.spec.table} hold values where the import's {len(self.new_rows)} new row(s) "
-                                "must go; nothing was imported. Move those cells away (or, if they are rows of "
-                                "data, drag the table's corner over them), then import again.")
+        """Refuse new rows that would go past Excel's last row or land on cells below the table (see
+        :func:`.books.check_room`)."""
+        check_room(book, self.spec.table, self.sheet, self.header_row + self.body_rows,
+                   self.first_new + len(self.new_rows) - 1 - self.body_rows if self.new_rows else 0,
+                   f"the import's {len(self.new_rows)} new row(s)")
 
     def write(self, book: Any) -> None:
         if self.cells:
