@@ -519,3 +519,18 @@ def test_a_name_reading_two_moved_total_rows_follows_both(filled, tmp_path):
     package.set_table_area("tblTraffic", traffic_row)     # 1 row more
     package.save()
     assert Package(second).names["Both"] == f"Commandes!$D${orders_row + 3}+Trafic!$B${traffic_row + 1}"
+
+
+def test_a_total_row_is_never_moved_onto_a_value(filled, tmp_path):
+    """The package's own guard, behind the import's check of the rows below: a value where the total row must
+    land stops the move before anything changes."""
+    path = tmp_path / "totals.xlsm"
+    row, _total = with_total_row(filled, path)
+    package = Package(path)
+    package.write_cells("Commandes", {(row + 3, 4): 99.0})
+    part = package.sheets["Commandes"]
+    before = etree.tostring(package._tree(part))
+    with pytest.raises(KpiInputError, match=rf"cell D{row + 3} holds a value where the total row of the table "
+                                            "tblOrders must move"):
+        package.set_table_area("tblOrders", row + 2)
+    assert etree.tostring(package._tree(part)) == before
