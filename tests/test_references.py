@@ -32,6 +32,9 @@ CASES = [
     ("[1]Trafic!C29", "Accueil", "[1]Trafic!C29"),           # another workbook's Trafic
     ("'Réseaux sociaux'!C29+Trafic!C29", "Accueil", "'Réseaux sociaux'!C29+Trafic!C31"),
     ("Trafic!29:29", "Accueil", "Trafic!29:29"),             # a whole row: left as it is
+    ("SUM(C29:C33)", "Trafic", "SUM(C29:C33)"),              # its first cell moved, not its last: left as it is
+    ("'Sheet C29'!A:A", "Trafic", "'Sheet C29'!A:A"),        # a sheet's name is no reference
+    ("'Sheet C29'!B2+C29", "Trafic", "'Sheet C29'!B2+C31"),
     ("", None, ""),
 ]
 
@@ -46,5 +49,8 @@ def test_a_sheet_name_with_an_apostrophe():
 
 
 def test_moving_up_follows_too():
-    """A table filled with fewer rows: its total row moves up (a negative shift)."""
+    """A table filled with fewer rows: its total row moves up (a negative shift); a range it would turn upside
+    down is left as it is."""
     assert shift_references("Trafic!C29", None, "Trafic", AREA, -20) == "Trafic!C9"
+    assert shift_references("SUM(C5:C29)", "Trafic", "Trafic", AREA, -20) == "SUM(C5:C9)"
+    assert shift_references("SUM(C20:C29)", "Trafic", "Trafic", AREA, -20) == "SUM(C20:C29)"
