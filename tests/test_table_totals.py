@@ -84,6 +84,16 @@ def with_total_row(source, target, table="tblOrders", summed="CA net"):
     return row, total
 
 
+def total_formula_as(path, row, attributes):
+    """The book's total cell (``with_total_row``'s, in CA net) with its formula written with ``attributes``, as
+    Excel writes an array or a shared formula."""
+    package = Package(path)
+    part = package.sheets["Commandes"]
+    package.parts[part] = package.parts[part].replace(
+        f'<c r="D{row}" s="3"><f>'.encode(), f'<c r="D{row}" s="3"><f {attributes}>'.encode())
+    package.save(recalculate=False)
+
+
 def dashboard(path):
     """Every cell of the dashboard sheet, as saved."""
     package = Package(path)
@@ -287,12 +297,8 @@ def test_a_total_cell_holding_an_array_formula_of_its_own_moves_with_its_area(fi
     """Excel 365 writes some formulas as an array formula over their own cell (``t="array" ref="D29"``): the
     import moves it, its area with it (a shared formula, or an array over several cells, is refused by name)."""
     path = tmp_path / "totals.xlsm"
-    row, total = with_total_row(filled, path)
-    package = Package(path)
-    part = package.sheets["Commandes"]
-    package.parts[part] = package.parts[part].replace(
-        f'<c r="D{row}" s="3"><f>'.encode(), f'<c r="D{row}" s="3"><f t="array" ref="D{row}">'.encode())
-    package.save(recalculate=False)
+    row, _total = with_total_row(filled, path)
+    total_formula_as(path, row, f't="array" ref="D{row}"')
     import_file("auto", write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows()), path)
     assert f'<c r="D{row + 5}" s="3"><f t="array" ref="D{row + 5}">SUBTOTAL' in raw_row(path, "Commandes", row + 5)
 
@@ -460,12 +466,9 @@ def test_a_total_row_that_cannot_move_leaves_the_sheet_as_it_was(filled, tmp_pat
     """A shared formula in the total row is refused, and the sheet in memory is as it was: nothing half moved."""
     path = tmp_path / "totals.xlsm"
     row, _total = with_total_row(filled, path)
+    total_formula_as(path, row, f't="shared" ref="D{row}:E{row}" si="0"')
     package = Package(path)
     part = package.sheets["Commandes"]
-    package.parts[part] = package.parts[part].replace(
-        f'<c r="D{row}" s="3"><f>'.encode(), f'<c r="D{row}" s="3"><f t="shared" ref="D{row}:E{row}" si="0">'.encode())
-    package.save(recalculate=False)
-    package = Package(path)
     before = etree.tostring(package._tree(part))
     with pytest.raises(KpiInputError, match=rf"cell D{row}: the total row of the table tblOrders holds a shared"):
         package.set_table_area("tblOrders", row + 4)
