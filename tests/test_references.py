@@ -4,7 +4,7 @@ range's corner that moved takes the range with it)."""
 
 import pytest
 
-from kpi_xl.excel.references import shift_references
+from kpi_xl.excel.references import shift_references, translate
 
 #: The total row of a table on "Trafic" (columns A to F) moves from row 29 to row 31.
 AREA, SHIFT = (29, 1, 29, 6), 2
@@ -33,6 +33,9 @@ CASES = [
     ("'Réseaux sociaux'!C29+Trafic!C29", "Accueil", "'Réseaux sociaux'!C29+Trafic!C31"),
     ("Trafic!29:29", "Accueil", "Trafic!29:29"),             # a whole row: left as it is
     ("SUM(C29:C33)", "Trafic", "SUM(C29:C33)"),              # its first cell moved, not its last: left as it is
+    ("SUM(INDEX(C:C,5):C29)", "Trafic", "SUM(INDEX(C:C,5):C31)"),  # a range from a function to the total
+    ("trafic!C29", "Accueil", "trafic!C31"),                 # Excel's sheet names ignore case
+    ("SUM(Accueil:Trafic!C29)", "Accueil", "SUM(Accueil:Trafic!C29)"),  # over several sheets: left as it is
     ("'Sheet C29'!A:A", "Trafic", "'Sheet C29'!A:A"),        # a sheet's name is no reference
     ("'Sheet C29'!B2+C29", "Trafic", "'Sheet C29'!B2+C31"),
     ("", None, ""),
@@ -54,3 +57,17 @@ def test_moving_up_follows_too():
     assert shift_references("Trafic!C29", None, "Trafic", AREA, -20) == "Trafic!C9"
     assert shift_references("SUM(C5:C29)", "Trafic", "Trafic", AREA, -20) == "SUM(C5:C9)"
     assert shift_references("SUM(C20:C29)", "Trafic", "Trafic", AREA, -20) == "SUM(C20:C29)"
+
+
+TRANSLATED = [
+    # (a formula written for a cell, moved by (rows, columns), as the other cell reads it), by hand
+    ("Trafic!C5", 24, 0, "Trafic!C29"),
+    ("$C$5+C$5+$C5+C5", 2, 1, "$C$5+D$5+$C7+D7"),
+    ('"C5"&tbl[[#Totals],[C5]]', 3, 3, '"C5"&tbl[[#Totals],[C5]]'),
+    ("SUM(C5:C9)", 1, 0, "SUM(C6:C10)"),
+]
+
+
+@pytest.mark.parametrize(("formula", "rows", "columns", "expected"), TRANSLATED, ids=[t[0] for t in TRANSLATED])
+def test_a_shared_formula_as_each_cell_of_its_group_reads_it(formula, rows, columns, expected):
+    assert translate(formula, rows, columns) == expected

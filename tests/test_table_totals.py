@@ -13,6 +13,7 @@ from lxml import etree
 
 from kpi_xl.errors import KpiInputError
 from kpi_xl.excel import books
+from kpi_xl.excel.addresses import get_column_letter
 from kpi_xl.excel.books import FileBook
 from kpi_xl.excel.package import NS, Package
 from kpi_xl.excel.refresh import refresh_file
@@ -537,3 +538,38 @@ def test_a_total_row_is_never_moved_onto_a_value(filled, tmp_path):
                                             "tblOrders must move"):
         package.set_table_area("tblOrders", row + 2)
     assert etree.tostring(package._tree(part)) == before
+
+
+def _filled_down(package, sheet, column, first, last, formula):
+    """``formula`` filled down ``column`` from row ``first`` to ``last`` as Excel saves it: a shared formula,
+    its text on the first cell only."""
+    package.write_cells(sheet, {(row, column): Formula("0") for row in range(first, last + 1)})
+    letter = get_column_letter(column)
+    cells = {c.get("r"): c for c in package._tree(package.sheets[sheet]).getroot().iter("{%s}c" % NS["m"])}
+    for row in range(first, last + 1):
+        shared = cells[f"{letter}{row}"].find("m:f", NS)
+        shared.attrib.update({"t": "shared", "si": str(column)})
+        shared.text = None
+    cells[f"{letter}{first}"].find("m:f", NS).attrib["ref"] = f"{letter}{first}:{letter}{last}"
+    cells[f"{letter}{first}"].find("m:f", NS).text = formula
+
+
+def test_a_formula_filled_down_to_the_total_row_follows_it_cell_by_cell(filled, tmp_path):
+    """Accueil!Z5:Z29 holds =Trafic!C5 filled down (one shared formula): Z29 reads the traffic table's total.
+    When the total row moves 2 rows down, the group is written out cell by cell and Z29 reads C31; the other
+    cells read what they read before. A group reading no moved cell stays shared."""
+    path = tmp_path / "totals.xlsm"
+    row, _total = with_total_row(filled, path, table="tblTraffic", summed="Sessions")
+    assert row == 29  # the sample's 24 months from row 5
+    package = Package(path)
+    _filled_down(package, "Accueil", 26, 5, 29, "Trafic!C5")
+    _filled_down(package, "Accueil", 27, 5, 10, "Trafic!C5")
+    package.save(recalculate=False)
+    package = Package(path)
+    package.set_table_area("tblTraffic", 30)
+    package.save()
+    cells = {c.get("r"): c.find("m:f", NS) for c in
+             etree.fromstring(Package(path).parts[Package(path).sheets["Accueil"]]).iter("{%s}c" % NS["m"])}
+    assert [cells[f"Z{r}"].text for r in (5, 6, 28, 29)] == ["Trafic!C5", "Trafic!C6", "Trafic!C28", "Trafic!C31"]
+    assert all(cells[f"Z{r}"].get("t") is None for r in range(5, 30))
+    assert cells["AA5"].get("t") == "shared" and cells["AA6"].text is None  # Z's neighbour, untouched

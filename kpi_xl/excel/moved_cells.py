@@ -17,7 +17,7 @@ from lxml import etree
 
 from ..errors import KpiInputError
 from .addresses import get_column_letter
-from .references import shift_references
+from .references import shift_references, translate
 from .sheet_xml import M, NS, column_of, holds_value
 
 __all__ = ["MovedCells"]
@@ -100,7 +100,7 @@ class MovedCells:
         named = ref.sheet.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "''")
         for title, part in self.sheets.items():
             if title == ref.sheet or part in self._trees or _mentions(self.part_chunks(part), named.encode("utf-8")):
-                self._follow_in(part, (".//m:f",), title, moved)  # most sheets: streamed, never parsed
+                self._follow_in(part, (".//m:f",), title, moved, cells=True)  # most sheets: streamed, never parsed
         for table in self.tables.values():
             self._follow_in(table.part, _TABLE_FORMULAS, table.sheet, moved)
         if self._follow_in("xl/workbook.xml", (_DEFINED_NAMES,), None, moved):
@@ -108,12 +108,14 @@ class MovedCells:
                 if defined.get("localSheetId") is None:
                     self.names[defined.get("name")] = defined.text or ""
 
-    def _follow_in(self, part: str, paths: tuple[str, ...], own_sheet: str | None, moved: tuple) -> bool:
-        """Rewrite the formulas at ``paths`` in ``part`` that name moved cells (see :func:`.shift_references`);
-        a part read for this only is kept for writing only when one changes. True when one did."""
+    def _follow_in(self, part: str, paths: tuple[str, ...], own_sheet: str | None, moved: tuple, *,
+                   cells: bool = False) -> bool:
+        """Rewrite the formulas at ``paths`` in ``part`` that name moved cells (see :func:`.shift_references`),
+        in a sheet's ``cells`` after writing out the shared formulas that need it (see :func:`_unshare`); a
+        part read for this only is kept for writing only when one changes. True when one did."""
         held = self._trees.get(part)
         root = held.getroot() if held is not None else self._xml(part)
-        changed = False
+        changed = cells and _unshare(root, own_sheet, moved)
         for path in paths:
             for element in root.iterfind(path, NS):
                 text = element.text and shift_references(element.text, own_sheet, *moved)
@@ -135,6 +137,39 @@ class MovedCells:
             current = entry.get("i", current)  # an entry without i is on the previous entry's sheet
             if current == ids.get(sheet) and entry.get("r") in renamed:
                 entry.set("r", renamed[entry.get("r")])
+
+
+def _unshare(root: etree._Element, own_sheet: str, moved: tuple) -> bool:
+    """Write out cell by cell each shared formula (a formula Excel filled down or across: its text on the
+    group's first cell only, each other cell reading it moved by its distance) one of whose cells reads a moved
+    cell, so that each can follow on its own (a filled-down column reading a table down to its total row).
+    True when one was."""
+    groups: dict[str, list[etree._Element]] = {}
+    for formula in root.iter(M + "f"):
+        if formula.get("t") == "shared" and formula.get("si") is not None:
+            groups.setdefault(formula.get("si"), []).append(formula)
+    changed = False
+    for members in groups.values():
+        first = next((f for f in members if f.get("ref") is not None and f.text), None)
+        if first is None:
+            continue
+        row, column = _position(first.getparent().get("r"))
+        texts = []
+        for formula in members:
+            here, there = _position(formula.getparent().get("r"))
+            texts.append(translate(first.text, here - row, there - column))
+        if any(shift_references(text, own_sheet, *moved) != text for text in texts):
+            for formula, text in zip(members, texts, strict=True):
+                formula.text = text
+                for attribute in ("t", "ref", "si"):
+                    formula.attrib.pop(attribute, None)
+            changed = True
+    return changed
+
+
+def _position(ref: str) -> tuple[int, int]:
+    """A cell reference's row and column numbers (``"C12"`` is (12, 3))."""
+    return int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), column_of(ref)
 
 
 def _mentions(chunks: Iterator[bytes], text: bytes) -> bool:

@@ -10,21 +10,24 @@ from __future__ import annotations
 
 import re
 
-from .addresses import column_index_from_string
+from .addresses import column_index_from_string, get_column_letter
 
-__all__ = ["shift_references"]
+__all__ = ["shift_references", "translate"]
 
 #: A text in quotes, or a structured reference's brackets (two levels: ``tbl[[#Totals],[CA net]]``): left as they
 #: are; or an A1 reference, a cell or a range, with its sheet; or a quoted sheet name before something else
 #: (``'Sheet C29'!A:A``), left as it is. Not a reference: the end of a name or number before it (``Sales2024``),
-#: a function after it (``LOG10(``), a workbook before its sheet (``[1]Sheet!A1``).
+#: a function after it (``LOG10(``), a workbook before its sheet (``[1]Sheet!A1``). A reference joined to a
+#: function by ``:`` (``INDEX(C:C,5):C29``) is one; a reference over several sheets (``Jan:Mar!C29``) is left
+#: as it is.
 _TOKEN = re.compile(r"""
-    (?P<skip>"(?:[^"]|"")*"|\[(?:[^\[\]]|\[[^\]]*\])*\])
-  | (?<![\w.$'\]!:])
+    (?P<skip>"(?:[^"]|"")*"|\[(?:[^\[\]]|\[[^\]]*\])*\]
+      |(?:'(?:[^']|'')+'|[^\W\d][\w.]*):(?:'(?:[^']|'')+'|[^\W\d][\w.]*)!\$?[A-Za-z]{1,3}\$?\d+)
+  | (?<![\w.$'\]!])
     (?:(?P<sheet>'(?:[^']|'')+'|[^\W\d][\w.]*)!)?
     (?P<c1>\$?[A-Za-z]{1,3})(?P<d1>\$?)(?P<r1>\d{1,7})
     (?::(?P<c2>\$?[A-Za-z]{1,3})(?P<d2>\$?)(?P<r2>\d{1,7}))?
-    (?![\w(!.:\[])
+    (?![\w(!.\[])
   | (?P<quoted>'(?:[^']|'')+')
 """, re.VERBOSE)
 
@@ -56,7 +59,7 @@ def shift_references(formula: str, own_sheet: str | None, sheet: str, area: tupl
             return match.group(0)
         named = match.group("sheet")
         on = own_sheet if named is None else named[1:-1].replace("''", "'") if named.startswith("'") else named
-        if on != sheet:
+        if on is None or on.casefold() != sheet.casefold():  # Excel's sheet names ignore case
             return match.group(0)
         corners = [("c1", "d1", "r1"), ("c2", "d2", "r2")] if match.group("c2") else [("c1", "d1", "r1")]
         follows = [moved(match.group(column), match.group(row)) for column, _dollar, row in corners]
@@ -71,3 +74,28 @@ def shift_references(formula: str, own_sheet: str | None, sheet: str, area: tupl
             for (column, dollar, _row), number in zip(corners, numbers, strict=True))
 
     return _TOKEN.sub(follow, formula)
+
+
+def translate(formula: str, rows: int, columns: int) -> str:
+    """``formula`` as it reads from a cell ``rows`` below and ``columns`` right of the cell it was written for:
+    its relative references moved, its absolute ones (``$``) not. Excel writes a formula filled down a column
+    once, on the first cell of the group (a shared formula); each other cell reads it so.
+
+    >>> translate("Trafic!C5*$B$1+C$5+$C5", 24, 1)
+    'Trafic!D29*$B$1+D$5+$C29'
+    """
+    def moved(match: re.Match) -> str:
+        if match.group("c1") is None:
+            return match.group(0)
+        corners = [("c1", "d1", "r1"), ("c2", "d2", "r2")] if match.group("c2") else [("c1", "d1", "r1")]
+        parts = []
+        for column, dollar, row in corners:
+            letters = match.group(column)
+            if not letters.startswith("$"):
+                letters = get_column_letter(column_index_from_string(letters.upper()) + columns)
+            number = int(match.group(row)) + (0 if match.group(dollar) else rows)
+            parts.append(f"{letters}{match.group(dollar)}{number}")
+        named = match.group("sheet")
+        return ("" if named is None else named + "!") + ":".join(parts)
+
+    return _TOKEN.sub(moved, formula)
