@@ -573,3 +573,19 @@ def test_a_formula_filled_down_to_the_total_row_follows_it_cell_by_cell(filled, 
     assert [cells[f"Z{r}"].text for r in (5, 6, 28, 29)] == ["Trafic!C5", "Trafic!C6", "Trafic!C28", "Trafic!C31"]
     assert all(cells[f"Z{r}"].get("t") is None for r in range(5, 30))
     assert cells["AA5"].get("t") == "shared" and cells["AA6"].text is None  # Z's neighbour, untouched
+
+
+def test_the_total_rows_height_and_style_go_with_it(filled, tmp_path):
+    """A total row made taller and bold as a whole row (``ht``, ``customHeight``, ``s``, ``customFormat`` on its
+    ``<row>``): the format moves with it, and the row it leaves, now an imported order, has none."""
+    path = tmp_path / "totals.xlsm"
+    row, _total = with_total_row(filled, path)
+    package = Package(path)
+    part = package.sheets["Commandes"]
+    package.parts[part] = package.parts[part].replace(
+        f'<row r="{row}">'.encode(), f'<row r="{row}" s="3" customFormat="1" ht="24" customHeight="1">'.encode())
+    package.save(recalculate=False)
+    import_file("auto", write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows()), path)
+    assert raw_row(path, "Commandes", row + 5).startswith(
+        f'<row r="{row + 5}" s="3" customFormat="1" ht="24" customHeight="1"><c r="A{row + 5}"')
+    assert raw_row(path, "Commandes", row).startswith(f'<row r="{row}"><c r="A{row}"')

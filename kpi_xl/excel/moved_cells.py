@@ -57,10 +57,12 @@ class MovedCells:
                                     f"of the table {ref.name} must move: nothing was written")
         for number, _column, cell in moved:
             elements[number].remove(cell)
+        formats = {}  # a row left with nothing beside the table: its height and style go with the total row
         for number in rows:
             row = elements.get(number)
-            if row is not None and not len(row) and set(row.attrib) <= {"r", "spans"}:
-                data.remove(row)  # nothing left: no empty row element in the way of the rows written next
+            if row is not None and not len(row):
+                formats[number + shift] = {k: v for k, v in row.attrib.items() if k not in ("r", "spans")}
+                data.remove(row)  # no empty row element in the way of the rows written next
                 del elements[number]
         renamed = {}
         for number, column, cell in moved:
@@ -73,6 +75,7 @@ class MovedCells:
                     elements[later].addprevious(row)
                 else:
                     data.append(row)
+            row.attrib.update(formats.pop(number, {}))
             old = next((c for c in row.iterfind("m:c", NS) if column_of(c.get("r")) == column), None)
             if old is not None:
                 row.remove(old)  # a style only (checked above): the moved cell brings its own
