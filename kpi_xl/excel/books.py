@@ -79,13 +79,15 @@ class FileBook:
         """How many total rows end a table (Table Design > Total Row): 0 or 1."""
         return self.package.tables[table].total_rows
 
-    def rows_below(self, table: str, within: int | None = None) -> list[int]:
-        """Rows holding values below a table, outside it (see :mod:`.cell_marks`); with ``within``, only among
-        that many rows right below it, read from the sheet's cells themselves (before an import writes there)."""
+    def rows_below(self, table: str) -> list[int]:
+        """Rows holding values just below a table, outside it (see :mod:`.cell_marks`)."""
+        return rows_below(self.package, self.package.tables[table])
+
+    def rows_in_the_way(self, table: str, count: int) -> list[int]:
+        """Rows among the ``count`` right below a table (below its total row) holding a value or a formula in its
+        columns, read from the sheet's cells themselves, not its used area: where new rows would land."""
         ref = self.package.tables[table]
-        if within is None:
-            return rows_below(self.package, ref)
-        return self.package.rows_holding_values(ref.sheet, range(ref.last_row + 1, ref.last_row + 1 + within),
+        return self.package.rows_holding_values(ref.sheet, range(ref.last_row + 1, ref.last_row + 1 + count),
                                                 ref.first_col, ref.last_col)
 
     def name_values(self, name: str) -> list[list[Any]]:
@@ -172,9 +174,26 @@ class LiveBook:
     def total_rows(self, table: str) -> int:
         return _total_rows(self._table(table)[1])
 
-    def rows_below(self, table: str, within: int | None = None) -> list[int]:
-        """Rows holding values just below a table, outside it, up to the end of the sheet's used range (or among
-        ``within`` rows right below it)."""
+    def rows_below(self, table: str) -> list[int]:
+        """Rows holding values just below a table, outside it, up to the end of the sheet's used range."""
+        first, below = self._below(table)
+        return [] if below is None else [first + i for i, row in enumerate(below.options(ndim=2).value)
+                                         if _filled(row)]
+
+    def rows_in_the_way(self, table: str, count: int) -> list[int]:
+        """Rows among the ``count`` right below a table (below its total row) holding a value in its columns, or a
+        formula where the engine can read them (a formula showing an empty text is no empty cell)."""
+        first, below = self._below(table, count)
+        if below is None:
+            return []
+        values = below.options(ndim=2).value
+        formulas = _formulas(below, len(values)) or [[]] * len(values)
+        return [first + i for i, (row, written) in enumerate(zip(values, formulas, strict=True))
+                if _filled(row) or any(str(f).startswith("=") for f in written)]
+
+    def _below(self, table: str, count: int | None = None) -> tuple[int, Any]:
+        """The first row below a table and the area below it in its columns, to the end of the sheet's used range
+        (or ``count`` rows at most); the area is None when there is nothing below, or no used range to tell."""
         sheet, found = self._table(table)
         area = found.range
         last = area.row + area.rows.count - 1
@@ -182,17 +201,12 @@ class LiveBook:
             used = sheet.used_range
             end = used.row + used.rows.count - 1
         except Exception:  # noqa: BLE001 - an engine without a used range (or one not loaded): nothing to say
-            return []
-        if within is not None:
-            end = min(end, last + within)
+            return last + 1, None
+        if count is not None:
+            end = min(end, last + count)
         if end <= last:
-            return []
-        below = sheet.range((last + 1, area.column), (end, area.column + area.columns.count - 1))
-        values = below.options(ndim=2).value
-        formulas = _formulas(below, len(values)) if within is not None else None  # what an import must not overwrite
-        return [last + 1 + i for i, row in enumerate(values)
-                if any(v is not None and not (isinstance(v, str) and not v.strip()) for v in row)
-                or (formulas is not None and any(str(f).startswith("=") for f in formulas[i]))]
+            return last + 1, None
+        return last + 1, sheet.range((last + 1, area.column), (end, area.column + area.columns.count - 1))
 
     def _name(self, name: str):
         try:
@@ -288,6 +302,11 @@ def _formulas(area: Any, rows: int) -> list[list[Any]] | None:
     return [list(row) if isinstance(row, (list, tuple)) else [row] for row in formulas]
 
 
+def _filled(row: list[Any]) -> bool:
+    """Whether a row of cell values holds one that is not empty nor blank."""
+    return any(v is not None and not (isinstance(v, str) and not v.strip()) for v in row)
+
+
 def _total_rows(found: Any) -> int:
     """1 when an xlwings table shows its total row (Table Design > Total Row), else 0."""
     return 1 if found.show_totals else 0
@@ -366,7 +385,7 @@ def check_room(book: FileBook | LiveBook, table: str, sheet: str, body_end: int,
         raise KpiInputError(f"sheet {sheet!r}: with {what} the table {table} would end on row {last}, past Excel's "
                             f"last row ({MAX_ROW}); nothing was written. Move older rows to another workbook, then "
                             "try again.")
-    taken = book.rows_below(table, grow)
+    taken = book.rows_in_the_way(table, grow)
     if taken:
         raise KpiInputError(f"sheet {sheet!r}, row(s) {row_ranges(taken)}: cells below the table {table} hold "
                             f"values where {what} must go; nothing was written. Move those cells away (or, if they "

@@ -18,7 +18,7 @@ from lxml import etree
 from ..errors import KpiInputError
 from .addresses import get_column_letter
 from .references import shift_references, translate
-from .sheet_xml import M, NS, column_of, holds_value
+from .sheet_xml import M, NS, column_of, holds_value, position
 
 __all__ = ["MovedCells"]
 
@@ -38,9 +38,9 @@ class MovedCells:
         root = self._tree(self.sheets[ref.sheet]).getroot()
         data = root.find("m:sheetData", NS)
         elements = {int(row.get("r")): row for row in data.iterfind("m:row", NS)}
-        moved = [(number, column_of(cell.get("r")), cell) for number in rows if number in elements
+        moved = [(number, column, cell) for number in rows if number in elements
                  for cell in elements[number].iterfind("m:c", NS)
-                 if ref.first_col <= column_of(cell.get("r")) <= ref.last_col]
+                 if ref.first_col <= (column := column_of(cell.get("r"))) <= ref.last_col]
         moving = {id(cell) for _n, _c, cell in moved}
         for number, column, cell in moved:
             formula = cell.find("m:f", NS)
@@ -156,10 +156,10 @@ def _unshare(root: etree._Element, own_sheet: str, moved: tuple) -> bool:
         first = next((f for f in members if f.get("ref") is not None and f.text), None)
         if first is None:
             continue
-        row, column = _position(first.getparent().get("r"))
+        row, column = position(first.getparent().get("r"))
         texts = []
         for formula in members:
-            here, there = _position(formula.getparent().get("r"))
+            here, there = position(formula.getparent().get("r"))
             texts.append(translate(first.text, here - row, there - column))
         if any(shift_references(text, own_sheet, *moved) != text for text in texts):
             for formula, text in zip(members, texts, strict=True):
@@ -168,11 +168,6 @@ def _unshare(root: etree._Element, own_sheet: str, moved: tuple) -> bool:
                     formula.attrib.pop(attribute, None)
             changed = True
     return changed
-
-
-def _position(ref: str) -> tuple[int, int]:
-    """A cell reference's row and column numbers (``"C12"`` is (12, 3))."""
-    return int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), column_of(ref)
 
 
 def _mentions(chunks: Iterator[bytes], text: bytes) -> bool:

@@ -9,7 +9,7 @@ from lxml import etree
 
 from .addresses import column_index_from_string
 
-__all__ = ["NS", "M", "column_of", "holds_value"]
+__all__ = ["NS", "M", "column_of", "holds_value", "position"]
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -22,6 +22,12 @@ _LETTERS = re.compile(r"[A-Z]+")
 def column_of(ref: str) -> int:
     """The column number of a cell reference (``"C12"`` is 3)."""
     return column_index_from_string(_LETTERS.match(ref).group(0))
+
+
+def position(ref: str) -> tuple[int, int]:
+    """A cell reference's row and column numbers (``"C12"`` is (12, 3))."""
+    letters = _LETTERS.match(ref).group(0)
+    return int(ref[len(letters):]), column_index_from_string(letters)
 
 
 def holds_value(cell: etree._Element) -> bool:
