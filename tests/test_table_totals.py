@@ -448,6 +448,29 @@ def test_the_rows_an_import_takes_below_a_table_end_exactly_where_it_says(filled
     assert values[end + 6 - 1][8] == "note" and Package(path).tables["tblOrders"].last_row == end + 5
 
 
+@pytest.mark.parametrize("total_row", [False, True], ids=["plain", "total-row"])
+def test_the_live_path_takes_the_same_rows_below_a_table(filled, tmp_path, total_row):
+    """Through xlwings' remote engine (the ribbon's and Lite's path): a note on the 5th row below the table is in
+    the way of 5 new orders, one on the 6th is not."""
+    from xlwings_paths import remote_import_refusal
+
+    export = write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows())
+    said = {}
+    for below in (5, 6):
+        path = tmp_path / f"book{below}.xlsm"
+        if total_row:
+            with_total_row(filled, path)
+        else:
+            shutil.copy(filled, path)
+        end = Package(path).tables["tblOrders"].last_row
+        package = Package(path)
+        package.write_cells("Commandes", {(end + below, 9): "note"})
+        package.save()
+        said[below] = remote_import_refusal(path, export)
+    assert said[5].startswith(f"sheet 'Commandes', row(s) {end + 5}: cells below the table tblOrders hold values")
+    assert said[6] is None
+
+
 def test_a_calc_chain_entry_on_the_sheet_of_the_entry_before_it_follows_too(filled, tmp_path):
     """Excel writes the sheet (``i``) on the first entry of a run only; the others are on the same sheet."""
     path = tmp_path / "totals.xlsm"

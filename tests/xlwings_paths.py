@@ -18,14 +18,29 @@ def server_calls(payloads):
     return json.loads(run.stdout)
 
 
-def _remote(book, *args):
-    """JSON printed by xlwings_remote_refresh.py on ``book`` (xlwings' remote engine, its own process)."""
+def _run_remote(book, *args):
     env = {**os.environ, "XLWINGS_LICENSE_KEY": "noncommercial"}
     env.pop("XLWINGS_ON_SERVER", None)
-    run = subprocess.run([sys.executable, str(HERE / "xlwings_remote_refresh.py"), str(book), *args],
-                         capture_output=True, text=True, env=env, check=False)
+    return subprocess.run([sys.executable, str(HERE / "xlwings_remote_refresh.py"), str(book), *args],
+                          capture_output=True, text=True, env=env, check=False)
+
+
+def _remote(book, *args):
+    """JSON printed by xlwings_remote_refresh.py on ``book`` (xlwings' remote engine, its own process)."""
+    run = _run_remote(book, *args)
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
+
+
+def remote_import_refusal(book, export):
+    """The message of the KpiInputError refusing the import of ``export`` into ``book`` through xlwings' remote
+    engine, or None when the import went through."""
+    run = _run_remote(book, str(export))
+    if run.returncode == 0:
+        return None
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith("kpi_xl.errors.KpiInputError: "), run.stderr
+    return last.removeprefix("kpi_xl.errors.KpiInputError: ")
 
 
 def remote_refresh_actions(book, export=None):
