@@ -85,6 +85,20 @@ def with_total_row(source, target, table="tblOrders", summed="CA net"):
     return row, total
 
 
+def with_note_below(filled, path, total_row, below, column, note):
+    """A copy of ``filled`` at ``path`` (with a total row on the orders table, or not) holding ``note`` in
+    ``column``, ``below`` rows under the table's last row; returns that last row."""
+    if total_row:
+        with_total_row(filled, path)
+    else:
+        shutil.copy(filled, path)
+    end = Package(path).tables["tblOrders"].last_row
+    package = Package(path)
+    package.write_cells("Commandes", {(end + below, column): note})
+    package.save()
+    return end
+
+
 def total_formula_as(path, row, attributes):
     """The book's total cell (``with_total_row``'s, in CA net) with its formula written with ``attributes``, as
     Excel writes an array or a shared formula."""
@@ -224,19 +238,12 @@ def test_an_import_never_writes_over_cells_below_a_table(filled, tmp_path, total
     """A note typed two rows below the table (or below its total row): the import is refused before anything is
     written, naming the sheet and the row; the file is left byte for byte."""
     path = tmp_path / "book.xlsm"
-    if totals:
-        with_total_row(filled, path)
-    else:
-        shutil.copy(filled, path)
-    ref = Package(path).tables["tblOrders"]
-    package = Package(path)
-    package.write_cells("Commandes", {(ref.last_row + 2, 3): "vérifié par Anne"})
-    package.save()
+    end = with_note_below(filled, path, totals, 2, 3, "vérifié par Anne")
     before = path.read_bytes()
     export = write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows())
     with pytest.raises(KpiInputError) as refused:
         import_file("auto", export, path)
-    assert f"sheet 'Commandes', row(s) {ref.last_row + 2}: cells below the table tblOrders" in str(refused.value)
+    assert f"sheet 'Commandes', row(s) {end + 2}: cells below the table tblOrders" in str(refused.value)
     assert "nothing was written" in str(refused.value)
     assert path.read_bytes() == before
 
@@ -430,14 +437,7 @@ def test_the_rows_an_import_takes_below_a_table_end_exactly_where_it_says(filled
     """5 new orders take the 5 rows right below the table (below its total row, which moves down by 5): a note
     on the 5th is in the way, one on the 6th is not, and is kept."""
     path = tmp_path / "book.xlsm"
-    if total_row:
-        with_total_row(filled, path)
-    else:
-        shutil.copy(filled, path)
-    end = Package(path).tables["tblOrders"].last_row
-    package = Package(path)
-    package.write_cells("Commandes", {(end + below, 9): "note"})
-    package.save()
+    end = with_note_below(filled, path, total_row, below, 9, "note")
     export = write_csv(tmp_path / "orders_export.csv", SHOPIFY_2025, shopify_rows())
     if below == 5:
         with pytest.raises(KpiInputError, match=rf"row\(s\) {end + 5}: cells below the table tblOrders"):
@@ -458,14 +458,7 @@ def test_the_live_path_takes_the_same_rows_below_a_table(filled, tmp_path, total
     said = {}
     for below in (5, 6):
         path = tmp_path / f"book{below}.xlsm"
-        if total_row:
-            with_total_row(filled, path)
-        else:
-            shutil.copy(filled, path)
-        end = Package(path).tables["tblOrders"].last_row
-        package = Package(path)
-        package.write_cells("Commandes", {(end + below, 9): "note"})
-        package.save()
+        end = with_note_below(filled, path, total_row, below, 9, "note")
         said[below] = remote_import_refusal(path, export)
     assert said[5].startswith(f"sheet 'Commandes', row(s) {end + 5}: cells below the table tblOrders hold values")
     assert said[6] is None
